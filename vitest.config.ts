@@ -1,0 +1,13 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.{ts,tsx}'],
+    pool: 'forks',
+    testTimeout: 20_000,
+    hookTimeout: 60_000,
+    // Every skipped test is listed with its reason, so a missing tool is visible in CI's output.
+    reporters: ['default', './test/support/skipped-reporter.ts'],
+    silent: 'passed-only',
+  },
+});
