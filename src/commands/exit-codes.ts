@@ -1,0 +1,14 @@
+// Exit codes every command uses, documented in the README.
+export const EXIT = {
+  ok: 0,
+  /** Something failed that is not one of the kinds below. */
+  failure: 1,
+  /** Bad arguments or options: the message says which and what is allowed. */
+  usage: 2,
+  /** The target (AWS, the endpoint, the local cloud) refused or failed: credentials, region, a resource. */
+  target: 3,
+  /** verify found events missing, duplicated or failed. */
+  mismatch: 4,
+  /** Interrupted (Ctrl-C); what was in flight was finished and reported. */
+  interrupted: 130,
+} as const;
