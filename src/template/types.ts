@@ -43,3 +43,10 @@ export interface Template {
   Outputs?: Record<string, TemplateOutput>;
   Transform?: unknown;
 }
+
+/** Something wrong with a template: where (`Resources/Stream/Properties/ShardCount`) and what, worded as
+ *  CloudFormation words it where it is known. */
+export interface TemplateProblem {
+  path: string;
+  message: string;
+}
