@@ -22,6 +22,8 @@ export interface ClientConfig {
   /** Unset for real AWS; the base URL of an AWS-compatible endpoint otherwise. */
   endpoint?: string;
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** A named profile from ~/.aws/config and ~/.aws/credentials (real AWS); unset uses AWS_PROFILE or default. */
+  profile?: string;
   /** SDK retries per call (default 3). The producer sets its own and retries failed entries itself. */
   maxAttempts?: number;
 }
@@ -56,6 +58,7 @@ export function baseClientOptions(config: ClientConfig) {
     region: config.region,
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     ...(config.credentials ? { credentials: config.credentials } : {}),
+    ...(config.profile ? { profile: config.profile } : {}),
     ...(config.maxAttempts ? { maxAttempts: config.maxAttempts } : {}),
     requestHandler: requestHandler(),
   };

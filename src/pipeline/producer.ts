@@ -1,0 +1,604 @@
+// The producer: events from an EventSource into a Kinesis stream through PutRecords, paced by a token
+// bucket, several calls in flight, failed entries (and only those) retried with backoff and jitter, every
+// acknowledged event journaled, and every event that cannot be sent reported and counted.
+//
+// It never prints. A UI polls `stats()` on its own timer (cheap: a snapshot of counters) and subscribes to
+// `subscribe()` for what happened, delivered once per PutRecords answer rather than once per event.
+import { PutRecordsCommand, type PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
+import { type Category, categoryOf, type ShopEvent } from '../../lambda/records.js';
+import { fitInCall, MAX_RECORD_BYTES, recordSize } from './batches.js';
+import type { EventSource } from './events.js';
+import type { JournalAck, JournalFailure, JournalWriter } from './journal.js';
+import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF, RateMeter, TokenBucket } from './pacing.js';
+
+/** The one call the producer makes; a KinesisClient fits (built with maxAttempts 1: we retry ourselves). */
+export interface PutRecordsClient {
+  send(command: PutRecordsCommand, options?: { abortSignal?: AbortSignal }): Promise<PutRecordsCommandOutput>;
+}
+
+export interface ProducerOptions {
+  kinesis: PutRecordsClient;
+  /** The stream, by name or ARN. */
+  stream: { name?: string; arn?: string };
+  source: EventSource;
+  /** Events a second; Infinity sends as fast as the stream takes them. */
+  rate: number;
+  /** Stop after this many events (malformed ones included). */
+  count?: number;
+  /** Stop taking new events after this long, ms. */
+  durationMs?: number;
+  journal?: JournalWriter;
+  /** PutRecords calls in flight at once (default 8). */
+  maxInFlight?: number;
+  /** Attempts per event before it is given up and reported (default 10). */
+  maxAttempts?: number;
+  backoff?: BackoffPolicy;
+  /** How long a part-filled call may wait for more events while others are in flight, ms (default 20). */
+  lingerMs?: number;
+  /** Aborting stops at once: calls in flight are cancelled and their events left unconfirmed. */
+  signal?: AbortSignal;
+  now?: () => number;
+  random?: () => number;
+}
+
+export type ProducerState = 'idle' | 'running' | 'paused' | 'draining' | 'done';
+
+export interface ProducerStats {
+  state: ProducerState;
+  /** Events taken from the source and queued to send (each counted once, however often retried). */
+  sent: number;
+  acknowledged: number;
+  /** Entry retries (one event retried three times counts three). */
+  retried: number;
+  /** Entries refused with ProvisionedThroughputExceededException (or a throttled call). */
+  throttled: number;
+  /** Events given up after the retry budget, or refused for good. */
+  failed: number;
+  /** Events still waiting: queued, in a call, or waiting to retry. */
+  outstanding: number;
+  callsInFlight: number;
+  /** Acknowledged events a second over the last two seconds. */
+  rate: number;
+  /** The pacing target, events a second. */
+  targetRate: number;
+  elapsedMs: number;
+  /** Set when the stream refused for good (it does not exist, access denied): the producer stopped. */
+  error?: string;
+}
+
+export interface AcknowledgedEvent {
+  eventId: string;
+  /** Undefined for a deliberately malformed record. */
+  event?: ShopEvent;
+  category: Category;
+  malformed: boolean;
+  shardId: string;
+  sequenceNumber: string;
+  acknowledgedAt: number;
+}
+
+export interface FailedEvent {
+  eventId: string;
+  event?: ShopEvent;
+  reason: string;
+  attempts: number;
+}
+
+export type ProducerUpdate =
+  | { type: 'acknowledged'; events: AcknowledgedEvent[] }
+  | { type: 'retrying'; count: number; throttled: number; reason: string }
+  | { type: 'failed'; events: FailedEvent[] }
+  | { type: 'error'; message: string };
+
+export interface ProducerSummary extends ProducerStats {
+  /** Why it stopped. */
+  stoppedBy: 'count' | 'duration' | 'stop' | 'abort' | 'error';
+  /** Events still unconfirmed when it stopped (only after an abort). */
+  unconfirmed: number;
+}
+
+interface Entry {
+  eventId: string;
+  event?: ShopEvent;
+  data: Uint8Array;
+  partitionKey: string;
+  size: number;
+  category: Category;
+  malformed: boolean;
+  attempts: number;
+  readyAt: number;
+  queuedAt: number;
+  lastError?: string;
+}
+
+/** A FIFO that does not shift arrays: the producer queues thousands of entries a second. */
+class Fifo<T> {
+  private items: T[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.items.length - this.head;
+  }
+
+  push(item: T): void {
+    this.items.push(item);
+  }
+
+  peek(): T | undefined {
+    return this.items[this.head];
+  }
+
+  view(): { items: readonly T[]; start: number } {
+    return { items: this.items, start: this.head };
+  }
+
+  take(count: number): T[] {
+    const taken = this.items.slice(this.head, this.head + count);
+    this.head += taken.length;
+    if (this.head > 4096 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    return taken;
+  }
+
+  drain(): T[] {
+    return this.take(this.length);
+  }
+}
+
+const THROTTLED = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'LimitExceededException',
+]);
+// Refusals no retry can fix: stop and say so rather than burn the retry budget on every event.
+const FATAL = new Set([
+  'ResourceNotFoundException',
+  'AccessDeniedException',
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'ValidationException',
+  'KMSAccessDeniedException',
+  'KMSDisabledException',
+  'KMSNotFoundException',
+  'InvalidArgumentException',
+]);
+
+function errorName(error: unknown): string {
+  return (error as { name?: string }).name ?? 'Error';
+}
+
+function errorText(error: unknown): string {
+  const message = (error as { message?: string }).message;
+  const code = (error as { code?: string }).code;
+  return [errorName(error), message, code && !message?.includes(code) ? code : undefined]
+    .filter(Boolean)
+    .join(': ');
+}
+
+/** A malformed record for watching processing-failed/ fill: not JSON, but carrying its id so verify can match it. */
+export function malformedPayload(eventId: string): string {
+  return `malformed record ${eventId} (not JSON, sent on purpose)`;
+}
+
+export class Producer {
+  private readonly now: () => number;
+  private readonly random: () => number;
+  private readonly bucket: TokenBucket;
+  private readonly meter: RateMeter;
+  private readonly queue = new Fifo<Entry>();
+  private retries: Entry[] = [];
+  private readonly listeners = new Set<(update: ProducerUpdate) => void>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly maxInFlight: number;
+  private readonly maxAttempts: number;
+  private readonly backoff: BackoffPolicy;
+  private readonly lingerMs: number;
+  private readonly callAbort = new AbortController();
+  private concurrency: number;
+  private state: ProducerState = 'idle';
+  private stopping: ProducerSummary['stoppedBy'] | undefined;
+  private error: string | undefined;
+  private startedAt = 0;
+  private extra = 0;
+  private generated = 0;
+  private counts = { sent: 0, acknowledged: 0, retried: 0, throttled: 0, failed: 0, inCalls: 0 };
+  private wake: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<ProducerSummary> | undefined;
+
+  constructor(private readonly options: ProducerOptions) {
+    if (!options.stream.name && !options.stream.arn) throw new RangeError('the producer needs a stream');
+    if (!(options.rate > 0)) throw new RangeError('the rate is a number of events a second above 0');
+    this.now = options.now ?? (() => performance.now());
+    this.random = options.random ?? Math.random;
+    this.bucket = new TokenBucket(options.rate, this.now);
+    this.meter = new RateMeter(this.now);
+    this.maxInFlight = options.maxInFlight ?? 8;
+    this.concurrency = this.maxInFlight;
+    this.maxAttempts = options.maxAttempts ?? 10;
+    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
+    this.lingerMs = options.lingerMs ?? 20;
+    if (options.signal?.aborted) this.stopping = 'abort';
+    options.signal?.addEventListener('abort', () => this.abort(), { once: true });
+  }
+
+  /** What happened since the last update: acknowledgements, retries, failures. Returns an unsubscribe. */
+  subscribe(listener: (update: ProducerUpdate) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  stats(): ProducerStats {
+    const outstanding = this.queue.length + this.retries.length + this.counts.inCalls;
+    return {
+      state: this.state,
+      sent: this.counts.sent,
+      acknowledged: this.counts.acknowledged,
+      retried: this.counts.retried,
+      throttled: this.counts.throttled,
+      failed: this.counts.failed,
+      outstanding,
+      callsInFlight: this.inFlight.size,
+      rate: this.startedAt ? this.meter.perSecond(this.startedAt) : 0,
+      targetRate: this.bucket.perSecond,
+      elapsedMs: this.startedAt ? this.now() - this.startedAt : 0,
+      ...(this.error ? { error: this.error } : {}),
+    };
+  }
+
+  /** Starts sending; resolves when it has stopped and nothing is in flight. Call once. */
+  run(): Promise<ProducerSummary> {
+    this.running ??= this.loop();
+    return this.running;
+  }
+
+  pause(): void {
+    if (this.state === 'running') this.state = 'paused';
+    this.poke();
+  }
+
+  resume(): void {
+    if (this.state === 'paused') {
+      this.bucket.reset();
+      this.state = 'running';
+    }
+    this.poke();
+  }
+
+  setRate(rate: number): void {
+    if (!(rate > 0)) throw new RangeError('the rate is a number of events a second above 0');
+    this.bucket.setRate(rate);
+    this.poke();
+  }
+
+  /** Sends `count` more events at once, outside the pacing (and beyond --count). */
+  burst(count: number): void {
+    if (this.stopping) return;
+    for (let i = 0; i < count; i++) this.enqueue(this.options.source.next());
+    this.extra += count;
+    this.poke();
+  }
+
+  /** Sends one record that is not JSON, so it ends up in processing-failed/. Returns its id. */
+  sendMalformed(): string | undefined {
+    if (this.stopping) return undefined;
+    const eventId = this.options.source.next().event_id;
+    const data = Buffer.from(malformedPayload(eventId), 'utf8');
+    this.push({ eventId, data, partitionKey: eventId, category: 'Other', malformed: true });
+    this.extra += 1;
+    this.poke();
+    return eventId;
+  }
+
+  /** Stops taking new events; what is queued, in flight or waiting to retry is finished. */
+  stop(): void {
+    this.stopping ??= 'stop';
+    this.poke();
+  }
+
+  /** Stops at once: calls in flight are cancelled, their events (and the queue's) left unconfirmed. */
+  abort(): void {
+    this.stopping = 'abort';
+    this.callAbort.abort();
+    this.poke();
+  }
+
+  private emit(update: ProducerUpdate): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(update);
+      } catch {
+        // A listener's bug must not lose events.
+      }
+    }
+  }
+
+  private poke(): void {
+    this.wake?.();
+  }
+
+  private enqueue(event: ShopEvent): void {
+    const data = Buffer.from(JSON.stringify(event), 'utf8');
+    this.push({
+      eventId: event.event_id,
+      event,
+      data,
+      partitionKey: event.user_id,
+      category: categoryOf(event.item_id),
+      malformed: false,
+    });
+  }
+
+  private push(entry: Omit<Entry, 'size' | 'attempts' | 'readyAt' | 'queuedAt'>): void {
+    const size = recordSize(entry.data, entry.partitionKey);
+    this.counts.sent++;
+    const now = this.now();
+    const full: Entry = { ...entry, size, attempts: 0, readyAt: now, queuedAt: now };
+    if (size > MAX_RECORD_BYTES) {
+      this.giveUp([full], `the record is ${size} bytes; Kinesis takes at most ${MAX_RECORD_BYTES} a record`);
+      return;
+    }
+    this.queue.push(full);
+  }
+
+  private get limit(): number {
+    const { count } = this.options;
+    return count === undefined ? Number.POSITIVE_INFINITY : count;
+  }
+
+  /** Events from the source into the queue, as the bucket allows and while the queue has room. */
+  private generate(): void {
+    if (this.state !== 'running' || this.stopping) return;
+    const now = this.now();
+    if (this.options.durationMs !== undefined && now - this.startedAt >= this.options.durationMs) {
+      this.stopping = 'duration';
+      return;
+    }
+    const left = this.limit - this.generated;
+    if (left <= 0) {
+      this.stopping = 'count';
+      return;
+    }
+    // A bounded queue is the backpressure: when the stream takes less than the rate, we make fewer events
+    // instead of piling them up.
+    const room = this.maxInFlight * 500 * 2 - (this.queue.length + this.retries.length);
+    const take = this.bucket.take(Math.min(left, room, 5_000));
+    for (let i = 0; i < take; i++) this.enqueue(this.options.source.next());
+    this.generated += take;
+    if (this.generated >= this.limit) this.stopping = 'count';
+  }
+
+  private takeReadyRetries(now: number, room: number): Entry[] {
+    if (this.retries.length === 0 || room <= 0) return [];
+    const ready: Entry[] = [];
+    const waiting: Entry[] = [];
+    for (const entry of this.retries) {
+      if (entry.readyAt <= now && ready.length < room) ready.push(entry);
+      else waiting.push(entry);
+    }
+    this.retries = waiting;
+    return ready;
+  }
+
+  private dispatch(): void {
+    const draining = Boolean(this.stopping);
+    while (this.inFlight.size < this.concurrency && !(this.stopping === 'abort')) {
+      const now = this.now();
+      const retried = this.takeReadyRetries(now, 500);
+      const view = this.queue.view();
+      const fit = fitInCall(view.items, view.start, {
+        records: 500 - retried.length,
+        bytes: 5 * 1024 * 1024 - retried.reduce((sum, e) => sum + e.size, 0),
+      });
+      const oldest = this.queue.peek();
+      const full = retried.length + fit >= 500;
+      const lingered = oldest !== undefined && now - oldest.queuedAt >= this.lingerMs;
+      const idle = this.inFlight.size === 0;
+      if (retried.length === 0 && (fit === 0 || !(full || lingered || idle || draining))) return;
+      const batch = [...retried, ...this.queue.take(fit)];
+      this.startCall(batch);
+    }
+  }
+
+  private startCall(batch: Entry[]): void {
+    const firstTries = batch.filter((e) => e.attempts === 0).map((e) => e.eventId);
+    this.options.journal?.pending(firstTries, Date.now());
+    for (const entry of batch) entry.attempts++;
+    this.counts.inCalls += batch.length;
+    const call = this.put(batch).finally(() => {
+      this.counts.inCalls -= batch.length;
+      this.inFlight.delete(call);
+      this.poke();
+    });
+    this.inFlight.add(call);
+  }
+
+  private async put(batch: Entry[]): Promise<void> {
+    const { name, arn } = this.options.stream;
+    let response: PutRecordsCommandOutput;
+    try {
+      response = await this.options.kinesis.send(
+        new PutRecordsCommand({
+          ...(arn ? { StreamARN: arn } : { StreamName: name }),
+          Records: batch.map((e) => ({ Data: e.data, PartitionKey: e.partitionKey })),
+        }),
+        { abortSignal: this.callAbort.signal },
+      );
+    } catch (error) {
+      if (this.stopping === 'abort') return this.retry(batch, 'aborted', false, true);
+      const name = errorName(error);
+      if (FATAL.has(name)) return this.fatal(batch, errorText(error));
+      return this.retry(batch, errorText(error), THROTTLED.has(name));
+    }
+    const acks: AcknowledgedEvent[] = [];
+    const failed: Entry[] = [];
+    let throttled = 0;
+    let reason = '';
+    const results = response.Records ?? [];
+    const acknowledgedAt = Date.now();
+    batch.forEach((entry, i) => {
+      const result = results[i];
+      if (result && !result.ErrorCode && result.SequenceNumber && result.ShardId) {
+        acks.push({
+          eventId: entry.eventId,
+          ...(entry.event ? { event: entry.event } : {}),
+          category: entry.category,
+          malformed: entry.malformed,
+          shardId: result.ShardId,
+          sequenceNumber: result.SequenceNumber,
+          acknowledgedAt,
+        });
+        return;
+      }
+      const code = result?.ErrorCode ?? 'MissingResult';
+      if (THROTTLED.has(code)) throttled++;
+      reason = `${code}${result?.ErrorMessage ? `: ${result.ErrorMessage}` : ''}`;
+      entry.lastError = reason;
+      failed.push(entry);
+    });
+    if (acks.length > 0) this.acknowledge(acks);
+    if (failed.length > 0) this.retry(failed, reason, false, false, throttled);
+    this.adapt(throttled > 0);
+  }
+
+  /** Fewer calls in flight while throttled, one more per clean answer: stay near what the shards take. */
+  private adapt(throttled: boolean): void {
+    if (throttled) this.concurrency = Math.max(1, Math.floor(this.concurrency / 2));
+    else if (this.concurrency < this.maxInFlight) this.concurrency++;
+  }
+
+  private acknowledge(acks: AcknowledgedEvent[]): void {
+    this.counts.acknowledged += acks.length;
+    this.meter.add(acks.length);
+    this.options.journal?.acknowledged(
+      acks.map(
+        (a): JournalAck => ({
+          event_id: a.eventId,
+          shard: a.shardId,
+          seq: a.sequenceNumber,
+          time: a.acknowledgedAt,
+          category: a.category,
+          ...(a.malformed ? { malformed: true } : {}),
+        }),
+      ),
+    );
+    this.emit({ type: 'acknowledged', events: acks });
+  }
+
+  private retry(entries: Entry[], reason: string, callThrottled: boolean, aborted = false, throttled = 0) {
+    if (aborted) {
+      this.retries.push(...entries);
+      return;
+    }
+    const throttledCount = callThrottled ? entries.length : throttled;
+    this.counts.throttled += throttledCount;
+    if (callThrottled) this.adapt(true);
+    const again: Entry[] = [];
+    const spent: Entry[] = [];
+    const now = this.now();
+    for (const entry of entries) {
+      entry.lastError = reason;
+      if (entry.attempts >= this.maxAttempts) spent.push(entry);
+      else {
+        entry.readyAt = now + backoffDelay(entry.attempts, this.backoff, this.random);
+        again.push(entry);
+      }
+    }
+    if (again.length > 0) {
+      this.counts.retried += again.length;
+      this.retries.push(...again);
+      this.emit({ type: 'retrying', count: again.length, throttled: throttledCount, reason });
+    }
+    if (spent.length > 0) this.giveUp(spent, reason);
+  }
+
+  private giveUp(entries: Entry[], reason: string): void {
+    this.counts.failed += entries.length;
+    const time = Date.now();
+    this.options.journal?.failed(
+      entries.map((e): JournalFailure => ({ event_id: e.eventId, reason: e.lastError ?? reason, time })),
+    );
+    this.emit({
+      type: 'failed',
+      events: entries.map((e) => ({
+        eventId: e.eventId,
+        ...(e.event ? { event: e.event } : {}),
+        reason: e.lastError ?? reason,
+        attempts: e.attempts,
+      })),
+    });
+  }
+
+  private fatal(batch: Entry[], message: string): void {
+    if (!this.error) {
+      this.error = message;
+      this.emit({ type: 'error', message });
+    }
+    this.stopping = 'error';
+    // Nothing more will be accepted: everything not yet acknowledged is reported as failed, not dropped.
+    const rest = [...batch, ...this.queue.drain(), ...this.retries.splice(0)];
+    for (const entry of rest) entry.lastError = message;
+    this.giveUp(rest, message);
+  }
+
+  private nextDelay(): number {
+    const now = this.now();
+    let delay = 250;
+    if (this.state === 'running' && !this.stopping) {
+      delay = Math.min(delay, this.bucket.msUntilNext());
+      if (this.options.durationMs !== undefined) {
+        delay = Math.min(delay, Math.max(0, this.startedAt + this.options.durationMs - now));
+      }
+    }
+    for (const entry of this.retries) delay = Math.min(delay, Math.max(0, entry.readyAt - now));
+    const oldest = this.queue.peek();
+    if (oldest) delay = Math.min(delay, Math.max(0, oldest.queuedAt + this.lingerMs - now));
+    // Not below a few ms: at thousands of events a second each tick takes many at once.
+    return Math.max(delay, this.inFlight.size > 0 || this.state === 'running' ? 4 : 0);
+  }
+
+  private finished(): boolean {
+    if (this.stopping === 'abort') return this.inFlight.size === 0;
+    return (
+      Boolean(this.stopping) &&
+      this.queue.length === 0 &&
+      this.retries.length === 0 &&
+      this.inFlight.size === 0
+    );
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.wake = () => {
+        if (this.timer) clearTimeout(this.timer);
+        this.timer = undefined;
+        this.wake = undefined;
+        resolve();
+      };
+      this.timer = setTimeout(() => this.wake?.(), ms);
+    });
+  }
+
+  private async loop(): Promise<ProducerSummary> {
+    this.startedAt = this.now();
+    this.bucket.reset();
+    if (this.state === 'idle') this.state = 'running';
+    this.options.journal?.run({
+      started: Date.now(),
+      stream: this.options.stream.arn ?? this.options.stream.name ?? '',
+      seed: this.options.source.seed,
+    });
+    while (true) {
+      this.generate();
+      if (this.stopping && this.state !== 'draining') this.state = 'draining';
+      this.dispatch();
+      if (this.finished()) break;
+      await this.sleep(this.nextDelay());
+    }
+    const unconfirmed = this.queue.length + this.retries.length;
+    this.state = 'done';
+    return { ...this.stats(), stoppedBy: this.stopping ?? 'stop', unconfirmed };
+  }
+}

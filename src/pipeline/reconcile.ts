@@ -1,0 +1,159 @@
+// Reconciliation: what the producer's journal says was acknowledged, against what the bucket holds.
+// Pure: verify feeds it the journal and the records it read.
+import { CATEGORIES, type Category } from '../../lambda/records.js';
+import type { Journal } from './journal.js';
+import type { DeliveredRecord, FailedRecord } from './objects.js';
+
+export type CategoryCounts = Record<Category, number>;
+
+export function emptyCounts(): CategoryCounts {
+  return Object.fromEntries(CATEGORIES.map((c) => [c, 0])) as CategoryCounts;
+}
+
+export interface DeliveredWithTime extends DeliveredRecord {
+  /** When the object holding it was written, epoch ms. */
+  objectTime: number;
+  key: string;
+}
+
+export interface FailedWithKey extends FailedRecord {
+  key: string;
+}
+
+export interface Latency {
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  /** How many deliveries the figures are over. */
+  count: number;
+}
+
+export interface Reconciliation {
+  /** Events Kinesis acknowledged, per the journal. */
+  acknowledged: number;
+  /** Acknowledged events found in delivered objects (each once, however often delivered). */
+  delivered: number;
+  /** Extra copies beyond the first (Firehose delivers at least once). */
+  duplicates: number;
+  /** Acknowledged events found neither delivered nor failed. */
+  missing: number;
+  missingIds: string[];
+  /** Acknowledged events Firehose filed under processing-failed. */
+  processingFailed: number;
+  /** Of those, records the producer sent malformed on purpose. */
+  expectedFailures: number;
+  failures: FailedWithKey[];
+  /** Events whose acknowledgement was lost (producer killed mid-call) that arrived all the same. */
+  lateAcknowledged: number;
+  /** Events given up by the producer after its retry budget (never acknowledged). */
+  producerFailed: number;
+  /** Delivered records not in this journal (sent by something else, or before it was started). */
+  unknown: number;
+  categories: { sent: CategoryCounts; delivered: CategoryCounts };
+  latency: Latency | undefined;
+  /** Every acknowledged event is accounted for (delivered or failed). */
+  complete: boolean;
+  /** Complete, and nothing failed that was not meant to. */
+  ok: boolean;
+}
+
+/** The p-th percentile (0-100) of sorted values, nearest rank. */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  const rank = Math.ceil((p / 100) * sorted.length);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, rank - 1))] ?? 0;
+}
+
+export function latencyOf(samples: number[]): Latency | undefined {
+  if (samples.length === 0) return undefined;
+  const sorted = [...samples].sort((a, b) => a - b);
+  return {
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    max: sorted[sorted.length - 1] ?? 0,
+    count: sorted.length,
+  };
+}
+
+const LISTED = 20;
+
+export function reconcile(
+  journal: Journal,
+  delivered: readonly DeliveredWithTime[],
+  failed: readonly FailedWithKey[],
+): Reconciliation {
+  const sentCategories = emptyCounts();
+  for (const ack of journal.acknowledged.values()) if (!ack.malformed) sentCategories[ack.category]++;
+
+  const deliveredCategories = emptyCounts();
+  const firstSeen = new Map<string, DeliveredWithTime>();
+  let duplicates = 0;
+  let unknown = 0;
+  let anonymous = 0;
+  for (const record of delivered) {
+    if (!record.eventId) {
+      anonymous++;
+      deliveredCategories[record.category]++;
+      continue;
+    }
+    if (firstSeen.has(record.eventId)) {
+      duplicates++;
+      continue;
+    }
+    firstSeen.set(record.eventId, record);
+    deliveredCategories[record.category]++;
+  }
+
+  let deliveredCount = 0;
+  let lateAcknowledged = 0;
+  const latencies: number[] = [];
+  for (const [id, record] of firstSeen) {
+    const ack = journal.acknowledged.get(id);
+    if (ack) {
+      deliveredCount++;
+      latencies.push(Math.max(0, record.objectTime - ack.time));
+    } else if (journal.unconfirmed.has(id) || journal.failed.has(id)) lateAcknowledged++;
+    else unknown++;
+  }
+  unknown += anonymous;
+
+  const failedIds = new Set<string>();
+  let expectedFailures = 0;
+  for (const f of failed) {
+    if (!f.eventId || failedIds.has(f.eventId) || firstSeen.has(f.eventId)) continue;
+    const ack = journal.acknowledged.get(f.eventId);
+    if (!ack) continue;
+    failedIds.add(f.eventId);
+    if (ack.malformed) expectedFailures++;
+  }
+
+  const missingIds: string[] = [];
+  let missing = 0;
+  for (const id of journal.acknowledged.keys()) {
+    if (firstSeen.has(id) || failedIds.has(id)) continue;
+    missing++;
+    if (missingIds.length < LISTED) missingIds.push(id);
+  }
+
+  const producerFailed = [...journal.failed.keys()].filter((id) => !firstSeen.has(id)).length;
+  const complete = missing === 0;
+  return {
+    acknowledged: journal.acknowledged.size,
+    delivered: deliveredCount,
+    duplicates,
+    missing,
+    missingIds,
+    processingFailed: failedIds.size,
+    expectedFailures,
+    failures: failed.slice(0, LISTED),
+    lateAcknowledged,
+    producerFailed,
+    unknown,
+    categories: { sent: sentCategories, delivered: deliveredCategories },
+    latency: latencyOf(latencies),
+    complete,
+    ok: complete && failedIds.size === expectedFailures,
+  };
+}

@@ -1,0 +1,203 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PutRecordsCommand, PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
+import { describe, expect, it } from 'vitest';
+import { createEventSource } from '../../../src/pipeline/events.js';
+import { JournalWriter, parseJournal } from '../../../src/pipeline/journal.js';
+import { Producer, type ProducerOptions, type ProducerUpdate } from '../../../src/pipeline/producer.js';
+import { tempDir } from '../../support/local-cloud.js';
+
+type Entry = { Data: Uint8Array; PartitionKey: string };
+type Outcome = 'ok' | 'throttle' | 'internal';
+
+/** A stand-in for Kinesis that answers each entry as `decide` says, and records every call. */
+class FakeKinesis {
+  calls: string[][] = [];
+  inFlight = 0;
+  peak = 0;
+  private seq = 0;
+  constructor(
+    private readonly decide: (id: string, attempt: number) => Outcome = () => 'ok',
+    private readonly callError?: (call: number) => Error | undefined,
+  ) {}
+  private attempts = new Map<string, number>();
+
+  async send(command: PutRecordsCommand): Promise<PutRecordsCommandOutput> {
+    const records = (command.input.Records ?? []) as Entry[];
+    const ids = records.map((r) => {
+      const text = Buffer.from(r.Data).toString('utf8');
+      return text.startsWith('{') ? (JSON.parse(text) as { event_id: string }).event_id : text;
+    });
+    this.calls.push(ids);
+    this.inFlight++;
+    this.peak = Math.max(this.peak, this.inFlight);
+    await new Promise((r) => setTimeout(r, 2));
+    this.inFlight--;
+    const failure = this.callError?.(this.calls.length);
+    if (failure) throw failure;
+    let failed = 0;
+    const out = ids.map((id) => {
+      const attempt = (this.attempts.get(id) ?? 0) + 1;
+      this.attempts.set(id, attempt);
+      const outcome = this.decide(id, attempt);
+      if (outcome === 'ok') return { ShardId: 'shardId-000000000000', SequenceNumber: String(++this.seq) };
+      failed++;
+      return outcome === 'throttle'
+        ? { ErrorCode: 'ProvisionedThroughputExceededException', ErrorMessage: 'Rate exceeded for shard' }
+        : { ErrorCode: 'InternalFailure', ErrorMessage: 'Internal service failure.' };
+    });
+    return { FailedRecordCount: failed, Records: out, $metadata: {} };
+  }
+}
+
+function producer(kinesis: FakeKinesis, options: Partial<ProducerOptions> = {}) {
+  return new Producer({
+    kinesis,
+    stream: { name: 'events' },
+    source: createEventSource({ seed: 1, users: 50 }),
+    rate: Number.POSITIVE_INFINITY,
+    backoff: { baseMs: 1, maxMs: 4 },
+    ...options,
+  });
+}
+
+describe('producer', () => {
+  it('sends exactly --count events in calls of at most 500, several at once, and journals each', async () => {
+    const kinesis = new FakeKinesis();
+    const path = join(tempDir('journal-'), 'stack.ndjson');
+    const journal = JournalWriter.open(path);
+    const p = producer(kinesis, { count: 2_345, journal, maxInFlight: 4 });
+    const summary = await p.run();
+    journal.close();
+    expect(summary).toMatchObject({ sent: 2_345, acknowledged: 2_345, failed: 0, stoppedBy: 'count' });
+    expect(kinesis.calls.every((c) => c.length <= 500)).toBe(true);
+    expect(kinesis.calls.flat()).toHaveLength(2_345);
+    expect(kinesis.peak).toBeGreaterThan(1);
+    expect(kinesis.peak).toBeLessThanOrEqual(4);
+    const read = parseJournal(readFileSync(path, 'utf8'));
+    expect(read.acknowledged.size).toBe(2_345);
+    expect(read.unconfirmed.size).toBe(0);
+    expect(read.runs).toHaveLength(1);
+    const first = [...read.acknowledged.values()][0];
+    expect(first).toMatchObject({ shard: 'shardId-000000000000', seq: expect.any(String) });
+    expect(first?.time).toBeGreaterThan(0);
+  });
+
+  it('retries only the entries that failed, and counts throttling', async () => {
+    // Every third event is throttled on its first two attempts.
+    const kinesis = new FakeKinesis((id, attempt) =>
+      Number.parseInt(id.slice(-2), 16) % 3 === 0 && attempt <= 2 ? 'throttle' : 'ok',
+    );
+    const updates: ProducerUpdate[] = [];
+    const p = producer(kinesis, { count: 1_000 });
+    p.subscribe((u) => updates.push(u));
+    const summary = await p.run();
+    expect(summary.acknowledged).toBe(1_000);
+    expect(summary.failed).toBe(0);
+    expect(summary.throttled).toBe(summary.retried);
+    expect(summary.retried).toBeGreaterThan(500);
+    // Each event was sent at most three times, and retries held only throttled ones.
+    const seen = new Map<string, number>();
+    for (const id of kinesis.calls.flat()) seen.set(id, (seen.get(id) ?? 0) + 1);
+    for (const [id, n] of seen) {
+      const throttled = Number.parseInt(id.slice(-2), 16) % 3 === 0;
+      expect(n).toBe(throttled ? 3 : 1);
+    }
+    const acked = updates.flatMap((u) => (u.type === 'acknowledged' ? u.events.map((e) => e.eventId) : []));
+    expect(new Set(acked).size).toBe(1_000);
+    expect(updates.some((u) => u.type === 'retrying')).toBe(true);
+  });
+
+  it('gives up on an event only after the retry budget, and reports and journals it', async () => {
+    const doomed = new Set<string>();
+    const kinesis = new FakeKinesis((id) => (doomed.has(id) ? 'internal' : 'ok'));
+    const source = createEventSource({ seed: 3, users: 10 });
+    const peek = createEventSource({ seed: 3, users: 10 });
+    for (let i = 0; i < 100; i++) {
+      const e = peek.next();
+      if (i % 10 === 0) doomed.add(e.event_id);
+    }
+    const path = join(tempDir('journal-'), 'stack.ndjson');
+    const journal = JournalWriter.open(path);
+    const failures: string[] = [];
+    const p = producer(kinesis, { count: 100, source, journal, maxAttempts: 4 });
+    p.subscribe((u) => {
+      if (u.type === 'failed')
+        failures.push(...u.events.map((e) => `${e.eventId} ${e.attempts} ${e.reason}`));
+    });
+    const summary = await p.run();
+    journal.close();
+    expect(summary).toMatchObject({ sent: 100, acknowledged: 90, failed: 10 });
+    expect(failures).toHaveLength(10);
+    expect(failures[0]).toMatch(/ 4 InternalFailure: Internal service failure\./);
+    const read = parseJournal(readFileSync(path, 'utf8'));
+    expect([...read.failed.keys()].sort()).toEqual([...doomed].sort());
+    expect(read.acknowledged.size).toBe(90);
+  });
+
+  it('retries whole calls that fail on the wire', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED' });
+    const kinesis = new FakeKinesis(undefined, (call) => (call <= 3 ? refused : undefined));
+    const summary = await producer(kinesis, { count: 300 }).run();
+    expect(summary).toMatchObject({ acknowledged: 300, failed: 0 });
+    expect(summary.retried).toBeGreaterThanOrEqual(1);
+  });
+
+  it('stops at once on a refusal no retry can fix, counting every event as failed', async () => {
+    const missing = Object.assign(new Error('Stream events under account 000000000000 not found.'), {
+      name: 'ResourceNotFoundException',
+    });
+    const kinesis = new FakeKinesis(undefined, () => missing);
+    const p = producer(kinesis, { count: 5_000, rate: 2_000 });
+    const summary = await p.run();
+    expect(summary.stoppedBy).toBe('error');
+    expect(summary.error).toMatch(/ResourceNotFoundException: Stream events/);
+    expect(summary.acknowledged).toBe(0);
+    expect(summary.failed).toBe(summary.sent);
+    expect(summary.sent).toBeLessThan(5_000);
+  });
+
+  it('on stop, takes no new events but finishes what it holds', async () => {
+    const kinesis = new FakeKinesis((_, attempt) => (attempt === 1 ? 'throttle' : 'ok'));
+    const p = producer(kinesis, { rate: 5_000 });
+    const done = p.run();
+    p.subscribe((u) => {
+      if (u.type === 'acknowledged') p.stop();
+    });
+    const summary = await done;
+    expect(summary.stoppedBy).toBe('stop');
+    expect(summary.sent).toBeGreaterThan(0);
+    expect(summary.acknowledged + summary.failed).toBe(summary.sent);
+    expect(summary.outstanding).toBe(0);
+  });
+
+  it('sends a malformed record on request and journals it as such', async () => {
+    const kinesis = new FakeKinesis();
+    const path = join(tempDir('journal-'), 'stack.ndjson');
+    const journal = JournalWriter.open(path);
+    const p = producer(kinesis, { count: 10, journal });
+    const id = p.sendMalformed();
+    const summary = await p.run();
+    journal.close();
+    expect(summary.acknowledged).toBe(11);
+    expect(kinesis.calls.flat()).toContain(`malformed record ${id} (not JSON, sent on purpose)`);
+    const read = parseJournal(readFileSync(path, 'utf8'));
+    expect(read.acknowledged.get(id ?? '')).toMatchObject({ malformed: true, category: 'Other' });
+  });
+
+  it('paces to --rate', async () => {
+    const kinesis = new FakeKinesis();
+    let now = 0;
+    const p = producer(kinesis, { rate: 100, durationMs: 1_000, now: () => now });
+    const done = p.run();
+    // A clock that moves 10 ms per loop turn: sends what 100 events/s allows, however fast the loop spins.
+    const tick = setInterval(() => {
+      now += 10;
+    }, 1);
+    const summary = await done;
+    clearInterval(tick);
+    expect(summary.stoppedBy).toBe('duration');
+    expect(summary.sent).toBeGreaterThanOrEqual(95);
+    expect(summary.sent).toBeLessThanOrEqual(111);
+  });
+});
