@@ -1,7 +1,9 @@
 // Every service of the local cloud, by SigV4 signing name.
+import { createCloudFormationService } from './cloudformation/service.js';
 import type { Service } from './service.js';
 import { createStsService } from './sts/service.js';
 
 export function createServices(): Service[] {
-  return [createStsService()];
+  // CloudFormation last: it provisions through the others, so they must be up when it resumes operations.
+  return [createStsService(), createCloudFormationService()];
 }
