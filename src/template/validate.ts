@@ -114,8 +114,10 @@ export function validateResourceProperties(
 ): TemplateProblem[] {
   const spec = (options.spec ?? resourceSpecification()).resourceType(type);
   if (!spec) return [{ path: '', message: `Template format error: Unrecognized resource types: [${type}]` }];
+  const given: unknown = properties ?? {};
+  if (!isRecord(given)) return [{ path: '', message: 'Template format error: Properties must be an object' }];
   const checker = new PropertyChecker({ listParameters: new Set(), attributeKind: () => 'any' });
-  checker.object(properties ?? {}, spec.properties, [], spec.openProperties);
+  checker.object(given, spec.properties, [], spec.openProperties);
   return checker.problems;
 }
 
@@ -329,6 +331,12 @@ class TemplateChecker {
     Conditions: new Set<string>(),
   };
   private readonly transforms: Set<string>;
+  /** Which resources each resource needs first (Ref, Fn::GetAtt, Fn::Sub, DependsOn). */
+  private readonly dependencies = new Map<string, Set<string>>();
+  /** The resource whose Properties or Metadata are being walked. */
+  private current: string | undefined;
+  /** Inside an Fn::If branch: whether it applies is known only once conditions are evaluated. */
+  private conditional = 0;
 
   constructor(
     private readonly template: Record<string, unknown>,
@@ -361,6 +369,7 @@ class TemplateChecker {
           : `Template format error: Unresolved resource dependencies [${names.join(', ')}] in the ${block} block of the template`;
       this.add(block === 'Conditions' ? Stage.ConditionReferences : Stage.References, block, message);
     }
+    this.cycles();
     this.resourceProperties();
     return this.problems
       .map((problem, index) => ({ problem, index }))
@@ -454,7 +463,7 @@ class TemplateChecker {
       if (resource.Properties !== undefined && !isRecord(resource.Properties)) {
         this.add(Stage.Format, `${path}/Properties`, 'Template format error: Properties must be an object');
       }
-      this.dependsOn(resource.DependsOn, `${path}/DependsOn`);
+      this.dependsOn(name, resource.DependsOn, `${path}/DependsOn`);
       this.conditionName(resource.Condition, `${path}/Condition`, 'Resources');
       for (const key of ['DeletionPolicy', 'UpdateReplacePolicy'] as const) {
         const policy = resource[key];
@@ -466,8 +475,10 @@ class TemplateChecker {
           );
         }
       }
+      this.current = name;
       this.walk(resource.Properties, [path, 'Properties'], 'Resources');
       this.walk(resource.Metadata, [path, 'Metadata'], 'Resources');
+      this.current = undefined;
     }
     if (unknownTypes.size > 0) {
       this.add(
@@ -478,7 +489,7 @@ class TemplateChecker {
     }
   }
 
-  private dependsOn(value: unknown, path: string) {
+  private dependsOn(resource: string, value: unknown, path: string) {
     if (value === undefined) return;
     const names = typeof value === 'string' ? [value] : Array.isArray(value) ? value : undefined;
     if (!names || names.some((name) => typeof name !== 'string')) {
@@ -487,6 +498,7 @@ class TemplateChecker {
     }
     for (const name of names as string[]) {
       if (!Object.hasOwn(this.resources, name)) this.unresolved.Resources.add(name);
+      else this.depend(resource, name);
     }
   }
 
@@ -580,8 +592,10 @@ class TemplateChecker {
             `Template error: unresolved condition dependency ${argument[0]} in Fn::If`,
           );
         }
+        this.conditional += 1;
         this.walk(argument[1], [...path, '1'], block);
         this.walk(argument[2], [...path, '2'], block);
+        this.conditional -= 1;
         return;
       }
       case 'Fn::Join':
@@ -654,7 +668,10 @@ class TemplateChecker {
   private reference(name: string, block: Block) {
     if ((PSEUDO_PARAMETERS as readonly string[]).includes(name) || Object.hasOwn(this.parameters, name))
       return;
-    if (block !== 'Conditions' && Object.hasOwn(this.resources, name)) return;
+    if (block !== 'Conditions' && Object.hasOwn(this.resources, name)) {
+      if (block === 'Resources' && this.current && this.conditional === 0) this.depend(this.current, name);
+      return;
+    }
     this.unresolved[block].add(name);
   }
 
@@ -672,6 +689,7 @@ class TemplateChecker {
       );
       return;
     }
+    if (block === 'Resources' && this.current && this.conditional === 0) this.depend(this.current, resource);
     const type = isRecord(declared) ? declared.Type : undefined;
     const spec = typeof type === 'string' ? this.spec.resourceType(type) : undefined;
     if (spec && typeof attribute === 'string' && !spec.hasAttribute(attribute)) {
@@ -729,6 +747,34 @@ class TemplateChecker {
     if (missing && argument.length === 3) {
       const keys = [map, top, second].map((key) => (typeof key === 'string' ? key : '...')).join('::');
       this.add(Stage.References, path.join('/'), `Template error: Unable to get mapping for ${keys}`);
+    }
+  }
+
+  private depend(resource: string, on: string) {
+    const needs = this.dependencies.get(resource) ?? new Set<string>();
+    needs.add(on);
+    this.dependencies.set(resource, needs);
+  }
+
+  /** Resources that cannot be ordered: those in a cycle and those that need them, as CloudFormation
+   *  lists them. Dependencies inside Fn::If are left to the engine, which knows which branch applies. */
+  private cycles() {
+    const placed = new Set<string>();
+    let progress = true;
+    while (progress) {
+      progress = false;
+      for (const name of Object.keys(this.resources)) {
+        if (placed.has(name)) continue;
+        const needs = this.dependencies.get(name) ?? new Set();
+        if ([...needs].every((other) => placed.has(other))) {
+          placed.add(name);
+          progress = true;
+        }
+      }
+    }
+    const stuck = Object.keys(this.resources).filter((name) => !placed.has(name));
+    if (stuck.length > 0) {
+      this.add(Stage.References, 'Resources', `Circular dependency between resources: [${stuck.join(', ')}]`);
     }
   }
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseTemplate } from '../../../src/template/parse.js';
 import {
@@ -457,6 +458,31 @@ Transform: AWS::Serverless-2016-10-31`,
     expect(validateTemplate(template as never)).toEqual([{ path, message }]);
   });
 
+  it('reports resources that depend on each other, and those that need them, as CloudFormation does', () => {
+    const problems =
+      validate(`${base}  A: { Type: AWS::SQS::Queue, Properties: { QueueName: !GetAtt B.QueueName } }
+  B: { Type: AWS::SQS::Queue, Properties: { QueueName: !Sub '\${A}-b' } }
+  Downstream: { Type: AWS::SQS::Queue, DependsOn: A }
+  Self: { Type: AWS::SQS::Queue, Properties: { QueueName: !Ref Self } }
+`);
+    expect(problems).toEqual([
+      { path: 'Resources', message: 'Circular dependency between resources: [A, B, Downstream, Self]' },
+    ]);
+    expect(
+      validate(
+        `${base}  A: { Type: AWS::SQS::Queue, DependsOn: B }\n  B: { Type: AWS::SQS::Queue, DependsOn: [A] }\n`,
+      ),
+    ).toEqual([{ path: 'Resources', message: 'Circular dependency between resources: [A, B]' }]);
+  });
+
+  it('leaves a cycle through an Fn::If branch to the engine, which knows which branch applies', () => {
+    expect(
+      validate(`${base}  A: { Type: AWS::SQS::Queue, Properties: { QueueName: !If [IsProd, !GetAtt B.QueueName, a] } }
+  B: { Type: AWS::SQS::Queue, Properties: { QueueName: !If [IsProd, b, !GetAtt A.QueueName] } }
+`),
+    ).toEqual([]);
+  });
+
   it('requires at least one resource', () => {
     expect(validate('Parameters: {}\n')).toEqual([
       { path: 'Resources', message: 'Template format error: At least one Resources member must be defined.' },
@@ -513,6 +539,12 @@ describe('validateResourceProperties (resolved values, before a resource is crea
     expect(validateResourceProperties(type, properties)).toEqual([{ path, message }]);
   });
 
+  it('refuses properties that are not an object', () => {
+    expect(validateResourceProperties('AWS::Kinesis::Stream', 'Name=x' as never)).toEqual([
+      { path: '', message: 'Template format error: Properties must be an object' },
+    ]);
+  });
+
   it('refuses a type CloudFormation does not have', () => {
     expect(validateResourceProperties('AWS::Foo::Bar', {})).toEqual([
       { path: '', message: 'Template format error: Unrecognized resource types: [AWS::Foo::Bar]' },
@@ -528,5 +560,103 @@ describe('propertiesValidationReason', () => {
         validateResourceProperties('AWS::Kinesis::Stream', { StreamEncryption: { EncryptionType: 'KMS' } }),
       ),
     ).toBe('Property KeyId cannot be empty. (at StreamEncryption/KeyId)');
+  });
+});
+
+describe('malformed input', () => {
+  // Templates come from users: whatever their shape, validation answers with problems, never a crash.
+  const names = fc.constantFrom(
+    'Stream',
+    'Role',
+    'Nope',
+    'AWS::Region',
+    'AWS::NoValue',
+    'IsProd',
+    'Arn',
+    'Name',
+  );
+  const functionNames = fc.constantFrom(
+    'Ref',
+    'Fn::GetAtt',
+    'Fn::Sub',
+    'Fn::If',
+    'Fn::Join',
+    'Fn::Select',
+    'Fn::Split',
+    'Fn::FindInMap',
+    'Fn::Equals',
+    'Fn::Not',
+    'Condition',
+    'Fn::Nope',
+  );
+  const value = fc.letrec((tie) => ({
+    node: fc.oneof(
+      { depthSize: 'small' },
+      fc.constantFrom(null, true, 0, 1.5, '', 'x', `\${Stream.Arn}-\${Nope}`),
+      names,
+      fc.array(tie('node'), { maxLength: 4 }),
+      fc.dictionary(
+        fc.oneof(names, fc.constantFrom('ShardCount', 'Name', 'StreamEncryption', 'Tags', 'Key')),
+        tie('node'),
+        { maxKeys: 4 },
+      ),
+      fc.tuple(functionNames, tie('node')).map(([fn, argument]) => ({ [fn]: argument })),
+    ),
+  })).node;
+  const resource = fc.record(
+    {
+      Type: fc.constantFrom(
+        'AWS::Kinesis::Stream',
+        'AWS::Lambda::Function',
+        'AWS::S3::Bucket',
+        'Custom::X',
+        'AWS::Nope::Nope',
+        7,
+      ),
+      Properties: value,
+      DependsOn: value,
+      Condition: value,
+    },
+    { requiredKeys: [] },
+  );
+  const template = fc.record(
+    {
+      Parameters: fc.oneof(
+        value,
+        fc.dictionary(names, fc.record({ Type: fc.constantFrom('String', 'Number', 'Nope') })),
+      ),
+      Conditions: fc.oneof(value, fc.dictionary(names, value)),
+      Mappings: value,
+      Resources: fc.oneof(value, fc.dictionary(names, fc.oneof(resource, value))),
+      Outputs: fc.oneof(
+        value,
+        fc.dictionary(names, fc.record({ Value: value, Condition: value }, { requiredKeys: [] })),
+      ),
+    },
+    { requiredKeys: [] },
+  );
+
+  it('never throws on any template shape, and every problem has a message', () => {
+    fc.assert(
+      fc.property(template, (input) => {
+        const problems = validateTemplate(input as never);
+        return problems.every((problem) => typeof problem.message === 'string' && problem.message.length > 0);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('never throws on any properties given to a resource type', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('AWS::Kinesis::Stream', 'AWS::KinesisFirehose::DeliveryStream', 'AWS::IAM::Role'),
+        value,
+        (type, properties) => {
+          const problems = validateResourceProperties(type, properties as never);
+          return Array.isArray(problems);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
