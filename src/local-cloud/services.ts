@@ -1,9 +1,18 @@
 // Every service of the local cloud, by SigV4 signing name.
 import { createCloudFormationService } from './cloudformation/service.js';
+import { createIamService } from './iam/service.js';
+import { createLambdaService } from './lambda/service.js';
+import { createLogsService } from './logs/service.js';
 import type { Service } from './service.js';
 import { createStsService } from './sts/service.js';
 
 export function createServices(): Service[] {
   // CloudFormation last: it provisions through the others, so they must be up when it resumes operations.
-  return [createStsService(), createCloudFormationService()];
+  return [
+    createStsService(),
+    createLogsService(),
+    createLambdaService(),
+    createIamService(),
+    createCloudFormationService(),
+  ];
 }

@@ -1,0 +1,185 @@
+// IAM's model: roles with their inline and attached policies, and customer managed policies with versions.
+// Stored so templates and tools can create and read them; nothing here is enforced.
+import { randomInt } from 'node:crypto';
+import { join } from 'node:path';
+import { LOCAL_ACCOUNT_ID } from '../options.js';
+import { ServiceError } from '../protocol/common.js';
+import { JsonState } from '../state.js';
+
+export interface Tag {
+  Key: string;
+  Value: string;
+}
+
+export interface RoleRecord {
+  RoleName: string;
+  RoleId: string;
+  Path: string;
+  Arn: string;
+  CreateDate: string;
+  AssumeRolePolicyDocument: string;
+  Description?: string;
+  MaxSessionDuration: number;
+  Tags: Tag[];
+  /** Inline policies by name. */
+  inline: Record<string, string>;
+  /** ARNs of attached managed policies. */
+  attached: string[];
+}
+
+export interface PolicyVersion {
+  VersionId: string;
+  Document: string;
+  CreateDate: string;
+}
+
+export interface PolicyRecord {
+  PolicyName: string;
+  PolicyId: string;
+  Arn: string;
+  Path: string;
+  Description?: string;
+  CreateDate: string;
+  UpdateDate: string;
+  DefaultVersionId: string;
+  Tags: Tag[];
+  versions: PolicyVersion[];
+  nextVersion: number;
+}
+
+interface IamState {
+  roles: Record<string, RoleRecord>;
+  policies: Record<string, PolicyRecord>;
+}
+
+const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** An IAM unique id: a type prefix (AROA role, ANPA policy) and 17 characters, as AWS shapes them. */
+export function uniqueId(prefix: 'AROA' | 'ANPA'): string {
+  let id = prefix;
+  for (let i = 0; i < 17; i++) id += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
+  return id;
+}
+
+export function noSuchEntity(message: string): ServiceError {
+  return new ServiceError('NoSuchEntity', message, 404);
+}
+
+/** AWS managed policies exist in every account; the local cloud knows them by their ARN's shape. */
+export function isAwsManaged(arn: string): boolean {
+  return /^arn:aws:iam::aws:policy\/.+/.test(arn);
+}
+
+export class IamStore {
+  private readonly state: JsonState<IamState>;
+
+  constructor(dataDir: string) {
+    this.state = new JsonState<IamState>(join(dataDir, 'iam.json'), { roles: {}, policies: {} });
+  }
+
+  roles(): RoleRecord[] {
+    return Object.values(this.state.get().roles).sort((a, b) => (a.RoleName < b.RoleName ? -1 : 1));
+  }
+
+  policies(): PolicyRecord[] {
+    return Object.values(this.state.get().policies).sort((a, b) => (a.PolicyName < b.PolicyName ? -1 : 1));
+  }
+
+  role(name: string): RoleRecord {
+    const role = this.state.get().roles[name];
+    if (!role) throw noSuchEntity(`The role with name ${name} cannot be found.`);
+    return role;
+  }
+
+  policy(arn: string): PolicyRecord {
+    const policy = this.state.get().policies[arn];
+    if (!policy) throw noSuchEntity(`Policy ${arn} does not exist or is not attachable.`);
+    return policy;
+  }
+
+  attachmentCount(arn: string): number {
+    return this.roles().filter((r) => r.attached.includes(arn)).length;
+  }
+
+  async putRole(role: RoleRecord): Promise<void> {
+    await this.state.update((s) => ({ ...s, roles: { ...s.roles, [role.RoleName]: role } }));
+  }
+
+  async changeRole(name: string, apply: (role: RoleRecord) => RoleRecord): Promise<RoleRecord> {
+    const next = apply(this.role(name));
+    await this.putRole(next);
+    return next;
+  }
+
+  async deleteRole(name: string): Promise<void> {
+    this.role(name);
+    await this.state.update((s) => {
+      const { [name]: _, ...roles } = s.roles;
+      return { ...s, roles };
+    });
+  }
+
+  async createRole(input: Omit<RoleRecord, 'RoleId' | 'Arn' | 'CreateDate' | 'inline' | 'attached'>) {
+    if (this.state.get().roles[input.RoleName]) {
+      throw new ServiceError('EntityAlreadyExists', `Role with name ${input.RoleName} already exists.`, 409);
+    }
+    const role: RoleRecord = {
+      ...input,
+      RoleId: uniqueId('AROA'),
+      Arn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role${input.Path}${input.RoleName}`,
+      CreateDate: new Date().toISOString(),
+      inline: {},
+      attached: [],
+    };
+    await this.putRole(role);
+    return role;
+  }
+
+  async createPolicy(input: {
+    PolicyName: string;
+    Path: string;
+    Description?: string;
+    Tags: Tag[];
+    Document: string;
+  }) {
+    const arn = `arn:aws:iam::${LOCAL_ACCOUNT_ID}:policy${input.Path}${input.PolicyName}`;
+    if (this.state.get().policies[arn]) {
+      throw new ServiceError(
+        'EntityAlreadyExists',
+        `A policy called ${input.PolicyName} already exists. Duplicate names are not allowed.`,
+        409,
+      );
+    }
+    const now = new Date().toISOString();
+    const policy: PolicyRecord = {
+      PolicyName: input.PolicyName,
+      PolicyId: uniqueId('ANPA'),
+      Arn: arn,
+      Path: input.Path,
+      ...(input.Description ? { Description: input.Description } : {}),
+      CreateDate: now,
+      UpdateDate: now,
+      DefaultVersionId: 'v1',
+      Tags: input.Tags,
+      versions: [{ VersionId: 'v1', Document: input.Document, CreateDate: now }],
+      nextVersion: 2,
+    };
+    await this.putPolicy(policy);
+    return policy;
+  }
+
+  async putPolicy(policy: PolicyRecord): Promise<void> {
+    await this.state.update((s) => ({ ...s, policies: { ...s.policies, [policy.Arn]: policy } }));
+  }
+
+  async deletePolicy(arn: string): Promise<void> {
+    this.policy(arn);
+    if (this.attachmentCount(arn) > 0) {
+      throw new ServiceError('DeleteConflict', 'Cannot delete a policy attached to entities.', 409);
+    }
+    await this.state.update((s) => {
+      const { [arn]: _, ...policies } = s.policies;
+      return { ...s, policies };
+    });
+  }
+}
