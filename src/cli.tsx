@@ -3,8 +3,14 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { CommonOptions } from './commands/common.js';
+import { runDeploy } from './commands/deploy.js';
 import { EXIT } from './commands/exit-codes.js';
 import { runLocalCloud } from './commands/local-cloud.js';
+import { runStatus } from './commands/status.js';
+import { parseDuration, parseRate, runStream } from './commands/stream.js';
+import { runTeardown } from './commands/teardown.js';
+import { runVerify } from './commands/verify.js';
 import { defaultLocalCloudDir } from './config/paths.js';
 import { DEFAULT_PORT, DEFAULT_REGION } from './local-cloud/options.js';
 import { parseTemplate } from './template/parse.js';
@@ -21,6 +27,41 @@ function fraction(value: string): number {
   if (!Number.isFinite(n) || n < 0 || n > 1)
     throw new InvalidArgumentError('a fraction from 0 to 1, such as 0.05.');
   return n;
+}
+
+/** A parser from src/commands as a commander argument parser (its message becomes a usage error). */
+function parsed<T>(parse: (value: string) => T) {
+  return (value: string): T => {
+    try {
+      return parse(value);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  };
+}
+
+function wholeNumber(min: number, what: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min)
+      throw new InvalidArgumentError(`${what} is a whole number from ${min} up.`);
+    return n;
+  };
+}
+
+/** The target and output options every pipeline command takes. */
+function pipelineCommand(name: string, description: string): Command {
+  return program
+    .command(name)
+    .description(description)
+    .option('--aws', 'use real AWS (credentials from the SDK chain: env, profiles, SSO)')
+    .option('--profile <name>', 'AWS profile (with --aws or --endpoint-url)')
+    .option('--region <region>', 'AWS region (default: AWS_REGION, the profile, or us-east-1 locally)')
+    .option('--endpoint-url <url>', 'any AWS-compatible endpoint (default: AWS_ENDPOINT_URL)')
+    .option('--data-dir <dir>', `local cloud data dir (default ${defaultLocalCloudDir})`)
+    .option('--ephemeral', 'local cloud in a temporary data dir, removed on exit')
+    .option('--stack-name <name>', 'CloudFormation stack name', 'kinesis-tui')
+    .option('--json', 'newline-delimited JSON output, one object a line');
 }
 
 // Until the wizard lands, the default command says what the project holds, so `npm start` is honest.
@@ -83,6 +124,93 @@ program
       });
     },
   );
+
+pipelineCommand('deploy', 'create the stack from cfn/pipeline.yaml, or update it through a change set')
+  .option(
+    '--param <Key=Value>',
+    'a template parameter (repeatable)',
+    (v: string, all: string[]) => [...all, v],
+    [],
+  )
+  .option(
+    '--replace',
+    'delete a stack that cannot be updated (ROLLBACK_COMPLETE, DELETE_FAILED) and create it anew',
+  )
+  .option('--capabilities <list>', 'capabilities to acknowledge (default CAPABILITY_IAM)', (v: string) =>
+    v.split(/[ ,]+/).filter(Boolean),
+  )
+  .option('--template <file>', 'another template file (default cfn/pipeline.yaml)')
+  .option('--yes', 'do not ask before deploying on AWS')
+  .action(
+    async (
+      opts: CommonOptions & {
+        param: string[];
+        replace?: boolean;
+        capabilities?: string[];
+        template?: string;
+      },
+    ) => {
+      process.exitCode = await runDeploy(opts);
+    },
+  );
+
+pipelineCommand('stream', "send fake e-commerce events into the stack's Kinesis stream")
+  .option('--rate <events/s>', 'events a second, or max', parsed(parseRate), 100)
+  .option('--count <n>', 'stop after this many events', wholeNumber(1, '--count'))
+  .option('--duration <time>', 'stop after this long (30s, 2m)', parsed(parseDuration))
+  .option('--seed <n>', 'seed for reproducible events', wholeNumber(0, '--seed'))
+  .option('--users <n>', 'size of the user pool (partition keys)', wholeNumber(1, '--users'), 1000)
+  .option('--max-in-flight <n>', 'PutRecords calls in flight at once', wholeNumber(1, '--max-in-flight'), 8)
+  .option(
+    '--malformed <n>',
+    'also send this many malformed records (they land in processing-failed/)',
+    wholeNumber(0, '--malformed'),
+  )
+  .action(
+    async (
+      opts: CommonOptions & {
+        rate: number;
+        count?: number;
+        duration?: number;
+        seed?: number;
+        users: number;
+        maxInFlight: number;
+        malformed?: number;
+      },
+    ) => {
+      process.exitCode = await runStream({
+        ...opts,
+        ...(opts.duration !== undefined ? { durationMs: opts.duration } : {}),
+      });
+    },
+  );
+
+pipelineCommand('verify', 'reconcile what reached S3 with what was sent')
+  .option('--wait', 'poll until every sent event is accounted for, or the timeout')
+  .option(
+    '--timeout <time>',
+    'how long --wait waits (default: twice the buffer intervals plus 2 minutes)',
+    parsed(parseDuration),
+  )
+  .action(async (opts: CommonOptions & { wait?: boolean; timeout?: number }) => {
+    process.exitCode = await runVerify({
+      ...opts,
+      ...(opts.timeout !== undefined ? { timeoutMs: opts.timeout } : {}),
+    });
+  });
+
+pipelineCommand('teardown', 'empty the bucket and delete the stack')
+  .option('--export <dir>', 'save every object of the bucket under this folder first')
+  .option('--yes', 'do not ask before deleting on AWS')
+  .action(async (opts: CommonOptions & { export?: string }) => {
+    process.exitCode = await runTeardown({ ...opts, ...(opts.export ? { exportDir: opts.export } : {}) });
+  });
+
+pipelineCommand('status', 'the stack, its stream, delivery stream and bucket').action(
+  async (opts: CommonOptions) => {
+    process.exitCode = await runStatus(opts);
+  },
+);
 
 try {
   await program.parseAsync(process.argv);

@@ -7,7 +7,7 @@ export const EXIT = {
   usage: 2,
   /** The target (AWS, the endpoint, the local cloud) refused or failed: credentials, region, a resource. */
   target: 3,
-  /** verify found events missing, duplicated or failed. */
+  /** verify found events missing, or failed processing (duplicates alone are at-least-once delivery). */
   mismatch: 4,
   /** Interrupted (Ctrl-C); what was in flight was finished and reported. */
   interrupted: 130,

@@ -1,0 +1,198 @@
+// `kinesis-tui stream`: fake events into the stack's Kinesis stream, journaled for verify.
+import { DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
+import { baseClientOptions } from '../config/clients.js';
+import { InputError, TargetError } from '../config/errors.js';
+import { createEventSource, DEFAULT_USER_POOL } from '../pipeline/events.js';
+import { JournalWriter } from '../pipeline/journal.js';
+import { Producer, type ProducerStats } from '../pipeline/producer.js';
+import { requireStack } from '../pipeline/stack.js';
+import { type CommonOptions, runCommand } from './common.js';
+import { EXIT } from './exit-codes.js';
+import { count, duration } from './output.js';
+
+export interface StreamCommandOptions extends CommonOptions {
+  rate?: number;
+  count?: number;
+  durationMs?: number;
+  seed?: number;
+  users?: number;
+  maxInFlight?: number;
+  /** Send this many malformed records too (to watch processing-failed/ fill). */
+  malformed?: number;
+}
+
+export const DEFAULT_RATE = 100;
+
+/** "30s", "2m", "1500ms", "1h" or plain seconds, as milliseconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!match) throw new InputError(`"${text}" is not a duration: use e.g. 30s, 2m, 1500ms`);
+  const n = Number(match[1]);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's'] ?? 1000;
+  if (!(n > 0)) throw new InputError('a duration is above 0');
+  return n * unit;
+}
+
+/** Events a second: a number above 0, or "max" for as fast as the stream takes them. */
+export function parseRate(text: string): number {
+  if (text === 'max') return Number.POSITIVE_INFINITY;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new InputError(`--rate takes events a second above 0, or max; not "${text}"`);
+  return n;
+}
+
+function statsLine(s: ProducerStats): string {
+  return (
+    `sent ${count(s.sent)}  acknowledged ${count(s.acknowledged)}  retried ${count(s.retried)}  ` +
+    `throttled ${count(s.throttled)}  failed ${count(s.failed)}  rate ${count(s.rate)}/s`
+  );
+}
+
+function statsData(s: ProducerStats) {
+  return {
+    sent: s.sent,
+    acknowledged: s.acknowledged,
+    retried: s.retried,
+    throttled: s.throttled,
+    failed: s.failed,
+    outstanding: s.outstanding,
+    rate: Math.round(s.rate),
+    elapsedMs: Math.round(s.elapsedMs),
+  };
+}
+
+export function runStream(options: StreamCommandOptions): Promise<number> {
+  let producer: Producer | undefined;
+  return runCommand(
+    'stream',
+    options,
+    async ({ target, out, stackName, interrupts }) => {
+      const stack = await requireStack(target.clients.cloudformation, stackName);
+      const streamName = stack.outputs.StreamName;
+      if (!streamName) {
+        throw new TargetError(
+          `stack "${stackName}" is ${stack.status} and has no StreamName output: run \`kinesis-tui deploy\``,
+        );
+      }
+      try {
+        const summary = await target.clients.kinesis.send(
+          new DescribeStreamSummaryCommand({ StreamName: streamName }),
+        );
+        const status = summary.StreamDescriptionSummary?.StreamStatus;
+        if (status !== 'ACTIVE' && status !== 'UPDATING') {
+          throw new TargetError(
+            `the stream ${streamName} is ${status}: wait for it to be ACTIVE (\`kinesis-tui status\`)`,
+          );
+        }
+      } catch (error) {
+        if ((error as Error).name === 'ResourceNotFoundException') {
+          throw new TargetError(
+            `the stream ${streamName} of stack "${stackName}" does not exist: run \`kinesis-tui deploy\` to repair the stack`,
+          );
+        }
+        throw error;
+      }
+      const journalPath = target.journalPath(stackName);
+      const journal = JournalWriter.open(journalPath);
+      // Our own retries (per failed entry) replace the SDK's (per call).
+      const kinesis = new KinesisClient(baseClientOptions({ ...target.clientConfig, maxAttempts: 1 }));
+      const source = createEventSource({
+        ...(options.seed !== undefined ? { seed: options.seed } : {}),
+        users: options.users ?? DEFAULT_USER_POOL,
+      });
+      const rate = options.rate ?? DEFAULT_RATE;
+      producer = new Producer({
+        kinesis,
+        stream: { name: streamName },
+        source,
+        rate,
+        ...(options.count !== undefined ? { count: options.count } : {}),
+        ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
+        ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
+        journal,
+        signal: interrupts.abort,
+      });
+      const p = producer;
+      for (let i = 0; i < (options.malformed ?? 0); i++) p.sendMalformed();
+      let shownFailures = 0;
+      p.subscribe((update) => {
+        if (update.type === 'failed') {
+          for (const f of update.events) {
+            if (shownFailures++ < 20 || out.json) {
+              out.event(
+                'failed',
+                { eventId: f.eventId, reason: f.reason, attempts: f.attempts },
+                `failed: event ${f.eventId} after ${f.attempts} attempts: ${f.reason}`,
+              );
+            }
+          }
+        } else if (update.type === 'error')
+          out.event('stream-error', { message: update.message }, `the stream refused: ${update.message}`);
+      });
+      const until = [
+        options.count !== undefined ? `${count(options.count)} events` : undefined,
+        options.durationMs !== undefined ? duration(options.durationMs) : undefined,
+      ].filter(Boolean);
+      out.event(
+        'streaming',
+        {
+          stream: streamName,
+          rate: Number.isFinite(rate) ? rate : 'max',
+          seed: source.seed,
+          users: source.users,
+          journal: journalPath,
+        },
+        `streaming to ${streamName} at ${Number.isFinite(rate) ? `${count(rate)} events/s` : 'the highest rate it takes'} ` +
+          `(seed ${source.seed}, ${count(source.users)} users) ${until.length ? `for ${until.join(' or ')}` : 'until Ctrl-C'}; journal ${journalPath}`,
+      );
+      const ticker = setInterval(() => {
+        const s = p.stats();
+        out.event('stats', statsData(s), statsLine(s));
+      }, 1000);
+      interrupts.stop.addEventListener('abort', () => p.stop(), { once: true });
+      let result: Awaited<ReturnType<Producer['run']>>;
+      try {
+        result = await p.run();
+      } finally {
+        clearInterval(ticker);
+        journal.close();
+        kinesis.destroy();
+      }
+      const seconds = result.elapsedMs / 1000;
+      out.event(
+        'summary',
+        {
+          ...statsData(result),
+          stoppedBy: result.stoppedBy,
+          unconfirmed: result.unconfirmed,
+          journal: journalPath,
+        },
+        [
+          `${result.stoppedBy === 'stop' || result.stoppedBy === 'abort' ? 'stopped: ' : ''}sent ${count(result.sent)} events, ` +
+            `${count(result.acknowledged)} acknowledged, ${count(result.failed)} failed, ${count(result.retried)} retries ` +
+            `(${count(result.throttled)} throttled) in ${duration(result.elapsedMs)}, ${count(seconds > 0 ? result.acknowledged / seconds : 0)} events/s`,
+          ...(result.unconfirmed > 0
+            ? [
+                `${count(result.unconfirmed)} events were cut off unconfirmed; verify will say whether they arrived`,
+              ]
+            : []),
+        ],
+      );
+      if (result.error) throw new TargetError(`the stream refused the records: ${result.error}`);
+      if (result.stoppedBy === 'stop' || result.stoppedBy === 'abort') return EXIT.interrupted;
+      if (result.failed > 0) {
+        out.error(
+          `${count(result.failed)} events could not be sent after retries (listed above)`,
+          EXIT.target,
+        );
+        return EXIT.target;
+      }
+      return EXIT.ok;
+    },
+    {
+      onInterrupt: (out) =>
+        out.info('stopping: no new events; finishing those in flight (Ctrl-C again to stop now)'),
+    },
+  );
+}

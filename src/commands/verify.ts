@@ -1,0 +1,210 @@
+// `kinesis-tui verify`: what reached the bucket, reconciled against the producer's journal.
+import { CATEGORIES } from '../../lambda/records.js';
+import { TargetError } from '../config/errors.js';
+import { readJournal } from '../pipeline/journal.js';
+import { requireStack } from '../pipeline/stack.js';
+import {
+  type DeliveryStreamInfo,
+  describeDelivery,
+  diagnose,
+  Verifier,
+  type VerifyReport,
+  waitForDelivery,
+} from '../pipeline/verify.js';
+import { type CommonOptions, runCommand } from './common.js';
+import { EXIT } from './exit-codes.js';
+import { count, duration, type Output } from './output.js';
+
+export interface VerifyCommandOptions extends CommonOptions {
+  wait?: boolean;
+  timeoutMs?: number;
+}
+
+function reportLines(report: VerifyReport): string[] {
+  const r = report.reconciliation;
+  const lines = [
+    `s3://${report.bucket}: ${count(report.deliveredObjects)} objects delivered (${count(report.records.delivered)} records), ` +
+      `${count(report.failedObjects)} error objects (${count(report.records.failed)} records)`,
+    `acknowledged ${count(r.acknowledged)}: delivered ${count(r.delivered)}, missing ${count(r.missing)}, ` +
+      `processing-failed ${count(r.processingFailed)}${r.expectedFailures ? ` (${count(r.expectedFailures)} malformed on purpose)` : ''}, ` +
+      `duplicates ${count(r.duplicates)}`,
+  ];
+  if (r.lateAcknowledged || r.producerFailed || r.unknown) {
+    lines.push(
+      `also: ${count(r.lateAcknowledged)} delivered whose acknowledgement was lost, ${count(r.producerFailed)} the producer gave up on, ` +
+        `${count(r.unknown)} delivered records not in the journal`,
+    );
+  }
+  lines.push(
+    'categories (sent / delivered):',
+    ...CATEGORIES.map(
+      (c) =>
+        `  ${c.padEnd(12)} ${count(r.categories.sent[c]).padStart(8)} / ${count(r.categories.delivered[c])}`,
+    ),
+  );
+  if (r.latency) {
+    lines.push(
+      `delivery latency (acknowledged -> object written), ${count(r.latency.count)} events: p50 ${duration(r.latency.p50)}, ` +
+        `p90 ${duration(r.latency.p90)}, p99 ${duration(r.latency.p99)}, max ${duration(r.latency.max)}`,
+    );
+  }
+  for (const f of r.failures.slice(0, 10)) {
+    lines.push(
+      `  processing-failed ${f.eventId ?? '(no id)'}: ${f.errorCode}: ${f.errorMessage}; raw ${JSON.stringify(f.raw.slice(0, 160))}`,
+    );
+  }
+  if (r.missingIds.length > 0) lines.push(`  missing, e.g.: ${r.missingIds.slice(0, 5).join(', ')}`);
+  if (report.unreadable.length > 0) {
+    lines.push(
+      `  ${count(report.unreadable.length)} unreadable bits, e.g. in ${report.unreadable[0]?.key}: ${report.unreadable[0]?.text.slice(0, 80)}`,
+    );
+  }
+  return lines;
+}
+
+function reportData(report: VerifyReport) {
+  const r = report.reconciliation;
+  return {
+    bucket: report.bucket,
+    journal: report.journalPath,
+    deliveredObjects: report.deliveredObjects,
+    failedObjects: report.failedObjects,
+    records: report.records,
+    acknowledged: r.acknowledged,
+    delivered: r.delivered,
+    missing: r.missing,
+    missingIds: r.missingIds,
+    duplicates: r.duplicates,
+    processingFailed: r.processingFailed,
+    expectedFailures: r.expectedFailures,
+    failures: r.failures.map((f) => ({
+      eventId: f.eventId,
+      errorCode: f.errorCode,
+      errorMessage: f.errorMessage,
+      raw: f.raw,
+      key: f.key,
+    })),
+    lateAcknowledged: r.lateAcknowledged,
+    producerFailed: r.producerFailed,
+    unknown: r.unknown,
+    categories: r.categories,
+    latencyMs: r.latency ?? null,
+    unreadable: report.unreadable.length,
+    complete: r.complete,
+    ok: r.ok,
+  };
+}
+
+/** How long Firehose may hold records before writing them: both buffer intervals. */
+function bufferSeconds(info: DeliveryStreamInfo | undefined): number {
+  return (info?.bufferIntervalSeconds ?? 300) + (info?.processorIntervalSeconds ?? 60);
+}
+
+function waitingLine(info: DeliveryStreamInfo | undefined, missing: number, acknowledged: number): string {
+  const buffer = info
+    ? `Firehose writes an object every ${info.bufferIntervalSeconds ?? '?'} s or ${info.bufferSizeMB ?? '?'} MB, after the transform's ${info.processorIntervalSeconds ?? '?'} s buffer`
+    : 'Firehose buffers records before writing them';
+  return `waiting for ${count(missing)} of ${count(acknowledged)} events to reach S3; ${buffer}`;
+}
+
+async function explain(out: Output, report: VerifyReport, diagnosis: Awaited<ReturnType<typeof diagnose>>) {
+  out.event(
+    'diagnosis',
+    {
+      reasons: diagnosis.reasons,
+      logErrors: diagnosis.logErrors,
+      deliveryStream: diagnosis.deliveryStream ?? null,
+    },
+    [
+      `not everything has arrived (${count(report.reconciliation.missing)} missing); what we see:`,
+      ...(diagnosis.deliveryStream ? [`  delivery stream: ${diagnosis.deliveryStream.status}`] : []),
+      ...diagnosis.reasons.map((r) => `  - ${r}`),
+      ...diagnosis.logErrors.map((l) => `    ${l}`),
+    ],
+  );
+}
+
+export function runVerify(options: VerifyCommandOptions): Promise<number> {
+  return runCommand('verify', options, async ({ target, out, stackName, interrupts }) => {
+    const stack = await requireStack(target.clients.cloudformation, stackName);
+    if (!stack.outputs.BucketName) {
+      throw new TargetError(
+        `stack "${stackName}" is ${stack.status} and has no BucketName output: run \`kinesis-tui deploy\``,
+      );
+    }
+    const journalPath = target.journalPath(stackName);
+    const journal = readJournal(journalPath);
+    const verifier = new Verifier(target.clients, stack.outputs, journalPath);
+    const since = journal.runs[0]?.started ?? Date.now() - 3_600_000;
+    let info: DeliveryStreamInfo | undefined;
+    if (stack.outputs.DeliveryStreamName) {
+      info = await describeDelivery(target.clients.firehose, stack.outputs.DeliveryStreamName).catch(
+        () => undefined,
+      );
+    }
+    let report: VerifyReport;
+    let timedOut = false;
+    if (options.wait) {
+      const timeoutMs = options.timeoutMs ?? (2 * bufferSeconds(info) + 120) * 1000;
+      let lastMissing = -1;
+      const waited = await waitForDelivery(verifier, {
+        timeoutMs,
+        pollMs: target.kind === 'aws' ? 5000 : 1000,
+        signal: interrupts.stop,
+        onCheck: (r, missing) => {
+          if (missing === lastMissing || missing === 0) return;
+          if (lastMissing === -1)
+            out.info(
+              `${waitingLine(info, missing, r.reconciliation.acknowledged)} (up to ${duration(timeoutMs)})`,
+            );
+          lastMissing = missing;
+          out.event(
+            'waiting',
+            {
+              missing,
+              acknowledged: r.reconciliation.acknowledged,
+              delivered: r.reconciliation.delivered,
+              bufferSeconds: bufferSeconds(info),
+            },
+            `  ${count(r.reconciliation.delivered + r.reconciliation.processingFailed)} of ${count(r.reconciliation.acknowledged)} accounted for`,
+          );
+        },
+      });
+      report = waited.report;
+      timedOut = waited.timedOut;
+    } else {
+      report = await verifier.check(interrupts.stop);
+    }
+    out.event('report', reportData(report), reportLines(report));
+    const r = report.reconciliation;
+    if (r.acknowledged === 0) {
+      out.error(
+        `nothing to verify: the journal ${journalPath} holds no acknowledged events; run \`kinesis-tui stream\` first`,
+        EXIT.mismatch,
+      );
+      return EXIT.mismatch;
+    }
+    if (!r.complete) {
+      await explain(out, report, await diagnose(target.clients, stack.outputs, report, since));
+      if (!options.wait)
+        out.info('records may still be buffering: `kinesis-tui verify --wait` waits for them');
+    }
+    if (interrupts.stop.aborted) return EXIT.interrupted;
+    if (r.ok) {
+      out.event(
+        'result',
+        { ok: true },
+        `OK: all ${count(r.acknowledged)} acknowledged events are accounted for`,
+      );
+      return EXIT.ok;
+    }
+    const problems = [
+      r.missing ? `${count(r.missing)} missing${timedOut ? ' after waiting' : ''}` : '',
+      r.processingFailed > r.expectedFailures
+        ? `${count(r.processingFailed - r.expectedFailures)} failed processing`
+        : '',
+    ].filter(Boolean);
+    out.error(`mismatch: ${problems.join(', ')}`, EXIT.mismatch);
+    return EXIT.mismatch;
+  });
+}

@@ -1,0 +1,421 @@
+// The stack: find it, create it, update it through a change set, delete it, and follow its events.
+// Progress goes to an `onUpdate` callback; an AbortSignal stops following (CloudFormation carries on).
+import {
+  type Capability,
+  type Change,
+  type CloudFormationClient,
+  CreateChangeSetCommand,
+  CreateStackCommand,
+  DeleteChangeSetCommand,
+  DeleteStackCommand,
+  DescribeChangeSetCommand,
+  type DescribeChangeSetCommandOutput,
+  DescribeStackEventsCommand,
+  DescribeStackResourcesCommand,
+  DescribeStacksCommand,
+  ExecuteChangeSetCommand,
+  type Stack,
+  type StackEvent,
+} from '@aws-sdk/client-cloudformation';
+import { TargetError } from '../config/errors.js';
+import type { ParameterInput } from '../template/parameters.js';
+import type { LoadedTemplate } from './template.js';
+
+export interface StackEventLine {
+  id: string;
+  time: Date;
+  logicalId: string;
+  type: string;
+  status: string;
+  reason?: string;
+  physicalId?: string;
+}
+
+export interface ResourceChange {
+  action: string;
+  logicalId: string;
+  type: string;
+  /** True, False or Conditional (CloudFormation's words) for modifications. */
+  replacement?: string;
+}
+
+export type StackUpdate =
+  | { type: 'phase'; message: string }
+  | { type: 'changes'; changes: ResourceChange[] }
+  /** A stack event; `done` of `total` resources have finished. */
+  | { type: 'event'; event: StackEventLine; done: number; total: number };
+
+export interface PipelineOutputs {
+  StreamName?: string;
+  StreamArn?: string;
+  BucketName?: string;
+  DeliveryStreamName?: string;
+  FunctionName?: string;
+  DeliveredPrefix?: string;
+  ErrorPrefix?: string;
+  [key: string]: string | undefined;
+}
+
+export interface StackState {
+  name: string;
+  id: string;
+  status: string;
+  reason?: string;
+  outputs: PipelineOutputs;
+  parameters: Record<string, string>;
+}
+
+export interface FollowOptions {
+  signal?: AbortSignal;
+  onUpdate?: (update: StackUpdate) => void;
+  /** Poll interval, ms (default 1000). */
+  pollMs?: number;
+}
+
+const TERMINAL = /_COMPLETE$|_FAILED$/;
+const SETTLED = /(CREATE|UPDATE|DELETE|IMPORT)_COMPLETE$|ROLLBACK_COMPLETE$|_FAILED$/;
+
+function isNotFound(error: unknown): boolean {
+  const message = (error as Error).message ?? '';
+  return (error as Error).name === 'ValidationError' && /does not exist/.test(message);
+}
+
+function toState(stack: Stack): StackState {
+  const outputs: PipelineOutputs = {};
+  for (const o of stack.Outputs ?? []) if (o.OutputKey) outputs[o.OutputKey] = o.OutputValue ?? '';
+  const parameters: Record<string, string> = {};
+  for (const p of stack.Parameters ?? [])
+    if (p.ParameterKey) parameters[p.ParameterKey] = p.ParameterValue ?? '';
+  return {
+    name: stack.StackName ?? '',
+    id: stack.StackId ?? '',
+    status: stack.StackStatus ?? 'UNKNOWN',
+    ...(stack.StackStatusReason ? { reason: stack.StackStatusReason } : {}),
+    outputs,
+    parameters,
+  };
+}
+
+/** The stack by name or id, or undefined when there is none (deleted stacks count as none by name). */
+export async function describeStack(
+  cf: CloudFormationClient,
+  nameOrId: string,
+): Promise<StackState | undefined> {
+  try {
+    const out = await cf.send(new DescribeStacksCommand({ StackName: nameOrId }));
+    const stack = out.Stacks?.[0];
+    if (!stack || stack.StackStatus === 'DELETE_COMPLETE') return undefined;
+    return toState(stack);
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/** The stack and the outputs the pipeline commands need, or a message saying to deploy first. */
+export async function requireStack(cf: CloudFormationClient, name: string): Promise<StackState> {
+  const stack = await describeStack(cf, name);
+  if (!stack) {
+    throw new TargetError(
+      `there is no stack "${name}" here: run \`kinesis-tui deploy\` first (or pass --stack-name)`,
+    );
+  }
+  return stack;
+}
+
+function toLine(e: StackEvent): StackEventLine {
+  return {
+    id: e.EventId ?? `${e.LogicalResourceId}-${e.Timestamp?.toISOString()}-${e.ResourceStatus}`,
+    time: e.Timestamp ?? new Date(),
+    logicalId: e.LogicalResourceId ?? '',
+    type: e.ResourceType ?? '',
+    status: e.ResourceStatus ?? '',
+    ...(e.ResourceStatusReason ? { reason: e.ResourceStatusReason } : {}),
+    ...(e.PhysicalResourceId ? { physicalId: e.PhysicalResourceId } : {}),
+  };
+}
+
+/** Events newer than `since` not yet in `seen`, oldest first (DescribeStackEvents pages newest first). */
+async function newEvents(cf: CloudFormationClient, stackId: string, since: Date, seen: Set<string>) {
+  const fresh: StackEventLine[] = [];
+  let token: string | undefined;
+  pages: do {
+    const page = await cf.send(new DescribeStackEventsCommand({ StackName: stackId, NextToken: token }));
+    for (const event of page.StackEvents ?? []) {
+      const line = toLine(event);
+      if (line.time.getTime() < since.getTime() - 1000 || seen.has(line.id)) break pages;
+      fresh.push(line);
+    }
+    token = page.NextToken;
+  } while (token);
+  fresh.reverse();
+  for (const line of fresh) seen.add(line.id);
+  return fresh;
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+export class FollowInterrupted extends Error {
+  override name = 'FollowInterrupted';
+}
+
+export interface FollowResult {
+  stack: StackState | undefined;
+  /** Resource events that failed, with their reasons: the ones worth pinning. */
+  failures: StackEventLine[];
+  events: StackEventLine[];
+}
+
+/**
+ * Follows a stack's events from `since` until the stack settles, reporting each with a done/total count.
+ * Resolves with the settled stack (undefined once deleted) and the failures seen.
+ */
+export async function followStack(
+  cf: CloudFormationClient,
+  stackId: string,
+  since: Date,
+  total: number,
+  options: FollowOptions = {},
+): Promise<FollowResult> {
+  const seen = new Set<string>();
+  const finished = new Set<string>();
+  const failures: StackEventLine[] = [];
+  const events: StackEventLine[] = [];
+  const stackName = stackId;
+  while (true) {
+    if (options.signal?.aborted) throw new FollowInterrupted('stopped following the stack');
+    for (const event of await newEvents(cf, stackId, since, seen)) {
+      events.push(event);
+      const isStack = event.type === 'AWS::CloudFormation::Stack';
+      if (!isStack && TERMINAL.test(event.status)) finished.add(event.logicalId);
+      if (/_FAILED$/.test(event.status) && event.reason && !/cancelled/i.test(event.reason))
+        failures.push(event);
+      options.onUpdate?.({ type: 'event', event, done: Math.min(finished.size, total), total });
+    }
+    let stack: StackState | undefined;
+    try {
+      const out = await cf.send(new DescribeStacksCommand({ StackName: stackName }));
+      stack = out.Stacks?.[0] ? toState(out.Stacks[0]) : undefined;
+    } catch (error) {
+      if (!isNotFound(error)) throw error;
+      stack = undefined;
+    }
+    if (!stack || (SETTLED.test(stack.status) && !/IN_PROGRESS/.test(stack.status))) {
+      // One last look: the final events can land after the status changes.
+      for (const event of await newEvents(cf, stackId, since, seen).catch(() => [])) {
+        events.push(event);
+        if (event.type !== 'AWS::CloudFormation::Stack' && TERMINAL.test(event.status))
+          finished.add(event.logicalId);
+        if (/_FAILED$/.test(event.status) && event.reason && !/cancelled/i.test(event.reason))
+          failures.push(event);
+        options.onUpdate?.({ type: 'event', event, done: Math.min(finished.size, total), total });
+      }
+      return { stack: stack?.status === 'DELETE_COMPLETE' ? undefined : stack, failures, events };
+    }
+    await sleep(options.pollMs ?? 1000, options.signal);
+  }
+}
+
+export interface DeployOptions extends FollowOptions {
+  stackName: string;
+  template: LoadedTemplate;
+  /** From `deployParameters`: checked, with previous values kept on update. */
+  parameters: (previous?: Record<string, string>) => ParameterInput[];
+  capabilities?: Capability[];
+  /** Delete a stack that cannot be updated (ROLLBACK_COMPLETE, DELETE_FAILED) and create it anew. */
+  replace?: boolean;
+  /** Empties the bucket before a --replace delete (teardown's job; passed in to keep this module small). */
+  beforeDelete?: (stack: StackState) => Promise<void>;
+}
+
+export interface DeployResult {
+  action: 'created' | 'updated' | 'unchanged';
+  stack: StackState;
+  changes: ResourceChange[];
+  failures: StackEventLine[];
+}
+
+/** Thrown when the stack did not reach the state asked for; carries the failures to pin. */
+export class StackFailure extends TargetError {
+  override name = 'StackFailure';
+  constructor(
+    message: string,
+    readonly status: string,
+    readonly failures: StackEventLine[],
+  ) {
+    super(message);
+  }
+}
+
+function reasonsOf(failures: StackEventLine[]): string {
+  return failures.map((f) => `${f.logicalId} ${f.status}: ${f.reason}`).join('; ');
+}
+
+/** Why a stack in this state cannot be deployed over, and what to do. */
+export function blockedMessage(stack: StackState): string | undefined {
+  const name = stack.name;
+  const why = stack.reason ? ` (${stack.reason})` : '';
+  if (stack.status === 'ROLLBACK_COMPLETE' || stack.status === 'ROLLBACK_FAILED') {
+    return (
+      `stack "${name}" is in ${stack.status}: its creation failed and was rolled back${why}, and CloudFormation ` +
+      'only allows deleting it now. Run `kinesis-tui deploy --replace` to delete and recreate it, or `kinesis-tui teardown`.'
+    );
+  }
+  if (stack.status === 'DELETE_FAILED') {
+    return (
+      `stack "${name}" is in DELETE_FAILED: an earlier delete could not remove everything${why}. ` +
+      'Run `kinesis-tui teardown` (it empties the bucket first), or `kinesis-tui deploy --replace`.'
+    );
+  }
+  if (/IN_PROGRESS$/.test(stack.status)) {
+    return `stack "${name}" is busy (${stack.status}): wait for it to finish (\`kinesis-tui status\` shows where it is), then try again.`;
+  }
+  if (stack.status === 'UPDATE_ROLLBACK_FAILED') {
+    return `stack "${name}" is in UPDATE_ROLLBACK_FAILED${why}: continue the rollback in the CloudFormation console, or run \`kinesis-tui deploy --replace\`.`;
+  }
+  return undefined;
+}
+
+function changeLines(out: DescribeChangeSetCommandOutput): ResourceChange[] {
+  return (out.Changes ?? [])
+    .map((c: Change) => c.ResourceChange)
+    .filter((c) => c !== undefined)
+    .map((c) => ({
+      action: c.Action ?? '',
+      logicalId: c.LogicalResourceId ?? '',
+      type: c.ResourceType ?? '',
+      ...(c.Replacement ? { replacement: c.Replacement } : {}),
+    }));
+}
+
+const NO_CHANGES = /didn't contain changes|No updates are to be performed|no changes/i;
+
+/** Deletes a stack and follows it to DELETE_COMPLETE; a DELETE_FAILED becomes a StackFailure. */
+export async function deleteStack(cf: CloudFormationClient, stack: StackState, options: FollowOptions = {}) {
+  const resources = await cf.send(new DescribeStackResourcesCommand({ StackName: stack.id }));
+  const total = resources.StackResources?.length ?? 0;
+  const since = new Date();
+  options.onUpdate?.({ type: 'phase', message: `deleting stack ${stack.name} (${total} resources)` });
+  await cf.send(new DeleteStackCommand({ StackName: stack.id }));
+  const result = await followStack(cf, stack.id, since, total, options);
+  if (result.stack) {
+    const reasons = reasonsOf(result.failures);
+    const bucket = result.failures.some((f) => /not empty/i.test(f.reason ?? ''));
+    throw new StackFailure(
+      `stack "${stack.name}" is ${result.stack.status}${reasons ? `: ${reasons}` : ''}. ` +
+        (bucket
+          ? 'Empty the bucket first: `kinesis-tui teardown` does that, then deletes the stack.'
+          : 'Fix what the reason names, then run `kinesis-tui teardown` again.'),
+      result.stack.status,
+      result.failures,
+    );
+  }
+  return result;
+}
+
+/** Creates the stack, or updates it through a change set; follows its events to the end. */
+export async function deployStack(cf: CloudFormationClient, options: DeployOptions): Promise<DeployResult> {
+  const capabilities = options.capabilities ?? ['CAPABILITY_IAM'];
+  let existing = await describeStack(cf, options.stackName);
+  if (existing) {
+    const blocked = blockedMessage(existing);
+    if (blocked && !(options.replace && !/IN_PROGRESS$/.test(existing.status))) {
+      throw new StackFailure(blocked, existing.status, []);
+    }
+    if (blocked || options.replace) {
+      await options.beforeDelete?.(existing);
+      await deleteStack(cf, existing, options);
+      existing = undefined;
+    }
+  }
+  if (!existing) {
+    const parameters = options.parameters();
+    options.onUpdate?.({ type: 'phase', message: `creating stack ${options.stackName}` });
+    const since = new Date();
+    const created = await cf.send(
+      new CreateStackCommand({
+        StackName: options.stackName,
+        TemplateBody: options.template.body,
+        Parameters: parameters,
+        Capabilities: capabilities,
+      }),
+    );
+    const stackId = created.StackId ?? options.stackName;
+    const result = await followStack(cf, stackId, since, options.template.resources.length, options);
+    if (result.stack?.status !== 'CREATE_COMPLETE') {
+      const status = result.stack?.status ?? 'DELETED';
+      throw new StackFailure(
+        `stack "${options.stackName}" was not created (${status})` +
+          (result.failures.length ? `: ${reasonsOf(result.failures)}` : '') +
+          (status === 'ROLLBACK_COMPLETE'
+            ? '. Fix the cause, then run `kinesis-tui deploy --replace` (a rolled-back stack can only be deleted).'
+            : ''),
+        status,
+        result.failures,
+      );
+    }
+    return { action: 'created', stack: result.stack, changes: [], failures: result.failures };
+  }
+
+  const parameters = options.parameters(existing.parameters);
+  const changeSetName = `kinesis-tui-${Date.now()}`;
+  options.onUpdate?.({ type: 'phase', message: `creating change set ${changeSetName}` });
+  await cf.send(
+    new CreateChangeSetCommand({
+      StackName: existing.id,
+      ChangeSetName: changeSetName,
+      ChangeSetType: 'UPDATE',
+      TemplateBody: options.template.body,
+      Parameters: parameters,
+      Capabilities: capabilities,
+    }),
+  );
+  let described: DescribeChangeSetCommandOutput;
+  while (true) {
+    described = await cf.send(
+      new DescribeChangeSetCommand({ StackName: existing.id, ChangeSetName: changeSetName }),
+    );
+    if (described.Status === 'CREATE_COMPLETE' || described.Status === 'FAILED') break;
+    if (options.signal?.aborted) throw new FollowInterrupted('stopped while the change set was being made');
+    await sleep(options.pollMs ?? 1000, options.signal);
+  }
+  if (described.Status === 'FAILED') {
+    await cf
+      .send(new DeleteChangeSetCommand({ StackName: existing.id, ChangeSetName: changeSetName }))
+      .catch(() => undefined);
+    if (NO_CHANGES.test(described.StatusReason ?? '')) {
+      return { action: 'unchanged', stack: existing, changes: [], failures: [] };
+    }
+    throw new StackFailure(
+      `the change set for "${options.stackName}" failed: ${described.StatusReason ?? 'no reason given'}`,
+      existing.status,
+      [],
+    );
+  }
+  const changes = changeLines(described);
+  options.onUpdate?.({ type: 'changes', changes });
+  const since = new Date();
+  await cf.send(new ExecuteChangeSetCommand({ StackName: existing.id, ChangeSetName: changeSetName }));
+  const result = await followStack(cf, existing.id, since, Math.max(1, changes.length), options);
+  if (result.stack?.status !== 'UPDATE_COMPLETE') {
+    throw new StackFailure(
+      `stack "${options.stackName}" was not updated (${result.stack?.status ?? 'DELETED'})` +
+        (result.failures.length ? `: ${reasonsOf(result.failures)}` : '') +
+        '. The previous version was restored; fix the cause and deploy again.',
+      result.stack?.status ?? 'DELETED',
+      result.failures,
+    );
+  }
+  return { action: 'updated', stack: result.stack, changes, failures: result.failures };
+}

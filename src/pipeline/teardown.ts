@@ -1,0 +1,209 @@
+// Teardown: optionally export every object, empty the bucket (every version and delete marker), delete
+// the stack and follow it to DELETE_COMPLETE.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve, sep } from 'node:path';
+import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { DescribeStackResourcesCommand } from '@aws-sdk/client-cloudformation';
+import {
+  DeleteObjectsCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  ListObjectVersionsCommand,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import { InputError } from '../config/errors.js';
+import {
+  deleteStack,
+  type FollowOptions,
+  type StackFailure,
+  type StackState,
+  type StackUpdate,
+} from './stack.js';
+
+export type TeardownUpdate =
+  | StackUpdate
+  | { type: 'exported'; objects: number; bytes: number; dir: string }
+  | { type: 'emptied'; bucket: string; deleted: number };
+
+export interface TeardownOptions extends Omit<FollowOptions, 'onUpdate'> {
+  exportDir?: string;
+  onUpdate?: (update: TeardownUpdate) => void;
+}
+
+export interface TeardownResult {
+  bucket: string | undefined;
+  exported: number;
+  deletedObjects: number;
+  /** Resources the stack had, now deleted. */
+  deletedResources: string[];
+}
+
+function isMissingBucket(error: unknown): boolean {
+  const name = (error as Error).name;
+  return (
+    name === 'NoSuchBucket' ||
+    (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404
+  );
+}
+
+/** The bucket of a stack: its output, or its DeliveryBucket resource when outputs are gone (rollbacks). */
+export async function stackBucket(cf: CloudFormationClient, stack: StackState): Promise<string | undefined> {
+  if (stack.outputs.BucketName) return stack.outputs.BucketName;
+  const resources = await cf.send(new DescribeStackResourcesCommand({ StackName: stack.id }));
+  const bucket = resources.StackResources?.find(
+    (r) =>
+      r.ResourceType === 'AWS::S3::Bucket' &&
+      r.PhysicalResourceId &&
+      !/DELETE_COMPLETE/.test(r.ResourceStatus ?? ''),
+  );
+  return bucket?.PhysicalResourceId;
+}
+
+/** A key as a path under `dir`, refusing keys that would climb out of it. */
+export function exportPath(dir: string, key: string): string {
+  const root = resolve(dir);
+  const path = resolve(root, key);
+  if (path !== root && path.startsWith(root + sep)) return path;
+  throw new InputError(`the object key "${key}" would be written outside ${dir}; not exporting it`);
+}
+
+/** Writes every object of the bucket under `dir`, keeping the keys as paths. */
+export async function exportBucket(s3: S3Client, bucket: string, dir: string, signal?: AbortSignal) {
+  let objects = 0;
+  let bytes = 0;
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }), {
+      abortSignal: signal,
+    });
+    for (const object of page.Contents ?? []) {
+      if (!object.Key) continue;
+      const path = exportPath(dir, object.Key);
+      const got = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: object.Key }), {
+        abortSignal: signal,
+      });
+      const body = await got.Body?.transformToByteArray();
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, body ?? new Uint8Array());
+      objects++;
+      bytes += body?.byteLength ?? 0;
+    }
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return { objects, bytes, dir: resolve(dir) };
+}
+
+/** Deletes every object version and delete marker, 1,000 a call; returns how many went. */
+export async function emptyBucket(s3: S3Client, bucket: string, signal?: AbortSignal): Promise<number> {
+  let deleted = 0;
+  // List again until nothing is left: a writer (Firehose) may add objects while we delete.
+  for (let round = 0; round < 10; round++) {
+    const batch: Array<{ Key: string; VersionId?: string }> = [];
+    let keyMarker: string | undefined;
+    let versionMarker: string | undefined;
+    let versioned = true;
+    try {
+      do {
+        const page = await s3.send(
+          new ListObjectVersionsCommand({
+            Bucket: bucket,
+            KeyMarker: keyMarker,
+            VersionIdMarker: versionMarker,
+          }),
+          { abortSignal: signal },
+        );
+        for (const v of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
+          if (v.Key)
+            batch.push({
+              Key: v.Key,
+              ...(v.VersionId && v.VersionId !== 'null' ? { VersionId: v.VersionId } : {}),
+            });
+        }
+        keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+        versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
+      } while (keyMarker);
+    } catch (error) {
+      if (isMissingBucket(error)) return deleted;
+      // A store without versioning support: plain listing finds every object there is.
+      versioned = false;
+    }
+    if (!versioned) {
+      let token: string | undefined;
+      do {
+        const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }), {
+          abortSignal: signal,
+        });
+        for (const o of page.Contents ?? []) if (o.Key) batch.push({ Key: o.Key });
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+    }
+    if (batch.length === 0) return deleted;
+    for (let i = 0; i < batch.length; i += 1000) {
+      const objects = batch.slice(i, i + 1000);
+      const out = await s3.send(
+        new DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: objects, Quiet: true } }),
+        {
+          abortSignal: signal,
+        },
+      );
+      const errors = out.Errors ?? [];
+      if (errors.length > 0) {
+        const first = errors[0];
+        throw new Error(
+          `could not delete ${errors.length} objects from ${bucket} (${first?.Code}: ${first?.Message} on ${first?.Key})`,
+        );
+      }
+      deleted += objects.length;
+    }
+  }
+  return deleted;
+}
+
+/** Export (optional), empty the bucket, delete the stack; a non-empty bucket found late is emptied and retried once. */
+export async function teardownStack(
+  clients: { cloudformation: CloudFormationClient; s3: S3Client },
+  stack: StackState,
+  options: TeardownOptions = {},
+): Promise<TeardownResult> {
+  const cf = clients.cloudformation;
+  const bucket = await stackBucket(cf, stack);
+  let exported = 0;
+  let deletedObjects = 0;
+  if (bucket) {
+    if (options.exportDir) {
+      options.onUpdate?.({ type: 'phase', message: `exporting s3://${bucket} to ${options.exportDir}` });
+      try {
+        const result = await exportBucket(clients.s3, bucket, options.exportDir, options.signal);
+        exported = result.objects;
+        options.onUpdate?.({ type: 'exported', ...result });
+      } catch (error) {
+        if (!isMissingBucket(error)) throw error;
+      }
+    }
+    options.onUpdate?.({ type: 'phase', message: `emptying s3://${bucket}` });
+    deletedObjects += await emptyBucket(clients.s3, bucket, options.signal);
+    options.onUpdate?.({ type: 'emptied', bucket, deleted: deletedObjects });
+  }
+  const resources = await cf.send(new DescribeStackResourcesCommand({ StackName: stack.id }));
+  const deletedResources = (resources.StackResources ?? []).map((r) => r.LogicalResourceId ?? '');
+  try {
+    await deleteStack(cf, stack, options);
+  } catch (error) {
+    const failure = error as StackFailure;
+    // Firehose may have written one more object between emptying and its own deletion.
+    if (
+      !bucket ||
+      failure.name !== 'StackFailure' ||
+      !failure.failures.some((f) => /not empty/i.test(f.reason ?? ''))
+    ) {
+      throw error;
+    }
+    options.onUpdate?.({
+      type: 'phase',
+      message: `s3://${bucket} received objects meanwhile; emptying it again`,
+    });
+    deletedObjects += await emptyBucket(clients.s3, bucket, options.signal);
+    await deleteStack(cf, stack, options);
+  }
+  return { bucket, exported, deletedObjects, deletedResources };
+}
