@@ -1,5 +1,6 @@
 // Every service of the local cloud, by SigV4 signing name.
 import { createCloudFormationService } from './cloudformation/service.js';
+import { createFirehoseService } from './firehose/service.js';
 import { createIamService } from './iam/service.js';
 import { createLambdaService } from './lambda/service.js';
 import { createLogsService } from './logs/service.js';
@@ -13,6 +14,7 @@ export function createServices(): Service[] {
     createLogsService(),
     createLambdaService(),
     createIamService(),
+    createFirehoseService(),
     createCloudFormationService(),
   ];
 }
