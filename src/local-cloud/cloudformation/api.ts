@@ -60,8 +60,8 @@ export interface CreateChangeSetInput extends UpdateStackInput {
   Description?: string;
 }
 
-/** Checks a template beyond its structure (the resource specification); throws TemplateError. */
-export type TemplateValidator = (template: Template) => void;
+/** What is wrong with a template beyond its structure (per the resource specification), first first. */
+export type TemplateValidator = (template: Template) => string | undefined;
 
 export interface ApiEnv extends LifecycleEnv {
   /** Reads a TemplateURL's object (from the local S3). */
@@ -167,7 +167,8 @@ export class CloudFormationApi {
   private readAndValidate(body: string): Template {
     return asValidation(() => {
       const template = readTemplate(body);
-      this.env.validateTemplate(template);
+      const problem = this.env.validateTemplate(template);
+      if (problem) throw new TemplateError(problem);
       return template;
     });
   }
@@ -308,7 +309,7 @@ export class CloudFormationApi {
       stack,
       prepared,
       pseudoParameters(stack),
-      (t) => this.env.createOnlyProperties(t),
+      (t, before, after) => this.env.replacingChanges(t, before, after),
       (n) => this.env.store.exports().get(n)?.value,
     );
     const tagsSame = JSON.stringify(definition.tags) === JSON.stringify(stack.definition.tags);
@@ -654,7 +655,7 @@ export class CloudFormationApi {
       type === 'CREATE' ? undefined : stack,
       prepared,
       pseudoParameters(stack),
-      (t) => this.env.createOnlyProperties(t),
+      (t, before, after) => this.env.replacingChanges(t, before, after),
       (n) => this.env.store.exports().get(n)?.value,
     );
     const tagsSame = JSON.stringify(definition.tags) === JSON.stringify(stack.definition.tags);

@@ -16,7 +16,11 @@ export function planChanges(
   stack: Stack | undefined,
   prepared: PreparedStack,
   pseudo: PseudoParameters,
-  createOnlyProperties: (type: string) => readonly string[],
+  replacingChanges: (
+    type: string,
+    before: Record<string, unknown>,
+    after: Record<string, unknown>,
+  ) => string[],
   importValue: (name: string) => string | undefined,
 ): PlannedUpdate {
   const resources = stack?.resources ?? {};
@@ -61,14 +65,15 @@ export function planChanges(
     const previous = current.properties ?? {};
     if (properties && isDeepStrictEqual(properties, previous) && definition.Type === current.ResourceType)
       continue;
-    const createOnly = createOnlyProperties(definition.Type);
+    const replacing = properties ? replacingChanges(definition.Type, previous, properties) : [];
     const keys = properties
       ? [...new Set([...Object.keys(previous), ...Object.keys(properties)])].filter(
           (key) => !isDeepStrictEqual(previous[key], properties?.[key]),
         )
       : Object.keys(definition.Properties ?? {});
     const dynamic = properties === undefined;
-    const replaces = keys.some((key) => createOnly.includes(key));
+    const recreates = (key: string) => replacing.some((path) => path === key || path.startsWith(`${key}/`));
+    const replaces = replacing.length > 0;
     const replacement =
       definition.Type !== current.ResourceType || (replaces && !dynamic)
         ? 'True'
@@ -87,7 +92,7 @@ export function planChanges(
         Target: {
           Attribute: 'Properties',
           Name: key,
-          RequiresRecreation: createOnly.includes(key) ? 'Always' : 'Never',
+          RequiresRecreation: recreates(key) ? 'Always' : 'Never',
         },
         Evaluation: dynamic ? 'Dynamic' : 'Static',
         ChangeSource: 'DirectModification',

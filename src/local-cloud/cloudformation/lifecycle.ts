@@ -39,8 +39,10 @@ export interface LifecycleEnv {
   provisioner(type: string): ResourceProvisioner | undefined;
   /** The types that have a provisioner, for the reason given when a template uses another. */
   supportedTypes(): readonly string[];
-  /** Properties whose change replaces the resource (the resource schema's createOnlyProperties). */
-  createOnlyProperties(type: string): readonly string[];
+  /** The changes between two sets of properties that replace the resource (create-only properties). */
+  replacingChanges(type: string, before: Properties, after: Properties): string[];
+  /** Why the resource specification refuses these evaluated properties, or undefined when it takes them. */
+  propertiesProblem(type: string, properties: Properties): string | undefined;
   /** True once the local cloud is stopping: operations stop recording and leave the rest to `recover`. */
   stopping(): boolean;
   log(message: string): void;
@@ -532,11 +534,12 @@ export class StackOperation {
       return false;
     }
     const previous = current.properties ?? {};
-    const changed = [...new Set([...Object.keys(previous), ...Object.keys(properties)])].filter(
-      (key) => !isDeepStrictEqual(previous[key], properties[key]),
-    );
-    const createOnly = this.env.createOnlyProperties(type);
-    const replace = !provisioner.update || changed.some((key) => createOnly.includes(key));
+    const problem = this.env.propertiesProblem(type, properties);
+    if (problem) {
+      await this.resourceEvent(id, type, 'UPDATE_FAILED', { reason: problem });
+      return false;
+    }
+    const replace = !provisioner.update || this.env.replacingChanges(type, previous, properties).length > 0;
     if (replace) {
       const nameProperty = provisioner.nameProperty;
       if (

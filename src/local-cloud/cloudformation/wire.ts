@@ -42,7 +42,7 @@ function structs(params: Params, key: string): Array<Record<string, string>> {
 function parameters(params: Params): ParameterInput[] | undefined {
   if (params.Parameters === undefined) return undefined;
   return structs(params, 'Parameters').map((p) => ({
-    ParameterKey: p.ParameterKey,
+    ParameterKey: p.ParameterKey ?? '',
     ...(p.ParameterValue !== undefined ? { ParameterValue: p.ParameterValue } : {}),
     ...(p.UsePreviousValue !== undefined
       ? { UsePreviousValue: String(p.UsePreviousValue).toLowerCase() === 'true' }

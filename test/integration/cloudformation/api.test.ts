@@ -56,6 +56,22 @@ const handles = (count: number, extra: Record<string, unknown> = {}) =>
     ...extra,
   });
 
+const ROLE_TEMPLATE = JSON.stringify({
+  Resources: {
+    R: {
+      Type: 'AWS::IAM::Role',
+      Properties: {
+        AssumeRolePolicyDocument: {
+          Version: '2012-10-17',
+          Statement: [
+            { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+          ],
+        },
+      },
+    },
+  },
+});
+
 /** The stack's status once no operation is in progress. */
 async function settled(name: string): Promise<string | undefined> {
   while (true) {
@@ -89,7 +105,7 @@ describe('CloudFormation API', () => {
     ]);
     const iam = await cfn().send(
       new ValidateTemplateCommand({
-        TemplateBody: 'Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties: {}\n',
+        TemplateBody: ROLE_TEMPLATE,
       }),
     );
     expect(iam.Capabilities).toEqual(['CAPABILITY_IAM']);
@@ -201,9 +217,10 @@ describe('CloudFormation API', () => {
       (await failure(cfn().send(new CreateStackCommand({ StackName: 'api-params', TemplateBody: needs }))))
         .message,
     ).toBe('Parameters: [Must] must have values');
-    const iam = 'Resources:\n  R:\n    Type: AWS::IAM::Role\n    Properties: {}\n';
     expect(
-      await failure(cfn().send(new CreateStackCommand({ StackName: 'api-iam', TemplateBody: iam }))),
+      await failure(
+        cfn().send(new CreateStackCommand({ StackName: 'api-iam', TemplateBody: ROLE_TEMPLATE })),
+      ),
     ).toEqual({
       name: 'InsufficientCapabilitiesException',
       message: 'Requires capabilities : [CAPABILITY_IAM]',
@@ -215,6 +232,24 @@ describe('CloudFormation API', () => {
         )
       ).message,
     ).toMatch(/^Template format error: YAML not well-formed at line 1/);
+    const unknownType = JSON.stringify({ Resources: { X: { Type: 'AWS::Foo::Bar' } } });
+    expect(
+      (
+        await failure(
+          cfn().send(new CreateStackCommand({ StackName: 'api-type', TemplateBody: unknownType })),
+        )
+      ).message,
+    ).toBe('Template format error: Unrecognized resource types: [AWS::Foo::Bar]');
+    const badProperty = JSON.stringify({
+      Resources: { S: { Type: 'AWS::Kinesis::Stream', Properties: { ShardCount: 1, Colour: 'red' } } },
+    });
+    expect(
+      (
+        await failure(
+          cfn().send(new CreateStackCommand({ StackName: 'api-prop', TemplateBody: badProperty })),
+        )
+      ).message,
+    ).toContain('Colour');
     await waitUntilStackCreateComplete({ client: cfn(), ...wait }, { StackName: 'api-dup' });
     expect(
       (await failure(cfn().send(new UpdateStackCommand({ StackName: 'api-dup', TemplateBody: handles(1) }))))

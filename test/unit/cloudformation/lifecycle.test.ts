@@ -60,7 +60,9 @@ function setup(dir = mkdtempSync(join(tmpdir(), 'cfn-lifecycle-'))) {
     accountId: '000000000000',
     provisioner: (type) => (type === 'Test::Thing' ? provisioner : undefined),
     supportedTypes: () => ['Test::Thing'],
-    createOnlyProperties: (type) => (type === 'Test::Thing' ? ['Name', 'Shape'] : []),
+    replacingChanges: (_type, before, after) => ['Name', 'Shape'].filter((key) => before[key] !== after[key]),
+    propertiesProblem: (_type, properties) =>
+      properties.Invalid ? 'Properties validation failed' : undefined,
     validateTemplate: () => undefined,
     fetchTemplate: async () => '',
     stopping: () => stopping,

@@ -64,8 +64,26 @@ Resources:
       new ParameterError('Parameters: [A, B] must have values'),
     );
     expect(() =>
-      prepare({ template, parameters: [{ ParameterKey: 'Zz', ParameterValue: '1' }], pseudo }),
+      prepare({
+        template,
+        parameters: [
+          { ParameterKey: 'A', ParameterValue: 'a' },
+          { ParameterKey: 'B', ParameterValue: '1' },
+          { ParameterKey: 'Zz', ParameterValue: '1' },
+        ],
+        pseudo,
+      }),
     ).toThrow('Parameters: [Zz] do not exist in the template');
+  });
+
+  it('checks values against the constraints the template declares', () => {
+    expect(() =>
+      prepare({
+        template: pipeline,
+        parameters: [{ ParameterKey: 'ShardCount', ParameterValue: '500' }],
+        pseudo,
+      }),
+    ).toThrow('Parameter ShardCount failed to satisfy constraint: 1-200 shards');
   });
 
   it('uses previous values when asked, and splits list parameters', () => {

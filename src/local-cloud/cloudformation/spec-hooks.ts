@@ -1,0 +1,30 @@
+// What the local CloudFormation asks of the resource specification (src/template/): whether a template
+// is acceptable, whether a resource's evaluated properties are, and which changes replace a resource.
+import { replacingChanges } from '../../template/replacement.js';
+import { resourceSpecification } from '../../template/spec.js';
+import type { Template } from '../../template/types.js';
+import {
+  propertiesValidationReason,
+  validateResourceProperties,
+  validateTemplate,
+} from '../../template/validate.js';
+import type { Properties } from './provisioners/types.js';
+
+export interface SpecHooks {
+  /** The first problem CloudFormation would answer CreateStack with, or undefined. */
+  templateProblem(template: Template): string | undefined;
+  propertiesProblem(type: string, properties: Properties): string | undefined;
+  replacingChanges(type: string, before: Properties, after: Properties): string[];
+}
+
+export const resourceSpecHooks: SpecHooks = {
+  templateProblem: (template) => validateTemplate(template)[0]?.message,
+  propertiesProblem: (type, properties) => {
+    const reason = propertiesValidationReason(validateResourceProperties(type, properties));
+    return reason && `Properties validation failed for resource type ${type} with message: ${reason}`;
+  },
+  replacingChanges: (type, before, after) => {
+    const spec = resourceSpecification().resourceType(type);
+    return spec ? replacingChanges(spec, before, after) : [];
+  },
+};
