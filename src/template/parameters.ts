@@ -216,6 +216,81 @@ export function checkParameterDeclarations(declared: unknown): TemplateProblem[]
   return problems;
 }
 
+/** One parameter as a form shows it (the wizard's Deploy screen, the console's stack form). */
+export interface ParameterField {
+  key: string;
+  /** ParameterLabels' label, else the key. */
+  label: string;
+  /** The ParameterGroups label it is listed under, if any. */
+  group?: string;
+  declaration: TemplateParameter;
+  /** The Default as CloudFormation keeps it (a string), if there is one. */
+  default?: string;
+}
+
+/**
+ * The template's parameters in the order the AWS console shows them: grouped and ordered by the
+ * `AWS::CloudFormation::Interface` metadata (ParameterGroups, ParameterLabels) when the template has
+ * it, then the rest in template order.
+ */
+export function parameterFields(template: Template): ParameterField[] {
+  const declared = template.Parameters ?? {};
+  const ui = interfaceMetadata(template.Metadata);
+  const ordered: Array<[string, string | undefined]> = [];
+  const seen = new Set<string>();
+  for (const group of ui.groups) {
+    for (const key of group.parameters) {
+      if (Object.hasOwn(declared, key) && !seen.has(key)) {
+        ordered.push([key, group.label]);
+        seen.add(key);
+      }
+    }
+  }
+  for (const key of Object.keys(declared)) if (!seen.has(key)) ordered.push([key, undefined]);
+  return ordered.flatMap(([key, group]) => {
+    const declaration = declared[key];
+    if (!declaration) return [];
+    return [
+      {
+        key,
+        label: ui.labels[key] ?? key,
+        ...(group !== undefined ? { group } : {}),
+        declaration,
+        ...(declaration.Default !== undefined && declaration.Default !== null
+          ? { default: defaultString(declaration.Default) }
+          : {}),
+      },
+    ];
+  });
+}
+
+function interfaceMetadata(metadata: unknown): {
+  groups: Array<{ label?: string; parameters: string[] }>;
+  labels: Record<string, string>;
+} {
+  const ui = isPlainObject(metadata) ? metadata['AWS::CloudFormation::Interface'] : undefined;
+  if (!isPlainObject(ui)) return { groups: [], labels: {} };
+  const groups = (Array.isArray(ui.ParameterGroups) ? ui.ParameterGroups : [])
+    .filter(isPlainObject)
+    .map((group) => {
+      const label =
+        isPlainObject(group.Label) && typeof group.Label.default === 'string'
+          ? group.Label.default
+          : undefined;
+      const parameters = Array.isArray(group.Parameters)
+        ? group.Parameters.filter((p): p is string => typeof p === 'string')
+        : [];
+      return label !== undefined ? { label, parameters } : { parameters };
+    });
+  const labels: Record<string, string> = {};
+  if (isPlainObject(ui.ParameterLabels)) {
+    for (const [key, label] of Object.entries(ui.ParameterLabels)) {
+      if (isPlainObject(label) && typeof label.default === 'string') labels[key] = label.default;
+    }
+  }
+  return { groups, labels };
+}
+
 export function isNoEcho(declaration: TemplateParameter): boolean {
   return declaration.NoEcho === true || String(declaration.NoEcho).toLowerCase() === 'true';
 }

@@ -5,6 +5,7 @@ import {
   checkParameterValue,
   displayValue,
   NO_ECHO_MASK,
+  parameterFields,
   parseParameterAssignment,
   resolveParameters,
 } from '../../../src/template/parameters.js';
@@ -232,5 +233,46 @@ describe('parseParameterAssignment (--param Key=Value)', () => {
       error: '"ShardCount" is not Key=Value (for example --param ShardCount=2)',
     });
     expect(parseParameterAssignment('=2')).toHaveProperty('error');
+  });
+});
+
+describe('parameterFields (the order a form shows them)', () => {
+  it("follows the pipeline template's ParameterGroups, with group labels and defaults", () => {
+    const fields = parameterFields(pipeline);
+    expect(fields.map((f) => [f.group, f.key])).toEqual([
+      ['Names', 'StreamName'],
+      ['Names', 'DeliveryStreamName'],
+      ['Names', 'FunctionName'],
+      ['Names', 'BucketName'],
+      ['Kinesis stream capacity', 'StreamMode'],
+      ['Kinesis stream capacity', 'ShardCount'],
+      ['Delivery buffering', 'BufferIntervalSeconds'],
+      ['Delivery buffering', 'BufferSizeMB'],
+      ['Delivery buffering', 'ProcessorBufferIntervalSeconds'],
+      ['Logs', 'LogRetentionDays'],
+    ]);
+    expect(fields.find((f) => f.key === 'ShardCount')).toMatchObject({ label: 'ShardCount', default: '1' });
+    expect(fields.find((f) => f.key === 'BucketName')?.default).toBe('');
+  });
+
+  it('uses ParameterLabels and lists ungrouped parameters after the groups, in template order', () => {
+    const fields = parameterFields({
+      Metadata: {
+        'AWS::CloudFormation::Interface': {
+          ParameterGroups: [{ Label: { default: 'Size' }, Parameters: ['Count', 'Missing'] }],
+          ParameterLabels: { Count: { default: 'How many' } },
+        },
+      },
+      Parameters: {
+        Name: { Type: 'String' },
+        Count: { Type: 'Number', Default: 3 },
+        Extra: { Type: 'String' },
+      },
+    });
+    expect(fields.map((f) => [f.key, f.label, f.group ?? null, f.default ?? null])).toEqual([
+      ['Count', 'How many', 'Size', '3'],
+      ['Name', 'Name', null, null],
+      ['Extra', 'Extra', null, null],
+    ]);
   });
 });
