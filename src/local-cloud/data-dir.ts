@@ -1,15 +1,7 @@
 // The local cloud's data dir: private (0700), writable, and held by one local cloud at a time.
-import {
-  accessSync,
-  chmodSync,
-  constants,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { accessSync, chmodSync, constants, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeDirs } from '../config/paths.js';
 
 export class LocalCloudStartError extends Error {
   override name = 'LocalCloudStartError';
@@ -27,7 +19,7 @@ function alive(pid: number): boolean {
 /** Creates (0700) and claims the data dir; returns a function that releases it. */
 export function claimDataDir(dataDir: string): () => void {
   try {
-    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    makeDirs(dataDir);
     if (statSync(dataDir).uid === process.getuid?.()) chmodSync(dataDir, 0o700);
     accessSync(dataDir, constants.W_OK);
   } catch (error) {

@@ -8,9 +8,10 @@
 // Writes are synchronous and one per PutRecords call (all its lines in one write), so a crash of this
 // process loses nothing the kernel has accepted; "pending" lines let verify recognise events that reached
 // the stream although their acknowledgement was lost.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Category } from '../../lambda/records.js';
+import { makeDirs } from '../config/paths.js';
 
 export interface JournalAck {
   event_id: string;
@@ -45,7 +46,7 @@ export class JournalWriter {
   }
 
   static open(path: string): JournalWriter {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    makeDirs(dirname(path));
     return new JournalWriter(path, openSync(path, 'a', 0o600));
   }
 

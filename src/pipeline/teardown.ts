@@ -1,6 +1,6 @@
 // Teardown: optionally export every object, empty the bucket (every version and delete marker), delete
 // the stack and follow it to DELETE_COMPLETE.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DescribeStackResourcesCommand } from '@aws-sdk/client-cloudformation';
@@ -12,6 +12,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { InputError } from '../config/errors.js';
+import { makeDirs } from '../config/paths.js';
 import {
   deleteStack,
   type FollowOptions,
@@ -83,7 +84,7 @@ export async function exportBucket(s3: S3Client, bucket: string, dir: string, si
         abortSignal: signal,
       });
       const body = await got.Body?.transformToByteArray();
-      mkdirSync(dirname(path), { recursive: true });
+      makeDirs(dirname(path));
       writeFileSync(path, body ?? new Uint8Array());
       objects++;
       bytes += body?.byteLength ?? 0;
