@@ -35,3 +35,6 @@ export function makeDirs(path: string, mode = 0o700): void {
   notDir.code = 'ENOTDIR';
   throw notDir;
 }
+
+/** The wizard's debug log: what the SDK, Node and the wizard itself would otherwise print over the screen. */
+export const wizardLogPath = join(stateDir, 'wizard.log');
