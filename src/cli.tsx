@@ -1,7 +1,5 @@
 #!/usr/bin/env node
 // Entry: arguments -> wizard or command.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CommonOptions } from './commands/common.js';
 import { runDeploy } from './commands/deploy.js';
@@ -11,9 +9,10 @@ import { runStatus } from './commands/status.js';
 import { parseDuration, parseRate, runStream } from './commands/stream.js';
 import { runTeardown } from './commands/teardown.js';
 import { runVerify } from './commands/verify.js';
-import { defaultLocalCloudDir } from './config/paths.js';
+import { InputError } from './config/errors.js';
+import { checkStackName } from './config/names.js';
+import { defaultLocalCloudDir, wizardLogPath } from './config/paths.js';
 import { DEFAULT_PORT, DEFAULT_REGION } from './local-cloud/options.js';
-import { parseTemplate } from './template/parse.js';
 
 function port(value: string): number {
   const n = Number(value);
@@ -64,23 +63,6 @@ function pipelineCommand(name: string, description: string): Command {
     .option('--json', 'newline-delimited JSON output, one object a line');
 }
 
-// Until the wizard lands, the default command says what the project holds, so `npm start` is honest.
-function describeProject(): number {
-  const templatePath = fileURLToPath(new URL('../../cfn/pipeline.yaml', import.meta.url));
-  const template = parseTemplate(readFileSync(templatePath, 'utf8'));
-  const resources = Object.entries(template.Resources ?? {});
-  process.stdout.write(
-    [
-      'kinesis-tui: the wizard is not built yet. What is here now:',
-      `  cfn/pipeline.yaml: ${resources.length} resources`,
-      ...resources.map(([id, r]) => `    ${id.padEnd(22)} ${r.Type}`),
-      '  `kinesis-tui local-cloud`: the local cloud as a server for the aws CLI and boto3',
-      '',
-    ].join('\n'),
-  );
-  return EXIT.ok;
-}
-
 const program = new Command('kinesis-tui')
   .description('Deploy, stream through, verify and tear down a Kinesis -> Firehose -> S3 pipeline')
   .exitOverride()
@@ -88,9 +70,23 @@ const program = new Command('kinesis-tui')
 
 program
   .command('wizard', { isDefault: true })
-  .description('the interactive wizard (default)')
-  .action(() => {
-    process.exitCode = describeProject();
+  .description(`the interactive wizard (default); its debug log is ${wizardLogPath}`)
+  .option('--aws', 'use real AWS (credentials from the SDK chain: env, profiles, SSO)')
+  .option('--profile <name>', 'AWS profile (with --aws or --endpoint-url)')
+  .option('--region <region>', 'AWS region (default: AWS_REGION, the profile, or us-east-1 locally)')
+  .option('--endpoint-url <url>', 'any AWS-compatible endpoint (default: AWS_ENDPOINT_URL)')
+  .option('--data-dir <dir>', `local cloud data dir (default ${defaultLocalCloudDir})`)
+  .option('--ephemeral', 'local cloud in a temporary data dir, removed on exit')
+  .option('--stack-name <name>', 'CloudFormation stack name', 'kinesis-tui')
+  .action(async (opts: CommonOptions & { stackName: string }) => {
+    // Chalk (inside Ink) ignores NO_COLOR; FORCE_COLOR=0 turns it off, and must be set before Ink loads.
+    if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
+    const { runWizard } = await import('./ui/run.js');
+    process.exitCode = await runWizard({
+      ...opts,
+      stackName: checkStackName(opts.stackName),
+      logPath: wizardLogPath,
+    });
   });
 
 program
@@ -220,6 +216,6 @@ try {
   else if (typeof code === 'string' && code.startsWith('commander.')) process.exitCode = EXIT.usage;
   else {
     process.stderr.write(`kinesis-tui: ${(error as Error).message}\n`);
-    process.exitCode = EXIT.failure;
+    process.exitCode = error instanceof InputError ? EXIT.usage : EXIT.failure;
   }
 }

@@ -1,0 +1,68 @@
+// Formatting for the screens: numbers, durations, sizes, clock times, fitting text to a width. Pure.
+
+const grouped = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+
+/** 12,345 */
+export function count(n: number): string {
+  return Number.isFinite(n) ? grouped.format(Math.round(n)) : '∞';
+}
+
+/** An events-a-second figure: "max" for an unlimited rate. */
+export function rate(n: number): string {
+  return Number.isFinite(n) ? `${count(n)}/s` : 'max';
+}
+
+/** 950ms, 4.2s, 1m 05s, 1h 02m */
+export function duration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '-';
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  const seconds = ms / 1000;
+  if (seconds < 10) return `${seconds.toFixed(1)}s`;
+  if (seconds < 60) return `${Math.floor(seconds)}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ${String(Math.floor(seconds % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+/** 512 B, 1.5 KiB, 3.2 MiB */
+export function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = n;
+  let unit = -1;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(value < 10 ? 1 : 0)} ${units[unit]}`;
+}
+
+/** HH:MM:SS in local time. */
+export function clock(time: number | Date): string {
+  const d = typeof time === 'number' ? new Date(time) : time;
+  return [d.getHours(), d.getMinutes(), d.getSeconds()].map((n) => String(n).padStart(2, '0')).join(':');
+}
+
+/** Text cut to `width` characters, with an ellipsis when cut. */
+export function clip(text: string, width: number): string {
+  if (width <= 0) return '';
+  const chars = [...text];
+  if (chars.length <= width) return text;
+  if (width === 1) return '…';
+  return `${chars.slice(0, width - 1).join('')}…`;
+}
+
+/** Text cut or padded to exactly `width` characters. */
+export function cell(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+  const fitted = clip(text, width);
+  const pad = ' '.repeat(Math.max(0, width - [...fitted].length));
+  return align === 'right' ? pad + fitted : fitted + pad;
+}
+
+/** The tail of a long identifier (sequence numbers, keys), which is where they differ. */
+export function tail(text: string, width: number): string {
+  const chars = [...text];
+  if (chars.length <= width) return text;
+  if (width <= 1) return '…';
+  return `…${chars.slice(chars.length - width + 1).join('')}`;
+}

@@ -1,0 +1,155 @@
+// The wizard's session, outside React: the engine once it is open, the stack, which steps are done, and
+// the running stream. The App renders its store; screens call its methods. Quitting goes through `close`,
+// the one place that drains the producer and stops the local cloud.
+import { messageOf } from '../../config/errors.js';
+import type { StackSummary, TargetSummary, WizardEngine } from '../engine.js';
+import type { StepId } from '../steps.js';
+import { Store } from './store.js';
+import { StreamController } from './stream.js';
+
+export interface SessionState {
+  connection: 'connecting' | 'ready' | 'failed';
+  /** Why the target could not be opened, or a call failed in a way the user must see. */
+  error?: string;
+  target?: TargetSummary;
+  stackName: string;
+  /** undefined: not looked at yet (or the target cannot say); null: there is none. */
+  stack: StackSummary | null | undefined;
+  unavailable: WizardEngine['unavailable'];
+  done: Record<StepId, boolean>;
+  /** Set while quitting: what is being waited for. */
+  closing?: string;
+}
+
+export interface SessionOptions {
+  open: () => Promise<WizardEngine>;
+  stackName: string;
+  /** Debug log: what happened, for the log file (never the screen). */
+  log?: (line: string) => void;
+}
+
+export class WizardSession {
+  readonly store: Store<SessionState>;
+  private engine: WizardEngine | undefined;
+  private opening: Promise<void> | undefined;
+  stream: StreamController | undefined;
+  private streamClosing: Promise<void> | undefined;
+  private closed: Promise<void> | undefined;
+
+  constructor(private readonly options: SessionOptions) {
+    this.store = new Store<SessionState>({
+      connection: 'connecting',
+      stackName: options.stackName,
+      stack: undefined,
+      unavailable: {},
+      done: { deploy: false, stream: false, verify: false, cleanup: false },
+    });
+  }
+
+  /** The template, once the engine is open. */
+  get template(): WizardEngine['template'] | undefined {
+    return this.engine?.template;
+  }
+
+  private log(line: string): void {
+    this.options.log?.(line);
+  }
+
+  /** Opens the engine (starting the local cloud for a local target) and looks for the stack. */
+  start(): Promise<void> {
+    this.opening ??= (async () => {
+      try {
+        this.engine = await this.options.open();
+      } catch (error) {
+        this.log(`opening the target failed: ${messageOf(error)}`);
+        this.store.update({ connection: 'failed', error: messageOf(error) });
+        return;
+      }
+      this.log(`target: ${this.engine.target.description}`);
+      this.store.update({
+        connection: 'ready',
+        target: this.engine.target,
+        unavailable: this.engine.unavailable,
+      });
+      await this.refreshStack();
+    })();
+    return this.opening;
+  }
+
+  /** Looks at the stack again (after a deploy or a teardown, and at start). */
+  async refreshStack(): Promise<void> {
+    const engine = this.engine;
+    if (!engine) return;
+    try {
+      const stack = (await engine.describeStack()) ?? null;
+      this.store.update({
+        stack,
+        done: {
+          ...this.store.get().done,
+          deploy: Boolean(stack && /_COMPLETE$/.test(stack.status) && !/ROLLBACK|DELETE/.test(stack.status)),
+        },
+      });
+    } catch (error) {
+      this.log(`describing the stack failed: ${messageOf(error)}`);
+      this.store.update({ stack: undefined });
+    }
+  }
+
+  markDone(step: StepId, done = true): void {
+    const state = this.store.get();
+    if (state.done[step] !== done) this.store.update({ done: { ...state.done, [step]: done } });
+  }
+
+  /** The stream controller, started on first use: the producer sends until stopped or the session closes. */
+  async openStream(rate: number): Promise<StreamController> {
+    if (this.stream) return this.stream;
+    const engine = this.engine;
+    const stack = this.store.get().stack;
+    if (!engine || !stack) throw new Error('deploy the stack before streaming');
+    const session = await engine.openStream(stack, { rate });
+    this.log(`streaming to ${session.streamName} at ${rate}/s; journal ${session.journalPath}`);
+    const controller = new StreamController(session, {
+      onFirstAck: () => this.markDone('stream'),
+    });
+    controller.start();
+    this.stream = controller;
+    return controller;
+  }
+
+  /** Stops the stream (finishing what is in flight) and forgets it. */
+  stopStream(): Promise<void> {
+    const controller = this.stream;
+    if (!controller) return Promise.resolve();
+    this.streamClosing ??= controller.stop().then((summary) => {
+      this.log(
+        `stream stopped: ${summary.sent} sent, ${summary.acknowledged} acknowledged, ${summary.failed} failed`,
+      );
+      this.stream = undefined;
+      this.streamClosing = undefined;
+    });
+    return this.streamClosing;
+  }
+
+  /**
+   * Quits cleanly: the producer finishes what is in flight, then the engine closes (stopping the local
+   * cloud). `force` (a second Ctrl-C) cancels calls in flight instead of waiting for them.
+   */
+  close(force = false): Promise<void> {
+    if (force) this.stream?.abort();
+    this.closed ??= (async () => {
+      if (this.stream) {
+        this.store.update({ closing: 'finishing the events in flight (Ctrl-C again to stop at once)' });
+        await this.stopStream().catch((error) => this.log(`stopping the stream: ${messageOf(error)}`));
+      }
+      if (this.opening) await this.opening;
+      if (this.engine) {
+        this.store.update({
+          closing: this.engine.target.kind === 'local' ? 'stopping the local cloud' : 'closing the clients',
+        });
+        await this.engine.close().catch((error) => this.log(`closing the target: ${messageOf(error)}`));
+      }
+      this.store.update({ closing: 'done' });
+    })();
+    return this.closed;
+  }
+}

@@ -1,0 +1,218 @@
+// The Stream screen's live state, kept outside React. The producer reports once per PutRecords answer
+// (hundreds of events at a time at high rates); those go into a ring buffer, and the view is published
+// on a timer, so the screen re-renders a few times a second whatever the event rate.
+import type { Action, ShopEvent } from '../../../lambda/records.js';
+import type { AcknowledgedEvent, ProducerStats, ProducerSummary } from '../../pipeline/producer.js';
+import type { StreamSession } from '../engine.js';
+import { RingBuffer, Store } from './store.js';
+
+/** One line of the live table. */
+export interface StreamRow {
+  eventId: string;
+  time: number;
+  action: Action | 'malformed';
+  user: string;
+  item: number | null;
+  price: number | null;
+  shard: string;
+  sequence: string;
+}
+
+export interface StreamView {
+  stats: ProducerStats;
+  /** Newest first, filtered, at most ROWS_SHOWN. */
+  rows: StreamRow[];
+  /** Acknowledged events a second, one sample a second, oldest first. */
+  rateHistory: number[];
+  /** The action text the table is filtered by. */
+  filter: string;
+  /** Recent failures (the producer gave up on them), newest first. */
+  failures: Array<{ eventId: string; reason: string }>;
+  /** Ids of malformed records sent, newest first. */
+  malformed: string[];
+  stopped?: ProducerSummary;
+}
+
+/** The rate steps `+` and `-` move between, events a second. */
+export const RATE_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] as const;
+export const DEFAULT_RATE = 50;
+export const BURST_SIZE = 100;
+/** How many recent events are kept for the table (and its filter). */
+export const ROWS_KEPT = 500;
+export const ROWS_SHOWN = 100;
+const HISTORY = 60;
+
+export function nextRate(current: number, direction: 1 | -1): number {
+  if (direction > 0)
+    return RATE_STEPS.find((r) => r > current) ?? RATE_STEPS[RATE_STEPS.length - 1] ?? current;
+  return [...RATE_STEPS].reverse().find((r) => r < current) ?? RATE_STEPS[0] ?? current;
+}
+
+function toRow(ack: AcknowledgedEvent): StreamRow {
+  const event: ShopEvent | undefined = ack.event;
+  return {
+    eventId: ack.eventId,
+    time: ack.acknowledgedAt,
+    action: ack.malformed || !event ? 'malformed' : event.action,
+    user: event?.user_id ?? '',
+    item: event?.item_id ?? null,
+    price: event?.price ?? null,
+    shard: ack.shardId,
+    sequence: ack.sequenceNumber,
+  };
+}
+
+export interface StreamControllerOptions {
+  /** How often the view is published, ms. */
+  flushMs?: number;
+  /** How often a rate sample is taken, ms. */
+  sampleMs?: number;
+  onFirstAck?: () => void;
+}
+
+export class StreamController {
+  readonly store: Store<StreamView>;
+  private readonly recent = new RingBuffer<AcknowledgedEvent>(ROWS_KEPT);
+  private readonly rates = new RingBuffer<number>(HISTORY);
+  private readonly failures = new RingBuffer<{ eventId: string; reason: string }>(20);
+  private readonly malformedIds = new RingBuffer<string>(20);
+  private filter = '';
+  private published = -1;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private sampleTimer: NodeJS.Timeout | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private running: Promise<ProducerSummary> | undefined;
+  private acked = false;
+
+  constructor(
+    private readonly session: StreamSession,
+    private readonly options: StreamControllerOptions = {},
+  ) {
+    this.store = new Store<StreamView>(this.view());
+  }
+
+  get streamName(): string {
+    return this.session.streamName;
+  }
+
+  get journalPath(): string {
+    return this.session.journalPath;
+  }
+
+  start(): void {
+    if (this.running) return;
+    const producer = this.session.producer;
+    this.unsubscribe = producer.subscribe((update) => {
+      if (update.type === 'acknowledged') {
+        this.recent.pushAll(update.events);
+        if (!this.acked) {
+          this.acked = true;
+          this.options.onFirstAck?.();
+        }
+      } else if (update.type === 'failed') {
+        for (const f of update.events) this.failures.push({ eventId: f.eventId, reason: f.reason });
+      } else if (update.type === 'error') {
+        this.failures.push({ eventId: '', reason: update.message });
+      }
+    });
+    this.running = producer.run().then((summary) => {
+      this.finish();
+      this.store.set({ ...this.view(), stopped: summary });
+      return summary;
+    });
+    this.running.catch(() => this.finish());
+    this.flushTimer = setInterval(() => this.flush(), this.options.flushMs ?? 100);
+    this.sampleTimer = setInterval(() => {
+      this.rates.push(producer.stats().rate);
+    }, this.options.sampleMs ?? 1000);
+  }
+
+  private finish(): void {
+    clearInterval(this.flushTimer);
+    clearInterval(this.sampleTimer);
+    this.unsubscribe?.();
+    this.session.close();
+  }
+
+  /** Publishes the view when anything changed since the last time. */
+  flush(): void {
+    const stats = this.session.producer.stats();
+    const version =
+      this.recent.version + this.failures.version + this.rates.version + this.malformedIds.version;
+    const last = this.store.get().stats;
+    const same =
+      version === this.published &&
+      stats.sent === last.sent &&
+      stats.acknowledged === last.acknowledged &&
+      stats.state === last.state &&
+      stats.targetRate === last.targetRate &&
+      stats.retried === last.retried &&
+      stats.failed === last.failed &&
+      Math.round(stats.rate) === Math.round(last.rate);
+    if (same) return;
+    this.published = version;
+    this.store.set({
+      ...this.view(stats),
+      ...(this.store.get().stopped ? { stopped: this.store.get().stopped } : {}),
+    });
+  }
+
+  private view(stats = this.session.producer.stats()): StreamView {
+    const filter = this.filter.toLowerCase();
+    const keep = filter
+      ? (ack: AcknowledgedEvent) =>
+          (ack.malformed || !ack.event ? 'malformed' : ack.event.action).includes(filter)
+      : undefined;
+    return {
+      stats,
+      rows: this.recent.newestFirst(ROWS_SHOWN, keep).map(toRow),
+      rateHistory: this.rates.newestFirst().reverse(),
+      filter: this.filter,
+      failures: this.failures.newestFirst(),
+      malformed: this.malformedIds.newestFirst(),
+    };
+  }
+
+  togglePause(): void {
+    const state = this.session.producer.stats().state;
+    if (state === 'paused') this.session.producer.resume();
+    else if (state === 'running') this.session.producer.pause();
+    this.flush();
+  }
+
+  changeRate(direction: 1 | -1): number {
+    const next = nextRate(this.session.producer.stats().targetRate, direction);
+    this.session.producer.setRate(next);
+    this.flush();
+    return next;
+  }
+
+  burst(): void {
+    this.session.producer.burst(BURST_SIZE);
+    this.flush();
+  }
+
+  sendMalformed(): string | undefined {
+    const id = this.session.producer.sendMalformed();
+    if (id) this.malformedIds.push(id);
+    this.flush();
+    return id;
+  }
+
+  setFilter(text: string): void {
+    this.filter = text;
+    this.published = -1;
+    this.flush();
+  }
+
+  /** Stops taking new events and finishes those in flight. */
+  stop(): Promise<ProducerSummary> {
+    this.session.producer.stop();
+    return this.running ?? Promise.reject(new Error('the stream was not started'));
+  }
+
+  /** Cancels the calls in flight (a second Ctrl-C). */
+  abort(): void {
+    this.session.producer.abort();
+  }
+}

@@ -1,0 +1,156 @@
+import { cleanup } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { WizardEngine } from '../../src/ui/engine.js';
+import { KEYS, press, resize, waitForFrame, waitForText } from '../support/ink.js';
+import { DEPLOYED, fakeEngine } from './fake-engine.js';
+import { renderApp } from './render-app.js';
+
+afterEach(() => cleanup());
+
+describe('the frame', () => {
+  it('says what it is opening, then shows the target, region, stack and its status', async () => {
+    let opened!: (engine: WizardEngine) => void;
+    const { r } = renderApp(() => new Promise((resolve) => (opened = resolve)));
+    await waitForText(r, 'starting the local cloud');
+    opened(fakeEngine({ stack: DEPLOYED }));
+    const frame = await waitForText(
+      r,
+      'local cloud 127.0.0.1:45678',
+      'us-east-1',
+      'stack kinesis-tui',
+      'CREATE_COMPLETE',
+    );
+    expect(frame).toContain('[1 ✔ Deploy]');
+    expect(frame).toMatch(/2 Stream.*3 Verify.*4 Cleanup/);
+    expect(frame).toContain('? help');
+  });
+
+  it('shows why a target could not be opened, in words, and quits on q', async () => {
+    const { r, session } = renderApp(async () => {
+      throw new Error('no AWS credentials found: set AWS_ACCESS_KEY_ID or pass --profile NAME');
+    });
+    const frame = await waitForText(r, 'Could not open the target.', 'no AWS credentials found');
+    expect(frame).not.toMatch(/at .*\.ts:\d+/);
+    await press(r, 'q');
+    await waitForFrame(r, () => session.store.get().closing === 'done');
+  });
+
+  it('keeps a step closed until its prerequisite holds, and says why', async () => {
+    const { r } = renderApp(async () => fakeEngine({ stack: undefined }));
+    await waitForText(r, 'not deployed');
+    await press(r, '2');
+    await press(r, '3');
+    await press(r, KEYS.tab);
+    const frame = await waitForText(r, '[1 Deploy]');
+    expect(frame).not.toContain('[2 Stream]');
+    await press(r, '4');
+    expect(r.lastFrame()).toContain('[1 Deploy]');
+  });
+
+  it('moves between reachable steps with number keys, Tab and Shift-Tab', async () => {
+    const { r } = renderApp(async () => fakeEngine({ stack: DEPLOYED }));
+    await waitForText(r, 'CREATE_COMPLETE');
+    await press(r, '3');
+    await waitForText(r, '[3 Verify]');
+    await press(r, KEYS.tab);
+    await waitForText(r, '[4 Cleanup]');
+    await press(r, KEYS.tab);
+    await waitForText(r, '[1 ✔ Deploy]');
+    await press(r, KEYS.shiftTab);
+    await waitForText(r, '[4 Cleanup]');
+  });
+
+  it('opens a help overlay listing every key, and closes it with Esc or ?', async () => {
+    const { r } = renderApp(async () => fakeEngine({ stack: DEPLOYED }));
+    await waitForText(r, 'CREATE_COMPLETE');
+    await press(r, '?');
+    const help = await waitForText(r, 'Keys (Esc or ? closes)');
+    for (const text of [
+      'pause / resume',
+      'a burst of 100 events',
+      'one malformed record',
+      'filter by action',
+      'preview its records',
+      'refresh now',
+      'deploy or update the stack',
+      'delete all (AWS: y confirms)',
+      'Debug log: /tmp/kinesis-tui-test.log',
+      'quit (sending finishes first)',
+    ]) {
+      expect(help).toContain(text);
+    }
+    // Keys that mean something elsewhere do nothing while help is open.
+    await press(r, '2');
+    await press(r, KEYS.escape);
+    const frame = await waitForFrame(r, (f) => !f.includes('Keys (Esc or ? closes)'));
+    expect(frame).toContain('[1 ✔ Deploy]');
+    await press(r, '?');
+    await waitForText(r, 'Keys (Esc or ? closes)');
+    await press(r, '?');
+    await waitForFrame(r, (f) => !f.includes('Keys (Esc or ? closes)'));
+  });
+
+  it('quits cleanly from any step: the producer finishes what is in flight, then the engine closes', async () => {
+    const engine = fakeEngine({ stack: DEPLOYED });
+    const { r, session } = renderApp(async () => engine);
+    await waitForText(r, 'CREATE_COMPLETE');
+    await press(r, '2');
+    await waitForFrame(r, (f) => /acknowledged [1-9]/.test(f));
+    await press(r, 'q');
+    await waitForFrame(r, () => session.store.get().closing === 'done');
+    const stats = engine.producers[0]?.stats();
+    expect(stats?.state).toBe('done');
+    expect(stats?.outstanding).toBe(0);
+    expect(stats?.acknowledged).toBe(stats?.sent);
+    expect(engine.closed).toBe(1);
+  });
+
+  it('Ctrl-C quits too, and a second Ctrl-C does not wait', async () => {
+    const engine = fakeEngine({ stack: DEPLOYED });
+    const { r, session } = renderApp(async () => engine);
+    await waitForText(r, 'CREATE_COMPLETE');
+    await press(r, KEYS.ctrlC);
+    await press(r, KEYS.ctrlC);
+    await waitForFrame(r, () => session.store.get().closing === 'done');
+    expect(engine.closed).toBe(1);
+  });
+
+  it('asks for a bigger window below the minimum size and lays out again when it grows', async () => {
+    const { r } = renderApp(async () => fakeEngine({ stack: DEPLOYED }));
+    await waitForText(r, 'CREATE_COMPLETE');
+    resize(r, 60, 20);
+    const small = await waitForText(r, 'Terminal too small: 60x20');
+    expect(small).not.toContain('Deploy >');
+    resize(r, 100, 30);
+    await waitForText(r, 'CREATE_COMPLETE', '[1 ✔ Deploy]');
+  });
+
+  it('never draws more lines than the terminal has, however many events there are', async () => {
+    const { r } = renderApp(async () => fakeEngine({ stack: DEPLOYED }), { initialStep: 'stream' });
+    resize(r, 100, 24);
+    await waitForFrame(r, (f) => /acknowledged [1-9]\d\d/.test(f));
+    await press(r, 'b');
+    const frame = await waitForFrame(
+      r,
+      (f) => /acknowledged [1-9],?\d\d\d/.test(f) || /acknowledged [2-9]\d\d/.test(f),
+    );
+    expect(frame.split('\n').length).toBeLessThanOrEqual(23);
+    resize(r, 120, 40);
+    const tall = await waitForFrame(r, (f) => f.split('\n').length > 30);
+    expect(tall.split('\n').length).toBeLessThanOrEqual(39);
+  });
+
+  it('shows a readable message when a screen crashes, not a stack dump', async () => {
+    const engine = fakeEngine({ stack: DEPLOYED });
+    Object.defineProperty(engine, 'template', {
+      get() {
+        throw new Error('template went missing');
+      },
+    });
+    const { r } = renderApp(async () => engine);
+    const frame = await waitForText(r, 'Something went wrong in the wizard: template went missing');
+    expect(frame).toContain('Press q to quit');
+    expect(frame).toContain('Details: /tmp/kinesis-tui-test.log');
+    expect(frame).not.toMatch(/at .*:\d+:\d+/);
+  });
+});

@@ -1,0 +1,20 @@
+import { render } from 'ink-testing-library';
+import { App } from '../../src/ui/app.js';
+import type { WizardEngine } from '../../src/ui/engine.js';
+import { WizardSession } from '../../src/ui/state/session.js';
+import type { StepId } from '../../src/ui/steps.js';
+
+/** The whole wizard over `open`, as the binary mounts it. */
+export function renderApp(open: () => Promise<WizardEngine>, options: { initialStep?: StepId } = {}) {
+  const log: string[] = [];
+  const session = new WizardSession({ open, stackName: 'kinesis-tui', log: (line) => log.push(line) });
+  const r = render(
+    <App
+      session={session}
+      opening="starting the local cloud"
+      logPath="/tmp/kinesis-tui-test.log"
+      {...(options.initialStep ? { initialStep: options.initialStep } : {})}
+    />,
+  );
+  return { r, session, log };
+}

@@ -1,0 +1,137 @@
+import { cleanup } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import { KEYS, press, resize, waitForFrame, waitForText } from '../support/ink.js';
+import { DEPLOYED, fakeEngine } from './fake-engine.js';
+import { renderApp } from './render-app.js';
+
+afterEach(() => cleanup());
+
+/** The number after a label in the counters line (-1 before the line is drawn). */
+function counter(frame: string, label: string): number {
+  const match = new RegExp(`${label} ([\\d,]+)`).exec(frame);
+  if (!match?.[1]) return -1;
+  return Number(match[1].replace(/,/g, ''));
+}
+
+/** The table's rows: lines that start with a clock time. */
+function rows(frame: string): string[] {
+  return frame.split('\n').filter((line) => /^\d\d:\d\d:\d\d /.test(line));
+}
+
+async function streaming() {
+  const engine = fakeEngine({ stack: DEPLOYED });
+  const rendered = renderApp(async () => engine, { initialStep: 'stream' });
+  resize(rendered.r, 120, 40);
+  await waitForFrame(rendered.r, (f) => counter(f, 'acknowledged') > 0 && rows(f).length > 0);
+  return { ...rendered, engine };
+}
+
+describe('the Stream screen', () => {
+  it('shows the sent events newest first with the counters and the stream they go to', async () => {
+    const { r, engine } = await streaming();
+    const frame = await waitForFrame(r, (f) => rows(f).length >= 5);
+    expect(frame).toContain('▶ sending to kinesis-tui-events');
+    expect(frame).toMatch(/time\s+action\s+user\s+item\s+price\s+shard\s+sequence/);
+    for (const row of rows(frame)) {
+      expect(row).toMatch(
+        /^\d\d:\d\d:\d\d (login|view_item|add_to_cart|checkout)\s+user_\d{4}\s+(\d{3}|-)\s+(\d+\.\d\d|-)\s+shardId-\d{12}\s+…?\d+$/,
+      );
+    }
+    // Newest first: sequence numbers fall down the table.
+    const sequences = rows(frame).map((row) => Number(/(\d+)$/.exec(row)?.[1]));
+    expect([...sequences].sort((a, b) => b - a)).toEqual(sequences);
+    expect(counter(frame, 'acknowledged')).toBeLessThanOrEqual(engine.kinesis.records);
+    expect(frame).toMatch(/retried 0 · throttled 0 · failed 0/);
+  });
+
+  it('pauses and resumes with space', async () => {
+    const { r, engine } = await streaming();
+    await press(r, ' ');
+    const paused = await waitForText(r, '❚❚ paused', 'space resume');
+    const producer = engine.producers[0];
+    await waitForFrame(r, () => producer?.stats().outstanding === 0);
+    const sent = producer?.stats().sent;
+    // Paused means no new events: wait for a later frame and compare.
+    await waitForFrame(r, (f) => f !== paused);
+    expect(producer?.stats().sent).toBe(sent);
+    await press(r, ' ');
+    await waitForText(r, '▶ sending');
+    await waitForFrame(r, () => (producer?.stats().sent ?? 0) > (sent ?? 0));
+  });
+
+  it('changes the rate with + and -', async () => {
+    const { r, engine } = await streaming();
+    await waitForText(r, 'target 50/s');
+    await press(r, '+');
+    await waitForText(r, 'target 100/s');
+    await press(r, '+');
+    await waitForText(r, 'target 200/s');
+    expect(engine.producers[0]?.stats().targetRate).toBe(200);
+    await press(r, '-');
+    await press(r, '-');
+    await press(r, '-');
+    await waitForText(r, 'target 20/s');
+  });
+
+  it('sends a burst of 100 with b', async () => {
+    const { r, engine } = await streaming();
+    await press(r, ' ');
+    await waitForText(r, '❚❚ paused');
+    const producer = engine.producers[0];
+    await waitForFrame(r, () => producer?.stats().outstanding === 0);
+    const before = producer?.stats().sent ?? 0;
+    await press(r, 'b');
+    const frame = await waitForFrame(r, (f) => counter(f, 'acknowledged') >= before + 100);
+    expect(counter(frame, 'sent')).toBe(before + 100);
+  });
+
+  it('sends one malformed record with m and shows it in the table', async () => {
+    const { r, engine } = await streaming();
+    await press(r, ' ');
+    await waitForText(r, '❚❚ paused');
+    await press(r, 'm');
+    const frame = await waitForText(r, 'malformed sent: 1');
+    const row = await waitForFrame(r, (f) => rows(f).some((line) => line.includes(' malformed ')));
+    expect(rows(row)[0]).toMatch(/^\d\d:\d\d:\d\d malformed\s+-\s+-/);
+    expect(frame).toContain('malformed sent: 1 (last …');
+    expect(engine.producers[0]?.stats().failed).toBe(0);
+  });
+
+  it('filters the table by action with /, keeping q and digits as text while typing', async () => {
+    const { r, session } = await streaming();
+    await press(r, '+');
+    await press(r, '+');
+    await press(r, '/');
+    await waitForText(r, 'filter: ▌', 'Enter apply');
+    for (const ch of 'checkout') await press(r, ch);
+    await press(r, KEYS.enter);
+    const filtered = await waitForFrame(
+      r,
+      (f) =>
+        f.includes('filter: checkout') &&
+        rows(f).length > 0 &&
+        rows(f).every((l) => l.includes(' checkout ')),
+    );
+    expect(filtered).toContain('[2 ✔ Stream]');
+    // Typing q in the filter does not quit; Esc clears the filter.
+    await press(r, '/');
+    await press(r, 'q');
+    await press(r, '2');
+    await waitForText(r, 'filter: checkoutq2▌');
+    expect(session.store.get().closing).toBeUndefined();
+    await press(r, KEYS.escape);
+    await waitForFrame(
+      r,
+      (f) => f.includes('filter: none') && rows(f).some((l) => !l.includes(' checkout ')),
+    );
+  });
+
+  it('pins the reason when events cannot be sent, and counts throttling and retries', async () => {
+    const { r, engine } = await streaming();
+    engine.kinesis.throttle = () => true;
+    const frame = await waitForFrame(r, (f) => counter(f, 'throttled') > 0 && counter(f, 'retried') > 0);
+    expect(frame).toMatch(/throttled [1-9]/);
+    const failed = await waitForFrame(r, (f) => counter(f, 'failed') > 0, 30_000);
+    expect(failed).toMatch(/✖ event …[0-9a-f-]+: ProvisionedThroughputExceededException/);
+  });
+});

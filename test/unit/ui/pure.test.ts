@@ -1,0 +1,150 @@
+import { describe, expect, it } from 'vitest';
+import { bar } from '../../../src/ui/components/bar-chart.js';
+import { sparkline } from '../../../src/ui/components/sparkline.js';
+import { columnWidths } from '../../../src/ui/components/table.js';
+import { bytes, cell, clip, count, duration, rate, tail } from '../../../src/ui/format.js';
+import { noWizardMessage, whyNoWizard } from '../../../src/ui/run.js';
+import type { SessionState } from '../../../src/ui/state/session.js';
+import { RingBuffer, Store } from '../../../src/ui/state/store.js';
+import { nextRate } from '../../../src/ui/state/stream.js';
+import { cycleStep, stepStates } from '../../../src/ui/steps.js';
+import { colorsEnabled } from '../../../src/ui/theme.js';
+
+describe('RingBuffer', () => {
+  it('keeps the newest items, newest first, and filters', () => {
+    const ring = new RingBuffer<number>(3);
+    for (const n of [1, 2, 3, 4, 5]) ring.push(n);
+    expect(ring.newestFirst()).toEqual([5, 4, 3]);
+    expect(ring.newestFirst(2)).toEqual([5, 4]);
+    expect(ring.newestFirst(3, (n) => n % 2 === 1)).toEqual([5, 3]);
+    expect(ring.size).toBe(3);
+  });
+
+  it('keeps only what fits from a large batch and counts every push as a change', () => {
+    const ring = new RingBuffer<number>(4);
+    const before = ring.version;
+    ring.pushAll(Array.from({ length: 1000 }, (_, i) => i));
+    expect(ring.newestFirst()).toEqual([999, 998, 997, 996]);
+    expect(ring.version - before).toBe(1000);
+  });
+});
+
+describe('Store', () => {
+  it('tells listeners about new values only', () => {
+    const store = new Store({ n: 1 });
+    let calls = 0;
+    const off = store.subscribe(() => calls++);
+    store.update({ n: 2 });
+    store.set((v) => v);
+    expect(calls).toBe(1);
+    expect(store.get().n).toBe(2);
+    off();
+    store.update({ n: 3 });
+    expect(calls).toBe(1);
+  });
+});
+
+describe('formatting', () => {
+  it('formats counts, rates, durations and sizes for people', () => {
+    expect(count(1234567)).toBe('1,234,567');
+    expect(rate(5000)).toBe('5,000/s');
+    expect(rate(Number.POSITIVE_INFINITY)).toBe('max');
+    expect(duration(950)).toBe('950ms');
+    expect(duration(4200)).toBe('4.2s');
+    expect(duration(65_000)).toBe('1m 05s');
+    expect(duration(3_720_000)).toBe('1h 02m');
+    expect(bytes(512)).toBe('512 B');
+    expect(bytes(1536)).toBe('1.5 KiB');
+  });
+
+  it('fits text to a width, keeping the end of ids', () => {
+    expect(clip('abcdef', 4)).toBe('abc…');
+    expect(cell('ab', 4, 'right')).toBe('  ab');
+    expect(cell('abcdef', 4)).toBe('abc…');
+    expect(tail('49634000000000000000012345', 6)).toBe('…12345');
+  });
+});
+
+describe('charts', () => {
+  it('scales a sparkline to its largest value', () => {
+    expect(sparkline([0, 1, 2, 4, 8], 5)).toBe(' ▁▂▄█');
+    expect(sparkline([5], 3)).toBe('  █');
+    expect(sparkline([], 2)).toBe('  ');
+  });
+
+  it('draws bars in proportion, in eighths of a cell', () => {
+    expect(bar(10, 10, 4)).toBe('████');
+    expect(bar(5, 10, 4)).toBe('██');
+    expect(bar(1, 16, 4)).toBe('▎');
+    expect(bar(0, 10, 4)).toBe('');
+  });
+
+  it('gives the flexible column what the fixed ones leave', () => {
+    expect(columnWidths([{ width: 8 }, {}, { width: 4 }], 40)).toEqual([8, 26, 4]);
+  });
+});
+
+describe('rates', () => {
+  it('steps through the rate ladder and stops at its ends', () => {
+    expect(nextRate(50, 1)).toBe(100);
+    expect(nextRate(50, -1)).toBe(20);
+    expect(nextRate(70, 1)).toBe(100);
+    expect(nextRate(1, -1)).toBe(1);
+    expect(nextRate(10_000, 1)).toBe(10_000);
+  });
+});
+
+function state(patch: Partial<SessionState>): SessionState {
+  return {
+    connection: 'ready',
+    stackName: 'kinesis-tui',
+    stack: null,
+    unavailable: {},
+    done: { deploy: false, stream: false, verify: false, cleanup: false },
+    ...patch,
+  };
+}
+
+describe('steps', () => {
+  it('opens Stream and Verify only on a deployed stack, Cleanup on any stack', () => {
+    const none = stepStates(state({ stack: null }));
+    expect(none.map((s) => s.reachable)).toEqual([true, false, false, false]);
+    expect(none[1]?.why).toBe('deploy the stack first');
+    expect(none[3]?.why).toBe('there is no stack to delete');
+    const failed = stepStates(state({ stack: { name: 'k', status: 'ROLLBACK_COMPLETE', outputs: {} } }));
+    expect(failed.map((s) => s.reachable)).toEqual([true, false, false, true]);
+    const ready = stepStates(
+      state({
+        stack: { name: 'k', status: 'CREATE_COMPLETE', outputs: { StreamName: 's', BucketName: 'b' } },
+      }),
+    );
+    expect(ready.every((s) => s.reachable)).toBe(true);
+    expect(stepStates(state({ connection: 'connecting' })).every((s) => !s.reachable)).toBe(true);
+  });
+
+  it('cycles through reachable steps only', () => {
+    const steps = stepStates(state({ stack: { name: 'k', status: 'ROLLBACK_COMPLETE', outputs: {} } }));
+    expect(cycleStep(steps, 'deploy', 1)).toBe('cleanup');
+    expect(cycleStep(steps, 'cleanup', 1)).toBe('deploy');
+    expect(cycleStep(steps, 'deploy', -1)).toBe('cleanup');
+  });
+});
+
+describe('where the wizard may be mounted', () => {
+  const tty = { isTTY: true };
+  const out = { isTTY: true, write: () => true };
+  it('needs both ends to be terminals and CI unset', () => {
+    expect(whyNoWizard({ stdin: tty, stdout: out, env: {} })).toBeUndefined();
+    expect(whyNoWizard({ stdin: tty, stdout: out, env: { CI: 'true' } })).toBe('CI is set');
+    expect(whyNoWizard({ stdin: {}, stdout: out, env: {} })).toBe('standard input is not a terminal');
+    expect(whyNoWizard({ stdin: tty, stdout: { write: () => true }, env: {} })).toBe(
+      'standard output is not a terminal',
+    );
+    expect(noWizardMessage('CI is set')).toMatch(/kinesis-tui deploy[\s\S]*kinesis-tui teardown/);
+  });
+
+  it('drops colours with NO_COLOR', () => {
+    expect(colorsEnabled({ NO_COLOR: '1' })).toBe(false);
+    expect(colorsEnabled({})).toBe(true);
+  });
+});
