@@ -8,6 +8,7 @@ import { openTarget, type TargetOptions } from '../config/target.js';
 import { createEventSource } from '../pipeline/events.js';
 import { JournalWriter } from '../pipeline/journal.js';
 import { Producer } from '../pipeline/producer.js';
+import { describeStack } from '../pipeline/stack.js';
 import { parseTemplate } from '../template/parse.js';
 import type { TemplateSummary, WizardEngine } from './engine.js';
 
@@ -30,9 +31,8 @@ export function loadTemplateSummary(path = templatePath()): TemplateSummary {
   };
 }
 
-const NOT_YET =
-  'the pipeline engine cannot deploy, verify or tear down stacks in this build yet (issue 5), and the ' +
-  "local cloud's CloudFormation is still being built (issue 4)";
+const notYet = (command: string) =>
+  `this screen is not built yet; meanwhile \`kinesis-tui ${command}\` does it from the command line`;
 
 export async function openEngine(options: EngineOptions): Promise<WizardEngine> {
   const template = loadTemplateSummary();
@@ -42,9 +42,17 @@ export async function openEngine(options: EngineOptions): Promise<WizardEngine> 
     target,
     stackName,
     template,
-    unavailable: { deploy: NOT_YET, verify: NOT_YET, cleanup: NOT_YET },
+    unavailable: { deploy: notYet('deploy'), verify: notYet('verify'), cleanup: notYet('teardown') },
     async describeStack() {
-      throw new Error(NOT_YET);
+      const stack = await describeStack(target.clients.cloudformation, stackName);
+      return (
+        stack && {
+          name: stack.name,
+          status: stack.status,
+          ...(stack.reason ? { reason: stack.reason } : {}),
+          outputs: stack.outputs,
+        }
+      );
     },
     async openStream(stack, { rate }) {
       const streamName = stack.outputs.StreamName;
