@@ -1,9 +1,10 @@
 // The wizard's debug log. While the wizard owns the terminal nothing else may write to it: console output
 // and anything written to stderr (SDK warnings, Node warnings) go to this file instead, and the screen
 // shows the file's path in the help overlay and on a crash.
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { format } from 'node:util';
+import { makeDirs } from '../config/paths.js';
 
 export interface DebugLog {
   readonly path: string;
@@ -15,7 +16,7 @@ export interface DebugLog {
 export function openDebugLog(path: string): DebugLog {
   let usable = true;
   try {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    makeDirs(dirname(path));
   } catch {
     usable = false;
   }
