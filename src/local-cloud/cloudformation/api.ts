@@ -309,7 +309,7 @@ export class CloudFormationApi {
       stack,
       prepared,
       pseudoParameters(stack),
-      (t, before, after) => this.env.replacingChanges(t, before, after),
+      this.env,
       (n) => this.env.store.exports().get(n)?.value,
     );
     const tagsSame = JSON.stringify(definition.tags) === JSON.stringify(stack.definition.tags);
@@ -655,7 +655,7 @@ export class CloudFormationApi {
       type === 'CREATE' ? undefined : stack,
       prepared,
       pseudoParameters(stack),
-      (t, before, after) => this.env.replacingChanges(t, before, after),
+      this.env,
       (n) => this.env.store.exports().get(n)?.value,
     );
     const tagsSame = JSON.stringify(definition.tags) === JSON.stringify(stack.definition.tags);

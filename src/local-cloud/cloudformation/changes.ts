@@ -3,6 +3,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { evaluate, type PseudoParameters } from './engine/intrinsics.js';
 import { evalContext, evaluateOutputs, type PreparedStack } from './engine/prepare.js';
+import type { LifecycleEnv } from './lifecycle.js';
 import { isLive, type ResourceChange, type Stack } from './model.js';
 
 export interface PlannedUpdate {
@@ -16,11 +17,7 @@ export function planChanges(
   stack: Stack | undefined,
   prepared: PreparedStack,
   pseudo: PseudoParameters,
-  replacingChanges: (
-    type: string,
-    before: Record<string, unknown>,
-    after: Record<string, unknown>,
-  ) => string[],
+  spec: Pick<LifecycleEnv, 'replacingChanges' | 'normalizeProperties'>,
   importValue: (name: string) => string | undefined,
 ): PlannedUpdate {
   const resources = stack?.resources ?? {};
@@ -58,14 +55,17 @@ export function planChanges(
     }
     let properties: Record<string, unknown> | undefined;
     try {
-      properties = evaluate(definition.Properties ?? {}, ctx) as Record<string, unknown>;
+      properties = spec.normalizeProperties(
+        definition.Type,
+        evaluate(definition.Properties ?? {}, ctx) as Record<string, unknown>,
+      );
     } catch {
       properties = undefined;
     }
     const previous = current.properties ?? {};
     if (properties && isDeepStrictEqual(properties, previous) && definition.Type === current.ResourceType)
       continue;
-    const replacing = properties ? replacingChanges(definition.Type, previous, properties) : [];
+    const replacing = properties ? spec.replacingChanges(definition.Type, previous, properties) : [];
     const keys = properties
       ? [...new Set([...Object.keys(previous), ...Object.keys(properties)])].filter(
           (key) => !isDeepStrictEqual(previous[key], properties?.[key]),

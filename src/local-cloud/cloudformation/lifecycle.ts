@@ -41,6 +41,8 @@ export interface LifecycleEnv {
   supportedTypes(): readonly string[];
   /** The changes between two sets of properties that replace the resource (create-only properties). */
   replacingChanges(type: string, before: Properties, after: Properties): string[];
+  /** Values converted to their types in the resource specification ("60" -> 60), as CloudFormation does. */
+  normalizeProperties(type: string, properties: Properties): Properties;
   /** Why the resource specification refuses these evaluated properties, or undefined when it takes them. */
   propertiesProblem(type: string, properties: Properties): string | undefined;
   /** True once the local cloud is stopping: operations stop recording and leave the rest to `recover`. */
@@ -184,6 +186,13 @@ export class StackOperation {
     });
   }
 
+  private evaluateProperties(prepared: PreparedStack, type: string, properties: unknown): Properties {
+    return this.env.normalizeProperties(
+      type,
+      evaluate(properties ?? {}, this.context(prepared)) as Properties,
+    );
+  }
+
   private provisionContext(id: string, onCreated: (physicalId: string) => Promise<void>): ProvisionContext {
     const pseudo = this.pseudo();
     return {
@@ -222,7 +231,7 @@ export class StackOperation {
     const failed: ResourceStatus = replacing ? 'UPDATE_FAILED' : 'CREATE_FAILED';
     let properties: Properties;
     try {
-      properties = evaluate(definition.Properties ?? {}, this.context(prepared)) as Properties;
+      properties = this.evaluateProperties(prepared, definition.Type, definition.Properties);
     } catch (error) {
       this.rethrowIfAbandoned(error);
       if (!replacing) await this.resourceEvent(id, type, 'CREATE_IN_PROGRESS');
@@ -507,7 +516,7 @@ export class StackOperation {
     const type = definition.Type;
     let properties: Properties;
     try {
-      properties = evaluate(definition.Properties ?? {}, this.context(prepared)) as Properties;
+      properties = this.evaluateProperties(prepared, definition.Type, definition.Properties);
     } catch (error) {
       this.rethrowIfAbandoned(error);
       journal.before[id] = clone(current);

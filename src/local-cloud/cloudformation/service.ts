@@ -57,6 +57,7 @@ export function createCloudFormationService(
         provisioner: (type) => provisioners.get(type),
         supportedTypes: () => [...provisioners.keys()].sort(),
         replacingChanges: spec.replacingChanges,
+        normalizeProperties: spec.normalizeProperties,
         propertiesProblem: spec.propertiesProblem,
         validateTemplate: spec.templateProblem,
         fetchTemplate: (url) => fetchTemplate(context.clients.s3, url),

@@ -8,6 +8,7 @@ import {
   validateResourceProperties,
   validateTemplate,
 } from '../../template/validate.js';
+import { coerceProperties } from './coerce.js';
 import type { Properties } from './provisioners/types.js';
 
 export interface SpecHooks {
@@ -15,9 +16,11 @@ export interface SpecHooks {
   templateProblem(template: Template): string | undefined;
   propertiesProblem(type: string, properties: Properties): string | undefined;
   replacingChanges(type: string, before: Properties, after: Properties): string[];
+  normalizeProperties(type: string, properties: Properties): Properties;
 }
 
 export const resourceSpecHooks: SpecHooks = {
+  normalizeProperties: coerceProperties,
   templateProblem: (template) => validateTemplate(template)[0]?.message,
   propertiesProblem: (type, properties) => {
     const reason = propertiesValidationReason(validateResourceProperties(type, properties));

@@ -61,6 +61,7 @@ function setup(dir = mkdtempSync(join(tmpdir(), 'cfn-lifecycle-'))) {
     provisioner: (type) => (type === 'Test::Thing' ? provisioner : undefined),
     supportedTypes: () => ['Test::Thing'],
     replacingChanges: (_type, before, after) => ['Name', 'Shape'].filter((key) => before[key] !== after[key]),
+    normalizeProperties: (_type, properties) => properties,
     propertiesProblem: (_type, properties) =>
       properties.Invalid ? 'Properties validation failed' : undefined,
     validateTemplate: () => undefined,

@@ -1,9 +1,26 @@
 // Every resource type the local CloudFormation provisions, by type name.
+import { deliveryStream } from './firehose.js';
+import { managedPolicy, policy, role } from './iam.js';
+import { kinesisStream } from './kinesis.js';
+import { lambdaFunction, lambdaPermission } from './lambda.js';
+import { logGroup, logStream } from './logs.js';
+import { bucket, bucketPolicy } from './s3.js';
 import type { ResourceProvisioner } from './types.js';
 import { waitConditionHandle } from './wait-condition-handle.js';
 
 export function createProvisioners(): Map<string, ResourceProvisioner> {
   return new Map<string, ResourceProvisioner>([
     ['AWS::CloudFormation::WaitConditionHandle', waitConditionHandle],
+    ['AWS::IAM::ManagedPolicy', managedPolicy],
+    ['AWS::IAM::Policy', policy],
+    ['AWS::IAM::Role', role],
+    ['AWS::Kinesis::Stream', kinesisStream],
+    ['AWS::KinesisFirehose::DeliveryStream', deliveryStream],
+    ['AWS::Lambda::Function', lambdaFunction],
+    ['AWS::Lambda::Permission', lambdaPermission],
+    ['AWS::Logs::LogGroup', logGroup],
+    ['AWS::Logs::LogStream', logStream],
+    ['AWS::S3::Bucket', bucket],
+    ['AWS::S3::BucketPolicy', bucketPolicy],
   ]);
 }
