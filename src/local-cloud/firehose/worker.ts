@@ -67,6 +67,13 @@ const S3_RETRY_CAP_MS = 10_000;
 /** Longer than Lambda's own 15-minute maximum: a hung invocation is abandoned, then retried. */
 const INVOKE_TIMEOUT_MS = 16 * 60_000;
 
+/** The oldest arrival time (a loop: an object can hold more records than a spread call takes arguments). */
+function earliest(times: readonly number[]): number {
+  let min = Number.POSITIVE_INFINITY;
+  for (const time of times) if (time < min) min = time;
+  return min;
+}
+
 /** Firehose's CloudWatch error codes for S3 delivery failures. */
 function s3ErrorCode(name: string): string {
   if (name === 'NoSuchBucket') return 'S3.NoSuchBucket';
@@ -339,7 +346,7 @@ export class DeliveryWorker {
   }
 
   private async writeErrorOutput(failed: Array<{ item: Item; line: ProcessingFailedLine }>): Promise<void> {
-    const oldest = Math.min(...failed.map((f) => f.item.record.arrival));
+    const oldest = earliest(failed.map((f) => f.item.record.arrival));
     const key = this.objectKey(this.plan.keys.error, oldest, 'processing-failed');
     const written = await this.putObject(key, errorOutputBody(failed.map((f) => f.line)));
     if (!written) return;
@@ -350,7 +357,7 @@ export class DeliveryWorker {
   private async deliver(): Promise<void> {
     while (this.running && this.destinationBuffer.due(this.plan.buffer, Date.now())) {
       const records = this.destinationBuffer.take(this.plan.buffer);
-      const oldest = Math.min(...records.map((r) => r.arrival));
+      const oldest = earliest(records.map((r) => r.arrival));
       const key = this.objectKey(this.plan.keys.data, oldest);
       const written = await this.putObject(key, Buffer.concat(records.map((r) => r.data)));
       if (!written) return;

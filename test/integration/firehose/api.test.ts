@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import {
   CreateDeliveryStreamCommand,
   DeleteDeliveryStreamCommand,
@@ -18,6 +19,7 @@ import {
   stopTestCloud,
   useLocalCloud,
 } from '../../support/local-cloud.js';
+import { missingTool, skipTitle } from '../../support/tools.js';
 import { waitFor } from '../../support/wait.js';
 
 const ROLE = 'arn:aws:iam::000000000000:role/firehose';
@@ -356,4 +358,83 @@ describe('Firehose persistence', () => {
     const tags = await firehose.send(new ListTagsForDeliveryStreamCommand({ DeliveryStreamName: 'kept' }));
     expect(tags.Tags).toEqual([{ Key: 'k', Value: 'v' }]);
   });
+});
+
+describe('Firehose with the aws CLI v2', () => {
+  const lc = useLocalCloud();
+  const noCli = missingTool(
+    '/usr/bin/aws',
+    ['--version'],
+    'awscli (Debian) for the aws CLI v2 at /usr/bin/aws',
+  );
+
+  function aws(args: string[]): { status: number | null; stdout: string; stderr: string } {
+    const run = spawnSync(
+      '/usr/bin/aws',
+      [...args, '--endpoint-url', lc().cloud.endpoint, '--output', 'json'],
+      {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: {
+          ...process.env,
+          AWS_ACCESS_KEY_ID: 'cli-test',
+          AWS_SECRET_ACCESS_KEY: 'cli-test-secret',
+          AWS_DEFAULT_REGION: 'us-east-1',
+          AWS_PAGER: '',
+        },
+      },
+    );
+    return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+  }
+
+  it.skipIf(noCli)(
+    skipTitle('creates, describes, lists and refuses writes to a stream-sourced delivery stream', noCli),
+    async () => {
+      const created = aws([
+        'firehose',
+        'create-delivery-stream',
+        '--delivery-stream-name',
+        'cli-stream',
+        '--delivery-stream-type',
+        'KinesisStreamAsSource',
+        '--kinesis-stream-source-configuration',
+        JSON.stringify({ KinesisStreamARN: STREAM, RoleARN: ROLE }),
+        '--extended-s3-destination-configuration',
+        JSON.stringify({
+          RoleARN: ROLE,
+          BucketARN: BUCKET,
+          // Debian's CLI v2 carries a model from before zero buffering (its IntervalInSeconds minimum is 60).
+          BufferingHints: { SizeInMBs: 1, IntervalInSeconds: 60 },
+        }),
+      ]);
+      expect(created.status, created.stderr).toBe(0);
+      expect(JSON.parse(created.stdout)).toEqual({
+        DeliveryStreamARN: 'arn:aws:firehose:us-east-1:000000000000:deliverystream/cli-stream',
+      });
+      const described = await waitFor('ACTIVE through the CLI', () => {
+        const out = aws(['firehose', 'describe-delivery-stream', '--delivery-stream-name', 'cli-stream']);
+        const d = JSON.parse(out.stdout || '{}').DeliveryStreamDescription;
+        return d?.DeliveryStreamStatus === 'ACTIVE' ? d : undefined;
+      });
+      expect(described.Destinations[0].ExtendedS3DestinationDescription.BufferingHints).toEqual({
+        SizeInMBs: 1,
+        IntervalInSeconds: 60,
+      });
+      const listed = aws(['firehose', 'list-delivery-streams']);
+      expect(JSON.parse(listed.stdout).DeliveryStreamNames).toContain('cli-stream');
+      const refused = aws([
+        'firehose',
+        'put-record',
+        '--delivery-stream-name',
+        'cli-stream',
+        '--record',
+        JSON.stringify({ Data: Buffer.from('x').toString('base64') }),
+      ]);
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr).toContain('InvalidArgumentException');
+      expect(refused.stderr).toContain(
+        'This operation is not permitted on KinesisStreamAsSource delivery stream type.',
+      );
+    },
+  );
 });
