@@ -2,6 +2,7 @@
 import { createCloudFormationService } from './cloudformation/service.js';
 import { createFirehoseService } from './firehose/service.js';
 import { createIamService } from './iam/service.js';
+import { createKinesisService } from './kinesis/service.js';
 import { createLambdaService } from './lambda/service.js';
 import { createLogsService } from './logs/service.js';
 import type { Service } from './service.js';
@@ -11,6 +12,7 @@ export function createServices(): Service[] {
   // CloudFormation last: it provisions through the others, so they must be up when it resumes operations.
   return [
     createStsService(),
+    createKinesisService(),
     createLogsService(),
     createLambdaService(),
     createIamService(),

@@ -1,0 +1,27 @@
+// What the edge knows of each stream beyond what kinesalite keeps (kinesalite keeps shards, records and
+// retention up to 168 hours): persisted beside kinesalite's LevelDB, one file a region.
+import type { Tags } from './tags.js';
+
+export type StreamMode = 'PROVISIONED' | 'ON_DEMAND';
+
+export interface StreamMeta {
+  mode: StreamMode;
+  /** The shard count asked for at creation: lets a restart finish a creation it interrupted. */
+  shardCount: number;
+  /** Server-side encryption, once StartStreamEncryption (or CloudFormation's StreamEncryption) set it. */
+  encryption?: { type: 'KMS'; keyId: string };
+  /** Retention above kinesalite's 168-hour ceiling (AWS allows up to 8,760 hours). */
+  retentionHours?: number;
+  tags?: Tags;
+  /** Enhanced shard-level metrics turned on. */
+  shardLevelMetrics?: string[];
+  /** The target of an UpdateShardCount still under way; a restart resumes it. */
+  targetShardCount?: number;
+  /** When UpdateShardCount was called (epoch ms), for AWS's ten-a-day limit. */
+  scalings?: number[];
+}
+
+export type RegionMeta = Record<string, StreamMeta>;
+
+export const META_FILE = 'streams.json';
+export const LEVELDB_DIR = 'leveldb';

@@ -1,0 +1,99 @@
+// Reads: GetRecords within each shard's read budget (5 calls and 2 MiB a second), with the ChildShards AWS
+// reports at the end of a closed shard and each record's EncryptionType; AT_TIMESTAMP iterators found by
+// the edge (kinesalite never answers one when no record is that recent).
+import { targetStream } from './arn.js';
+import { childShards } from './describe.js';
+import { readThrottled } from './errors.js';
+import { forward, type OperationCall, passThrough, reply } from './operation.js';
+import { iteratorTarget } from './sequence.js';
+import { expectString } from './validation.js';
+
+interface BackendRecord {
+  SequenceNumber: string;
+  ApproximateArrivalTimestamp: number;
+  [field: string]: unknown;
+}
+
+interface BackendRecords {
+  Records: BackendRecord[];
+  NextShardIterator?: string;
+  MillisBehindLatest?: number;
+}
+
+const SCAN_LIMIT = 10_000;
+
+export async function getShardIterator(call: OperationCall): Promise<void> {
+  const { region, input } = call;
+  const name = targetStream(input, region.region);
+  const timestamp = input.Timestamp;
+  if (
+    input.ShardIteratorType !== 'AT_TIMESTAMP' ||
+    typeof timestamp !== 'number' ||
+    timestamp * 1000 > Date.now()
+  ) {
+    await forward(call, 'GetShardIterator', name);
+    return;
+  }
+  // The first record that arrived at or after the timestamp, found by reading the shard from its start.
+  const shardId = expectString(input.ShardId);
+  const at = (type: string, extra: Record<string, unknown> = {}) =>
+    region.call<{ ShardIterator: string }>('GetShardIterator', {
+      StreamName: name,
+      ShardId: shardId,
+      ShardIteratorType: type,
+      ...extra,
+    });
+  let iterator = (await at('TRIM_HORIZON')).ShardIterator;
+  for (;;) {
+    const page = await region.call<BackendRecords>('GetRecords', {
+      ShardIterator: iterator,
+      Limit: SCAN_LIMIT,
+    });
+    const first = page.Records.find((record) => record.ApproximateArrivalTimestamp >= timestamp);
+    if (first) {
+      reply(call, await at('AT_SEQUENCE_NUMBER', { StartingSequenceNumber: first.SequenceNumber }));
+      return;
+    }
+    if (page.Records.length === 0 || !page.NextShardIterator) {
+      // No record is that recent: read on from the end of the shard, as AWS's iterator does.
+      reply(call, { ShardIterator: page.NextShardIterator ?? iterator });
+      return;
+    }
+    iterator = page.NextShardIterator;
+  }
+}
+
+export async function getRecords(call: OperationCall): Promise<void> {
+  const { region, input } = call;
+  const target = iteratorTarget(expectString(input.ShardIterator) ?? '');
+  if (!target) {
+    // Not an iterator kinesalite made: it answers with AWS's error for that.
+    passThrough(call.response, await region.send('GetRecords', call.body));
+    return;
+  }
+  if (input.StreamARN !== undefined) targetStream({ StreamARN: input.StreamARN }, region.region);
+  const budget = `${target.stream}/${target.shardId}`;
+  if (region.settings.enforceLimits && !region.budgets.admitRead(budget, Date.now())) {
+    throw readThrottled(target.shardId, target.stream);
+  }
+  const raw = await region.send('GetRecords', call.body);
+  if (raw.status >= 400) {
+    passThrough(call.response, raw);
+    return;
+  }
+  // Base64 makes the body about 4/3 of the data it carries: near enough to charge the read budget.
+  if (region.settings.enforceLimits) region.budgets.spendRead(budget, (raw.body.length * 3) / 4, Date.now());
+  const encrypted = region.metaOf(target.stream)?.encryption !== undefined;
+  const shardEnded = !raw.body.includes('"NextShardIterator"');
+  if (!encrypted && !shardEnded) {
+    passThrough(call.response, raw);
+    return;
+  }
+  const output = JSON.parse(raw.body.toString('utf8')) as BackendRecords & Record<string, unknown>;
+  if (encrypted) for (const record of output.Records) record.EncryptionType = 'KMS';
+  if (shardEnded) {
+    const stream = await region.describe(target.stream);
+    output.ChildShards = childShards(stream.Shards, target.shardId);
+  }
+  reply(call, output);
+}
