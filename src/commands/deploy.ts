@@ -137,6 +137,10 @@ export function runDeploy(options: DeployCommandOptions): Promise<number> {
             ['failed:', ...error.failures.map((f) => `  ${f.logicalId} ${f.status}: ${f.reason}`)],
           );
         }
+        if (error instanceof StackFailure && error.failures.length > 0 && !interrupts.stop.aborted) {
+          out.error(error.summary, EXIT.target);
+          return EXIT.target;
+        }
         if (interrupts.stop.aborted) {
           out.event(
             'interrupted',

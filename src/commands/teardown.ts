@@ -1,6 +1,6 @@
 // `kinesis-tui teardown`: export (optional), empty the bucket, delete the stack.
 import { archiveJournal } from '../pipeline/journal.js';
-import { describeStack } from '../pipeline/stack.js';
+import { describeStack, StackFailure } from '../pipeline/stack.js';
 import { teardownStack } from '../pipeline/teardown.js';
 import { type CommonOptions, confirm, runCommand } from './common.js';
 import { reportStackUpdate } from './deploy.js';
@@ -67,6 +67,23 @@ export function runTeardown(options: TeardownCommandOptions): Promise<number> {
       );
       return EXIT.ok;
     } catch (error) {
+      if (error instanceof StackFailure && !interrupts.stop.aborted) {
+        if (error.failures.length > 0) {
+          out.event(
+            'failures',
+            {
+              failures: error.failures.map((f) => ({
+                logicalId: f.logicalId,
+                status: f.status,
+                reason: f.reason,
+              })),
+            },
+            ['failed:', ...error.failures.map((f) => `  ${f.logicalId} ${f.status}: ${f.reason}`)],
+          );
+        }
+        out.error(error.summary, EXIT.target);
+        return EXIT.target;
+      }
       if (interrupts.stop.aborted) {
         out.event(
           'interrupted',

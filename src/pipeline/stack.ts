@@ -249,17 +249,32 @@ export interface DeployResult {
 /** Thrown when the stack did not reach the state asked for; carries the failures to pin. */
 export class StackFailure extends TargetError {
   override name = 'StackFailure';
+  /** The message without the failure reasons, for output that already showed them one a line. */
+  readonly summary: string;
   constructor(
     message: string,
     readonly status: string,
     readonly failures: StackEventLine[],
+    summary?: string,
   ) {
     super(message);
+    this.summary = summary ?? message;
   }
 }
 
 function reasonsOf(failures: StackEventLine[]): string {
-  return failures.map((f) => `${f.logicalId} ${f.status}: ${f.reason}`).join('; ');
+  return failures.map((f) => `${f.logicalId} ${f.status}: ${(f.reason ?? '').replace(/\.$/, '')}`).join('; ');
+}
+
+/** "(STATUS): reasons. advice" and "(STATUS): N resources failed (above). advice". */
+function failure(head: string, status: string, failures: StackEventLine[], advice: string): StackFailure {
+  const tail = advice ? ` ${advice}` : '';
+  return new StackFailure(
+    `${head} (${status})${failures.length ? `: ${reasonsOf(failures)}.` : '.'}${tail}`,
+    status,
+    failures,
+    `${head} (${status})${failures.length ? `: ${failures.length} resource(s) failed, reasons above.` : '.'}${tail}`,
+  );
 }
 
 /** Why a stack in this state cannot be deployed over, and what to do. */
@@ -310,15 +325,14 @@ export async function deleteStack(cf: CloudFormationClient, stack: StackState, o
   await cf.send(new DeleteStackCommand({ StackName: stack.id }));
   const result = await followStack(cf, stack.id, since, total, options);
   if (result.stack) {
-    const reasons = reasonsOf(result.failures);
     const bucket = result.failures.some((f) => /not empty/i.test(f.reason ?? ''));
-    throw new StackFailure(
-      `stack "${stack.name}" is ${result.stack.status}${reasons ? `: ${reasons}` : ''}. ` +
-        (bucket
-          ? 'Empty the bucket first: `kinesis-tui teardown` does that, then deletes the stack.'
-          : 'Fix what the reason names, then run `kinesis-tui teardown` again.'),
+    throw failure(
+      `stack "${stack.name}" was not deleted`,
       result.stack.status,
       result.failures,
+      bucket
+        ? 'Empty the bucket first: `kinesis-tui teardown` does that, then deletes the stack.'
+        : 'Fix what the reason names, then run `kinesis-tui teardown` again.',
     );
   }
   return result;
@@ -355,14 +369,13 @@ export async function deployStack(cf: CloudFormationClient, options: DeployOptio
     const result = await followStack(cf, stackId, since, options.template.resources.length, options);
     if (result.stack?.status !== 'CREATE_COMPLETE') {
       const status = result.stack?.status ?? 'DELETED';
-      throw new StackFailure(
-        `stack "${options.stackName}" was not created (${status})` +
-          (result.failures.length ? `: ${reasonsOf(result.failures)}` : '') +
-          (status === 'ROLLBACK_COMPLETE'
-            ? '. Fix the cause, then run `kinesis-tui deploy --replace` (a rolled-back stack can only be deleted).'
-            : ''),
+      throw failure(
+        `stack "${options.stackName}" was not created`,
         status,
         result.failures,
+        status === 'ROLLBACK_COMPLETE'
+          ? 'Fix the cause, then run `kinesis-tui deploy --replace` (a rolled-back stack can only be deleted).'
+          : '',
       );
     }
     return { action: 'created', stack: result.stack, changes: [], failures: result.failures };
@@ -409,12 +422,11 @@ export async function deployStack(cf: CloudFormationClient, options: DeployOptio
   await cf.send(new ExecuteChangeSetCommand({ StackName: existing.id, ChangeSetName: changeSetName }));
   const result = await followStack(cf, existing.id, since, Math.max(1, changes.length), options);
   if (result.stack?.status !== 'UPDATE_COMPLETE') {
-    throw new StackFailure(
-      `stack "${options.stackName}" was not updated (${result.stack?.status ?? 'DELETED'})` +
-        (result.failures.length ? `: ${reasonsOf(result.failures)}` : '') +
-        '. The previous version was restored; fix the cause and deploy again.',
+    throw failure(
+      `stack "${options.stackName}" was not updated`,
       result.stack?.status ?? 'DELETED',
       result.failures,
+      'The previous version was restored; fix the cause and deploy again.',
     );
   }
   return { action: 'updated', stack: result.stack, changes, failures: result.failures };
