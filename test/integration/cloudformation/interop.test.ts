@@ -1,0 +1,206 @@
+// Clients nobody here wrote, against the local CloudFormation: the aws CLI v2 (`deploy` works through
+// change sets, `wait` through DescribeStacks) and boto3 with its waiters.
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { describe, expect, it } from 'vitest';
+import { TEST_CREDENTIALS, TEST_REGION, tempDir, useLocalCloud } from '../../support/local-cloud.js';
+import { missingTool, skipTitle } from '../../support/tools.js';
+
+const AWS_CLI = '/usr/bin/aws';
+const noCli = missingTool(AWS_CLI, ['--version'], 'the aws CLI v2 (Debian package awscli)');
+const noBoto3 =
+  missingTool('python3', ['--version'], 'Python 3') ??
+  missingTool('python3', ['-c', 'import boto3'], 'boto3 with pip');
+
+const clientEnv = () => ({
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  HOME: tempDir('aws-home-'),
+  AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+  AWS_DEFAULT_REGION: TEST_REGION,
+  AWS_PAGER: '',
+});
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a client without blocking the test's event loop (the CLI's waiters poll for a minute or more). */
+function run(command: string, args: string[], input?: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: clientEnv() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(input ?? '');
+  });
+}
+
+const TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'
+Description: interop stack
+Parameters:
+  Retention:
+    Type: Number
+    Default: 7
+    AllowedValues: [1, 3, 5, 7, 14]
+Resources:
+  Group:
+    Type: AWS::Logs::LogGroup
+    Properties:
+      RetentionInDays: !Ref Retention
+  Role:
+    Type: AWS::IAM::Role
+    Properties:
+      AssumeRolePolicyDocument:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Principal: { Service: lambda.amazonaws.com }
+            Action: 'sts:AssumeRole'
+      Policies:
+        - PolicyName: logs
+          PolicyDocument:
+            Version: '2012-10-17'
+            Statement:
+              - Effect: Allow
+                Action: 'logs:PutLogEvents'
+                Resource: !GetAtt Group.Arn
+Outputs:
+  GroupName:
+    Value: !Ref Group
+`;
+
+describe('CloudFormation with outside clients', () => {
+  const lc = useLocalCloud();
+
+  const aws = (...args: string[]) =>
+    run(AWS_CLI, ['--endpoint-url', lc().cloud.endpoint, '--output', 'json', ...args]);
+
+  async function retention(stack: string): Promise<number | undefined> {
+    const out = await aws('cloudformation', 'describe-stacks', '--stack-name', stack);
+    const outputs = JSON.parse(out.stdout).Stacks[0].Outputs as Array<{
+      OutputKey: string;
+      OutputValue: string;
+    }>;
+    const group = outputs.find((o) => o.OutputKey === 'GroupName')?.OutputValue;
+    const groups = await lc().clients.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: group }));
+    return groups.logGroups?.[0]?.retentionInDays;
+  }
+
+  it.skipIf(noCli)(
+    skipTitle(
+      'aws CLI v2: deploy creates and updates through change sets, then delete-stack and wait',
+      noCli,
+    ),
+    async () => {
+      const file = join(tempDir('cli-cfn-'), 'template.yaml');
+      writeFileSync(file, TEMPLATE);
+      const deploy = (...extra: string[]) =>
+        aws(
+          'cloudformation',
+          'deploy',
+          '--template-file',
+          file,
+          '--stack-name',
+          'cli-stack',
+          '--capabilities',
+          'CAPABILITY_IAM',
+          ...extra,
+        );
+
+      const created = await deploy();
+      expect(created.stderr).toBe('');
+      expect(created.stdout).toContain('Successfully created/updated stack - cli-stack');
+      expect(created.status).toBe(0);
+      expect(await retention('cli-stack')).toBe(7);
+
+      // The CLI recognizes the empty change set by its status reason, as it does on AWS.
+      const unchanged = await deploy();
+      expect(unchanged.stdout + unchanged.stderr).toContain(
+        'No changes to deploy. Stack cli-stack is up to date',
+      );
+      const quiet = await deploy('--no-fail-on-empty-changeset');
+      expect(quiet.status).toBe(0);
+
+      const updated = await deploy('--parameter-overrides', 'Retention=14');
+      expect(updated.stdout + updated.stderr).toContain('Successfully created/updated stack - cli-stack');
+      expect(await retention('cli-stack')).toBe(14);
+
+      const refused = await deploy('--parameter-overrides', 'Retention=2');
+      expect(refused.status).not.toBe(0);
+      expect(refused.stderr).toContain("Parameter 'Retention' must be one of AllowedValues");
+
+      expect((await aws('cloudformation', 'delete-stack', '--stack-name', 'cli-stack')).status).toBe(0);
+      const waited = await aws(
+        'cloudformation',
+        'wait',
+        'stack-delete-complete',
+        '--stack-name',
+        'cli-stack',
+      );
+      expect(waited.stderr).toBe('');
+      expect(waited.status).toBe(0);
+      const gone = await aws('cloudformation', 'describe-stacks', '--stack-name', 'cli-stack');
+      expect(gone.stderr).toContain('Stack with id cli-stack does not exist');
+    },
+    300_000,
+  );
+
+  it.skipIf(noBoto3)(
+    skipTitle('boto3: create_stack, waiters, events and resources, delete_stack', noBoto3),
+    async () => {
+      const script = `
+import json, sys, boto3
+cfn = boto3.client('cloudformation', endpoint_url=sys.argv[1])
+template = sys.stdin.read()
+cfn.create_stack(StackName='boto-stack', TemplateBody=template, Capabilities=['CAPABILITY_IAM'],
+                 Parameters=[{'ParameterKey': 'Retention', 'ParameterValue': '3'}])
+fast = {'Delay': 1, 'MaxAttempts': 120}
+cfn.get_waiter('stack_create_complete').wait(StackName='boto-stack', WaiterConfig=fast)
+stack = cfn.describe_stacks(StackName='boto-stack')['Stacks'][0]
+events = cfn.describe_stack_events(StackName='boto-stack')['StackEvents']
+resources = cfn.list_stack_resources(StackName='boto-stack')['StackResourceSummaries']
+cfn.delete_stack(StackName='boto-stack')
+cfn.get_waiter('stack_delete_complete').wait(StackName=stack['StackId'], WaiterConfig=fast)
+try:
+    cfn.describe_stacks(StackName='boto-stack')
+    missing = None
+except cfn.exceptions.ClientError as error:
+    missing = error.response['Error']
+print(json.dumps({
+    'status': stack['StackStatus'],
+    'parameters': stack['Parameters'],
+    'first_event': [events[-1]['ResourceStatus'], events[-1]['ResourceStatusReason']],
+    'last_event': events[0]['ResourceStatus'],
+    'resources': sorted((r['LogicalResourceId'], r['ResourceStatus']) for r in resources),
+    'missing': missing,
+}))
+`;
+      const result = await run('python3', ['-c', script, lc().cloud.endpoint], TEMPLATE);
+      expect(result.stderr).toBe('');
+      expect(JSON.parse(result.stdout)).toEqual({
+        status: 'CREATE_COMPLETE',
+        parameters: [{ ParameterKey: 'Retention', ParameterValue: '3' }],
+        first_event: ['CREATE_IN_PROGRESS', 'User Initiated'],
+        last_event: 'CREATE_COMPLETE',
+        resources: [
+          ['Group', 'CREATE_COMPLETE'],
+          ['Role', 'CREATE_COMPLETE'],
+        ],
+        missing: {
+          Type: 'Sender',
+          Code: 'ValidationError',
+          Message: 'Stack with id boto-stack does not exist',
+        },
+      });
+    },
+    120_000,
+  );
+});
