@@ -21,18 +21,28 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
 
 export function runCli(
   args: string[],
-  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number; onSpawn?: (pid: number) => void } = {},
+  options: {
+    env?: NodeJS.ProcessEnv;
+    timeoutMs?: number;
+    /** Each stdout line as it comes, with a way to signal the process (Ctrl-C is SIGINT). */
+    onLine?: (line: string, signal: (name: NodeJS.Signals) => void) => void;
+  } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CLI, ...args], {
       env: options.env ?? cleanEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    if (child.pid) options.onSpawn?.(child.pid);
     let stdout = '';
     let stderr = '';
+    let partial = '';
     child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString('utf8');
+      const text = d.toString('utf8');
+      stdout += text;
+      partial += text;
+      const lines = partial.split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) options.onLine?.(line, (name) => child.kill(name));
     });
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString('utf8');

@@ -1,0 +1,176 @@
+// The engine the wizard uses, in process against one local cloud: failures reach processing-failed with
+// their reason, and a restart of the local cloud in the middle of a stream loses nothing.
+
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { describe, expect, it } from 'vitest';
+import { baseClientOptions, createClients } from '../../../src/config/clients.js';
+import { startLocalCloud } from '../../../src/local-cloud/index.js';
+import { createEventSource } from '../../../src/pipeline/events.js';
+import { JournalWriter } from '../../../src/pipeline/journal.js';
+import { Producer } from '../../../src/pipeline/producer.js';
+import { deployStack, type StackState } from '../../../src/pipeline/stack.js';
+import { teardownStack } from '../../../src/pipeline/teardown.js';
+import { deployParameters, loadTemplate } from '../../../src/pipeline/template.js';
+import { Verifier, waitForDelivery } from '../../../src/pipeline/verify.js';
+import { TEST_CREDENTIALS, TEST_REGION, tempDir } from '../../support/local-cloud.js';
+import { skipTitle } from '../../support/tools.js';
+import { missingServices } from './services.js';
+
+const FAST = ['BufferIntervalSeconds=0', 'ProcessorBufferIntervalSeconds=0'];
+
+async function deploy(clients: ReturnType<typeof createClients>, stackName: string, params: string[] = []) {
+  const template = loadTemplate();
+  const result = await deployStack(clients.cloudformation, {
+    stackName,
+    template,
+    parameters: (previous) => deployParameters(template, [...FAST, ...params], previous),
+    pollMs: 300,
+  });
+  return result.stack;
+}
+
+function producerFor(
+  endpoint: string,
+  stack: StackState,
+  journalPath: string,
+  options: { count: number; rate: number; seed: number },
+) {
+  const kinesis = new KinesisClient(
+    baseClientOptions({ region: TEST_REGION, endpoint, credentials: TEST_CREDENTIALS, maxAttempts: 1 }),
+  );
+  const journal = JournalWriter.open(journalPath);
+  const producer = new Producer({
+    kinesis,
+    stream: { name: stack.outputs.StreamName ?? '' },
+    source: createEventSource({ seed: options.seed, users: 100 }),
+    rate: options.rate,
+    count: options.count,
+    journal,
+    maxAttempts: 20,
+  });
+  return {
+    producer,
+    close() {
+      journal.close();
+      kinesis.destroy();
+    },
+  };
+}
+
+const missing = missingServices();
+
+describe('the pipeline engine on the local cloud', () => {
+  it.skipIf(missing)(
+    skipTitle(
+      'files malformed records under processing-failed, and verify counts them with their reason',
+      missing,
+    ),
+    async () => {
+      const dataDir = tempDir('engine-failed-');
+      const cloud = await startLocalCloud({ dataDir });
+      const clients = createClients({
+        region: TEST_REGION,
+        endpoint: cloud.endpoint,
+        credentials: TEST_CREDENTIALS,
+      });
+      try {
+        const stack = await deploy(clients, 'failures', [
+          'StreamName=failures-events',
+          'DeliveryStreamName=failures-delivery',
+          'FunctionName=failures-transform',
+        ]);
+        const journalPath = join(dataDir, 'journal.ndjson');
+        const { producer, close } = producerFor(cloud.endpoint, stack, journalPath, {
+          count: 200,
+          rate: 500,
+          seed: 3,
+        });
+        const malformed = [producer.sendMalformed(), producer.sendMalformed(), producer.sendMalformed()];
+        const summary = await producer.run();
+        close();
+        expect(summary).toMatchObject({ acknowledged: 203, failed: 0 });
+
+        const verifier = new Verifier(clients, stack.outputs, journalPath);
+        const { report } = await waitForDelivery(verifier, { timeoutMs: 120_000, pollMs: 1000 });
+        const r = report.reconciliation;
+        expect(r).toMatchObject({
+          acknowledged: 203,
+          delivered: 200,
+          missing: 0,
+          processingFailed: 3,
+          expectedFailures: 3,
+          ok: true,
+        });
+        expect(r.failures.map((f) => f.eventId).sort()).toEqual([...malformed].sort());
+        expect(r.failures[0]?.raw).toMatch(/^malformed record .* \(not JSON, sent on purpose\)$/);
+        expect(r.failures[0]?.errorCode).toMatch(/\S/);
+        expect(report.failedObjects).toBeGreaterThan(0);
+        await teardownStack(clients, stack, { pollMs: 300 });
+      } finally {
+        clients.destroy();
+        await cloud.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+    600_000,
+  );
+
+  it.skipIf(missing)(
+    skipTitle('loses nothing when the local cloud restarts in the middle of a stream', missing),
+    async () => {
+      const dataDir = tempDir('engine-restart-');
+      let cloud = await startLocalCloud({ dataDir });
+      const port = Number(new URL(cloud.endpoint).port);
+      const clients = createClients({
+        region: TEST_REGION,
+        endpoint: cloud.endpoint,
+        credentials: TEST_CREDENTIALS,
+      });
+      try {
+        const stack = await deploy(clients, 'restart', [
+          'StreamName=restart-events',
+          'DeliveryStreamName=restart-delivery',
+          'FunctionName=restart-transform',
+        ]);
+        const journalPath = join(dataDir, 'journal.ndjson');
+        const { producer, close } = producerFor(cloud.endpoint, stack, journalPath, {
+          count: 3000,
+          rate: 400,
+          seed: 5,
+        });
+        let restarted: Promise<void> | undefined;
+        producer.subscribe((u) => {
+          if (u.type === 'acknowledged' && !restarted && producer.stats().acknowledged >= 800) {
+            restarted = (async () => {
+              await cloud.stop();
+              cloud = await startLocalCloud({ dataDir, port });
+            })();
+          }
+        });
+        const summary = await producer.run();
+        await restarted;
+        close();
+        expect(restarted).toBeDefined();
+        expect(summary).toMatchObject({ sent: 3000, acknowledged: 3000, failed: 0 });
+        expect(summary.retried).toBeGreaterThan(0);
+
+        const verifier = new Verifier(clients, stack.outputs, journalPath);
+        const { report } = await waitForDelivery(verifier, { timeoutMs: 180_000, pollMs: 1000 });
+        expect(report.reconciliation).toMatchObject({
+          acknowledged: 3000,
+          delivered: 3000,
+          missing: 0,
+          ok: true,
+        });
+        await teardownStack(clients, stack, { pollMs: 300 });
+      } finally {
+        clients.destroy();
+        await cloud.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+    600_000,
+  );
+});
