@@ -16,6 +16,7 @@ import {
   ListAttachedRolePoliciesCommand,
   ListRolePoliciesCommand,
 } from '@aws-sdk/client-iam';
+import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import {
   GetFunctionConfigurationCommand,
   GetPolicyCommand as GetFunctionPolicyCommand,
@@ -259,5 +260,60 @@ describe('CloudFormation resources through the local services', () => {
       new DescribeLogGroupsCommand({ logGroupNamePrefix: 'res-taken' }),
     );
     expect(groups.logGroups).toEqual([]);
+  });
+  it('creates Kinesis streams as the template says (mode, shards, retention, encryption) and updates them', async () => {
+    const streams = (shards: number) =>
+      JSON.stringify({
+        Resources: {
+          Provisioned: {
+            Type: 'AWS::Kinesis::Stream',
+            Properties: {
+              ShardCount: String(shards),
+              RetentionPeriodHours: 48,
+              StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' },
+              Tags: [{ Key: 'team', Value: 'shop' }],
+            },
+          },
+          OnDemand: {
+            Type: 'AWS::Kinesis::Stream',
+            Properties: { Name: 'res-on-demand', StreamModeDetails: { StreamMode: 'ON_DEMAND' } },
+          },
+        },
+        Outputs: { Arn: { Value: { 'Fn::GetAtt': ['Provisioned', 'Arn'] } } },
+      });
+    await cfn().send(new CreateStackCommand({ StackName: 'res-kinesis', TemplateBody: streams(1) }));
+    expect(await settled('res-kinesis'), (await reasons('res-kinesis')).join('\n')).toBe('CREATE_COMPLETE');
+    const ids = await physicalIds('res-kinesis');
+    expect(ids.Provisioned).toMatch(/^res-kinesis-Provisioned-[A-Z0-9]{13}$/);
+    const kinesis = lc().clients.kinesis;
+    const provisioned = (
+      await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: ids.Provisioned }))
+    ).StreamDescriptionSummary;
+    expect(provisioned).toMatchObject({
+      StreamStatus: 'ACTIVE',
+      OpenShardCount: 1,
+      RetentionPeriodHours: 48,
+      EncryptionType: 'KMS',
+      KeyId: 'alias/aws/kinesis',
+      StreamModeDetails: { StreamMode: 'PROVISIONED' },
+    });
+    const [stack] = (await cfn().send(new DescribeStacksCommand({ StackName: 'res-kinesis' }))).Stacks ?? [];
+    expect(stack?.Outputs?.[0]?.OutputValue).toBe(provisioned?.StreamARN);
+    const onDemand = (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 'res-on-demand' })))
+      .StreamDescriptionSummary;
+    expect(onDemand?.StreamModeDetails?.StreamMode).toBe('ON_DEMAND');
+
+    await cfn().send(new UpdateStackCommand({ StackName: 'res-kinesis', TemplateBody: streams(2) }));
+    expect(await settled('res-kinesis'), (await reasons('res-kinesis')).join('\n')).toBe('UPDATE_COMPLETE');
+    expect((await physicalIds('res-kinesis')).Provisioned).toBe(ids.Provisioned);
+    const resharded = (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: ids.Provisioned })))
+      .StreamDescriptionSummary;
+    expect(resharded?.OpenShardCount).toBe(2);
+
+    await cfn().send(new DeleteStackCommand({ StackName: 'res-kinesis' }));
+    expect(await settled(stack?.StackId ?? '')).toBe('DELETE_COMPLETE');
+    await expect(
+      kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 'res-on-demand' })),
+    ).rejects.toThrow(/not found/);
   });
 });
