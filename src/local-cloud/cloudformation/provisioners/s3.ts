@@ -33,6 +33,8 @@ function bucketAttributes(ctx: ProvisionContext, name: string) {
   };
 }
 
+const list = <T>(value: unknown): T[] => (Array.isArray(value) ? (value as T[]) : []);
+
 type Configure = (ctx: ProvisionContext, bucket: string, value: unknown) => Promise<unknown>;
 
 /** Each configuration property: how to apply it, and how to remove it when the template drops it. */
@@ -45,14 +47,20 @@ const CONFIGURATION: Record<string, { put: Configure; remove?: Configure }> = {
     remove: (ctx, bucket) => ctx.clients.s3.send(new DeletePublicAccessBlockCommand({ Bucket: bucket })),
   },
   BucketEncryption: {
+    // The template's rules say ServerSideEncryptionByDefault where the API says ApplyServerSideEncryptionByDefault.
     put: (ctx, bucket, value) =>
       ctx.clients.s3.send(
         new PutBucketEncryptionCommand({
           Bucket: bucket,
           ServerSideEncryptionConfiguration: {
-            Rules: (
-              value as { ServerSideEncryptionConfiguration?: ServerSideEncryptionConfiguration['Rules'] }
-            ).ServerSideEncryptionConfiguration,
+            Rules: list<Record<string, unknown>>(
+              (value as { ServerSideEncryptionConfiguration?: unknown }).ServerSideEncryptionConfiguration,
+            ).map(({ ServerSideEncryptionByDefault, ...rule }) => ({
+              ...rule,
+              ...(ServerSideEncryptionByDefault
+                ? { ApplyServerSideEncryptionByDefault: ServerSideEncryptionByDefault }
+                : {}),
+            })) as ServerSideEncryptionConfiguration['Rules'],
           },
         }),
       ),
