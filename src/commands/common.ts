@@ -1,5 +1,6 @@
 // What every pipeline command shares: target options, opening and closing the target, Ctrl-C, errors
 // mapped to exit codes, and asking before changing things on real AWS.
+import { setMaxListeners } from 'node:events';
 import { createInterface } from 'node:readline/promises';
 import { InputError, messageOf, TargetError } from '../config/errors.js';
 import { checkStackName, DEFAULT_STACK_NAME } from '../config/names.js';
@@ -41,6 +42,8 @@ export interface CommandContext {
 function installInterrupts(onFirst: () => void): { interrupts: Interrupts; remove(): void } {
   const stop = new AbortController();
   const abort = new AbortController();
+  // Many SDK calls at once listen on these; Node's warning past 10 would be noise on the user's screen.
+  setMaxListeners(0, stop.signal, abort.signal);
   const handler = () => {
     if (!stop.signal.aborted) {
       stop.abort();

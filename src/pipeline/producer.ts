@@ -4,6 +4,7 @@
 //
 // It never prints. A UI polls `stats()` on its own timer (cheap: a snapshot of counters) and subscribes to
 // `subscribe()` for what happened, delivered once per PutRecords answer rather than once per event.
+import { setMaxListeners } from 'node:events';
 import { PutRecordsCommand, type PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
 import { type Category, categoryOf, type ShopEvent } from '../../lambda/records.js';
 import { fitInCall, MAX_RECORD_BYTES, recordSize } from './batches.js';
@@ -220,6 +221,8 @@ export class Producer {
     this.maxAttempts = options.maxAttempts ?? 10;
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.lingerMs = options.lingerMs ?? 20;
+    // Every call in flight listens on this one signal; Node would warn (on the user's screen) past 10.
+    setMaxListeners(0, this.callAbort.signal);
     if (options.signal?.aborted) this.stopping = 'abort';
     options.signal?.addEventListener('abort', () => this.abort(), { once: true });
   }

@@ -294,15 +294,13 @@ export async function waitForDelivery(
     if (waitingFor === 0) return { report, timedOut: false };
     if (Date.now() >= until || options.signal?.aborted) return { report, timedOut: !options.signal?.aborted };
     await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, Math.min(options.pollMs ?? 2000, Math.max(0, until - Date.now())));
-      options.signal?.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
+      const done = () => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, Math.min(options.pollMs ?? 2000, Math.max(0, until - Date.now())));
+      options.signal?.addEventListener('abort', done, { once: true });
     });
   }
 }
