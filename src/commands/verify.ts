@@ -13,7 +13,7 @@ import {
 } from '../pipeline/verify.js';
 import { type CommonOptions, runCommand } from './common.js';
 import { EXIT } from './exit-codes.js';
-import { count, duration, type Output } from './output.js';
+import { count, duration, type Output, plural } from './output.js';
 
 export interface VerifyCommandOptions extends CommonOptions {
   wait?: boolean;
@@ -23,8 +23,8 @@ export interface VerifyCommandOptions extends CommonOptions {
 function reportLines(report: VerifyReport): string[] {
   const r = report.reconciliation;
   const lines = [
-    `s3://${report.bucket}: ${count(report.deliveredObjects)} objects delivered (${count(report.records.delivered)} records), ` +
-      `${count(report.failedObjects)} error objects (${count(report.records.failed)} records)`,
+    `s3://${report.bucket}: ${plural(report.deliveredObjects, 'object')} delivered (${plural(report.records.delivered, 'record')}), ` +
+      `${plural(report.failedObjects, 'error object')} (${plural(report.records.failed, 'record')})`,
     `acknowledged ${count(r.acknowledged)}: delivered ${count(r.delivered)}, missing ${count(r.missing)}, ` +
       `processing-failed ${count(r.processingFailed)}${r.expectedFailures ? ` (${count(r.expectedFailures)} malformed on purpose)` : ''}, ` +
       `duplicates ${count(r.duplicates)}`,

@@ -10,7 +10,13 @@ import { startLocalCloud } from '../../../src/local-cloud/index.js';
 import { createEventSource } from '../../../src/pipeline/events.js';
 import { JournalWriter } from '../../../src/pipeline/journal.js';
 import { Producer } from '../../../src/pipeline/producer.js';
-import { deployStack, type StackState } from '../../../src/pipeline/stack.js';
+import {
+  blockedMessage,
+  deleteStack,
+  deployStack,
+  describeStack,
+  type StackState,
+} from '../../../src/pipeline/stack.js';
 import { teardownStack } from '../../../src/pipeline/teardown.js';
 import { deployParameters, loadTemplate } from '../../../src/pipeline/template.js';
 import { Verifier, waitForDelivery } from '../../../src/pipeline/verify.js';
@@ -107,7 +113,16 @@ describe('the pipeline engine on the local cloud', () => {
         expect(r.failures[0]?.raw).toMatch(/^malformed record .* \(not JSON, sent on purpose\)$/);
         expect(r.failures[0]?.errorCode).toMatch(/\S/);
         expect(report.failedObjects).toBeGreaterThan(0);
-        await teardownStack(clients, stack, { pollMs: 300 });
+
+        // Deleting with objects in the bucket fails as on AWS, and says what to do; teardown then succeeds.
+        await expect(deleteStack(clients.cloudformation, stack, { pollMs: 300 })).rejects.toThrow(
+          /was not deleted \(DELETE_FAILED\): DeliveryBucket DELETE_FAILED: .*not empty.*Empty the bucket first: `kinesis-tui teardown`/,
+        );
+        const failed = await describeStack(clients.cloudformation, 'failures');
+        expect(failed?.status).toBe('DELETE_FAILED');
+        expect(blockedMessage(failed as StackState)).toMatch(/DELETE_FAILED.*Run `kinesis-tui teardown`/);
+        await teardownStack(clients, failed as StackState, { pollMs: 300 });
+        expect(await describeStack(clients.cloudformation, 'failures')).toBeUndefined();
       } finally {
         clients.destroy();
         await cloud.stop();
