@@ -1,0 +1,187 @@
+// The stack lifecycle through the SDK with real resources (CloudWatch Logs, quick to make): exports and
+// imports between stacks, replacement, update rollback, DisableRollback, DeletionPolicy Retain.
+import {
+  CreateStackCommand,
+  DeleteStackCommand,
+  DescribeStackEventsCommand,
+  DescribeStackResourcesCommand,
+  DescribeStacksCommand,
+  ListExportsCommand,
+  UpdateStackCommand,
+} from '@aws-sdk/client-cloudformation';
+import { DescribeLogGroupsCommand, DescribeLogStreamsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { describe, expect, it } from 'vitest';
+import { useLocalCloud } from '../../support/local-cloud.js';
+
+describe('stack lifecycle with real resources', () => {
+  const lc = useLocalCloud();
+  const cfn = () => lc().clients.cloudformation;
+  const logs = () => lc().clients.logs;
+
+  async function settled(name: string): Promise<string | undefined> {
+    while (true) {
+      const status = (await cfn().send(new DescribeStacksCommand({ StackName: name }))).Stacks?.[0]
+        ?.StackStatus;
+      if (!status?.endsWith('_IN_PROGRESS')) return status;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+
+  async function events(name: string): Promise<string[]> {
+    const { StackEvents = [] } = await cfn().send(new DescribeStackEventsCommand({ StackName: name }));
+    return StackEvents.map(
+      (e) =>
+        `${e.LogicalResourceId} ${e.ResourceStatus}${e.ResourceStatusReason ? ` ${e.ResourceStatusReason}` : ''}`,
+    ).reverse();
+  }
+
+  async function physical(name: string): Promise<Record<string, string>> {
+    const { StackResources = [] } = await cfn().send(new DescribeStackResourcesCommand({ StackName: name }));
+    return Object.fromEntries(
+      StackResources.map((r) => [r.LogicalResourceId ?? '', r.PhysicalResourceId ?? '']),
+    );
+  }
+
+  async function streams(group: string): Promise<string[]> {
+    const { logStreams = [] } = await logs().send(new DescribeLogStreamsCommand({ logGroupName: group }));
+    return logStreams.map((s) => s.logStreamName ?? '');
+  }
+
+  async function retention(group: string): Promise<number | undefined> {
+    const { logGroups = [] } = await logs().send(new DescribeLogGroupsCommand({ logGroupNamePrefix: group }));
+    return logGroups.find((g) => g.logGroupName === group)?.retentionInDays;
+  }
+
+  it('shares a value between stacks through Outputs Export and Fn::ImportValue', async () => {
+    const exporter = JSON.stringify({
+      Resources: { Group: { Type: 'AWS::Logs::LogGroup' } },
+      Outputs: {
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation's own ${} syntax
+        Group: { Value: { Ref: 'Group' }, Export: { Name: { 'Fn::Sub': '${AWS::StackName}-group' } } },
+      },
+    });
+    await cfn().send(new CreateStackCommand({ StackName: 'life-exporter', TemplateBody: exporter }));
+    expect(await settled('life-exporter')).toBe('CREATE_COMPLETE');
+    const group = (await physical('life-exporter')).Group as string;
+    const exports = await cfn().send(new ListExportsCommand({}));
+    expect(exports.Exports).toContainEqual(
+      expect.objectContaining({ Name: 'life-exporter-group', Value: group }),
+    );
+
+    const importer = JSON.stringify({
+      Resources: {
+        Stream: {
+          Type: 'AWS::Logs::LogStream',
+          Properties: {
+            LogGroupName: { 'Fn::ImportValue': 'life-exporter-group' },
+            LogStreamName: 'imported',
+          },
+        },
+      },
+    });
+    await cfn().send(new CreateStackCommand({ StackName: 'life-importer', TemplateBody: importer }));
+    expect(await settled('life-importer')).toBe('CREATE_COMPLETE');
+    expect(await streams(group)).toEqual(['imported']);
+  });
+
+  const withStream = (streamName: string, retentionDays: number, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      Resources: {
+        Group: { Type: 'AWS::Logs::LogGroup', Properties: { RetentionInDays: retentionDays } },
+        Stream: {
+          Type: 'AWS::Logs::LogStream',
+          Properties: { LogGroupName: { Ref: 'Group' }, LogStreamName: streamName },
+        },
+        ...extra,
+      },
+    });
+
+  it('replaces a resource whose create-only property changes, deleting the old one after', async () => {
+    await cfn().send(
+      new CreateStackCommand({ StackName: 'life-replace', TemplateBody: withStream('first', 1) }),
+    );
+    expect(await settled('life-replace')).toBe('CREATE_COMPLETE');
+    const { Group: group } = await physical('life-replace');
+    await cfn().send(
+      new UpdateStackCommand({ StackName: 'life-replace', TemplateBody: withStream('second', 1) }),
+    );
+    expect(await settled('life-replace')).toBe('UPDATE_COMPLETE');
+    expect(await streams(group as string)).toEqual(['second']);
+    const log = await events('life-replace');
+    expect(log).toContain(
+      'Stream UPDATE_IN_PROGRESS Requested update requires the creation of a new physical resource; hence creating one.',
+    );
+    expect(log.indexOf('life-replace UPDATE_COMPLETE_CLEANUP_IN_PROGRESS')).toBeLessThan(
+      log.lastIndexOf('Stream DELETE_COMPLETE'),
+    );
+  });
+
+  it('rolls a failed update back, undoing what it changed in place and deleting what it added', async () => {
+    await cfn().send(
+      new CreateStackCommand({ StackName: 'life-rollback', TemplateBody: withStream('kept', 3) }),
+    );
+    expect(await settled('life-rollback')).toBe('CREATE_COMPLETE');
+    const { Group: group } = await physical('life-rollback');
+    const clash = {
+      Added: {
+        Type: 'AWS::Logs::LogStream',
+        Properties: { LogGroupName: { Ref: 'Group' }, LogStreamName: 'added' },
+      },
+      Clash: {
+        Type: 'AWS::Logs::LogStream',
+        DependsOn: 'Added',
+        Properties: { LogGroupName: { Ref: 'Group' }, LogStreamName: 'kept' },
+      },
+    };
+    await cfn().send(
+      new UpdateStackCommand({ StackName: 'life-rollback', TemplateBody: withStream('kept', 5, clash) }),
+    );
+    expect(await settled('life-rollback')).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(await retention(group as string)).toBe(3);
+    expect(await streams(group as string)).toEqual(['kept']);
+    const log = await events('life-rollback');
+    expect(log.find((e) => e.startsWith('Clash CREATE_FAILED'))).toMatch(/already exists/);
+    expect(log).toContain(
+      'life-rollback UPDATE_ROLLBACK_IN_PROGRESS The following resource(s) failed to create: [Clash]. ',
+    );
+    expect(log.at(-1)).toBe('life-rollback UPDATE_ROLLBACK_COMPLETE');
+    // The stack can be updated again from there.
+    await cfn().send(
+      new UpdateStackCommand({ StackName: 'life-rollback', TemplateBody: withStream('kept', 7) }),
+    );
+    expect(await settled('life-rollback')).toBe('UPDATE_COMPLETE');
+    expect(await retention(group as string)).toBe(7);
+  });
+
+  it('keeps what it made when asked to (DisableRollback), and retains resources with DeletionPolicy Retain', async () => {
+    const template = JSON.stringify({
+      Resources: {
+        Kept: {
+          Type: 'AWS::Logs::LogGroup',
+          DeletionPolicy: 'Retain',
+          Properties: { LogGroupName: 'life-retained' },
+        },
+        Broken: {
+          Type: 'AWS::Logs::LogGroup',
+          DependsOn: 'Kept',
+          Properties: { LogGroupName: 'life-retained' },
+        },
+      },
+    });
+    const { StackId } = await cfn().send(
+      new CreateStackCommand({ StackName: 'life-keep', TemplateBody: template, DisableRollback: true }),
+    );
+    expect(await settled('life-keep')).toBe('CREATE_FAILED');
+    expect(await retention('life-retained')).toBeUndefined();
+    const { logGroups = [] } = await logs().send(
+      new DescribeLogGroupsCommand({ logGroupNamePrefix: 'life-retained' }),
+    );
+    expect(logGroups.map((g) => g.logGroupName)).toEqual(['life-retained']);
+
+    await cfn().send(new DeleteStackCommand({ StackName: 'life-keep' }));
+    expect(await settled(StackId ?? '')).toBe('DELETE_COMPLETE');
+    expect(await events(StackId ?? '')).toContain('Kept DELETE_SKIPPED');
+    const after = await logs().send(new DescribeLogGroupsCommand({ logGroupNamePrefix: 'life-retained' }));
+    expect(after.logGroups?.map((g) => g.logGroupName)).toEqual(['life-retained']);
+  });
+});
