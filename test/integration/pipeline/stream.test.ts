@@ -76,6 +76,23 @@ describe.skipIf(missing)(skipTitle('stream', missing), () => {
     expect(result.code).toBe(EXIT.interrupted);
   }, 180_000);
 
+  it('shows the stack, its resources and the stream in status', async () => {
+    const result = await runCli(['status', ...common]);
+    const status = result.json.find((l) => l.type === 'status') as Record<string, unknown> | undefined;
+    expect(status, result.stdout + result.stderr).toMatchObject({
+      stack: { status: 'CREATE_COMPLETE' },
+      resources: [expect.objectContaining({ logicalId: 'EventStream', status: 'CREATE_COMPLETE' })],
+      stream: { status: 'ACTIVE', mode: 'PROVISIONED', openShards: 1 },
+    });
+    expect((status?.journal as { acknowledged: number } | undefined)?.acknowledged).toBeGreaterThanOrEqual(
+      300,
+    );
+    expect(result.code).toBe(EXIT.ok);
+    const text = await runCli(['status', ...common.filter((a) => a !== '--json')]);
+    expect(text.stdout).toMatch(/stack only-stream: CREATE_COMPLETE/);
+    expect(text.stdout).toMatch(/stream .*: ACTIVE, PROVISIONED, 1 open shard/);
+  }, 120_000);
+
   it('says so when the stack has no stream to write to', async () => {
     const result = await runCli([
       'stream',
