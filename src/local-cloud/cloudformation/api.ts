@@ -353,8 +353,12 @@ export class CloudFormationApi {
     const unknown = retain.filter((id) => !stack.resources[id]);
     if (unknown.length > 0)
       throw validation(`The specified resources to retain [${unknown.join(', ')}] do not exist in the stack`);
+    const before = stack.StackStatus;
     stack.StackStatus = 'DELETE_IN_PROGRESS';
-    this.run(stack, (operation) => operation.delete(retain));
+    this.run(stack, async (operation) => {
+      stack.StackStatus = before;
+      await operation.delete(retain);
+    });
     return {};
   }
 
@@ -491,6 +495,17 @@ export class CloudFormationApi {
     }));
     const { items, NextToken } = page(exports, input.NextToken);
     return { Exports: items, ...(NextToken ? { NextToken } : {}) };
+  }
+
+  listImports(input: { ExportName?: string; NextToken?: string }) {
+    const name = input.ExportName ?? '';
+    const importers = this.env.store.importers(name);
+    if (importers.length === 0) throw validation(`Export '${name}' is not imported by any stack.`);
+    const { items, NextToken } = page(
+      importers.map((s) => s.StackName),
+      input.NextToken,
+    );
+    return { Imports: items, ...(NextToken ? { NextToken } : {}) };
   }
 
   // -- templates ---------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import {
   type ResourceStatus,
   STACK_RESOURCE_TYPE,
   type Stack,
+  type StackOutput,
   type StackStatus,
 } from './model.js';
 import { physicalName } from './names.js';
@@ -80,6 +81,9 @@ const now = () => new Date().toISOString();
 const clone = <T>(value: T): T => structuredClone(value);
 
 export class StackOperation {
+  /** Exports the template imported while this operation evaluated it. */
+  private readonly imported = new Set<string>();
+
   constructor(
     private readonly env: LifecycleEnv,
     private readonly stack: Stack,
@@ -182,8 +186,28 @@ export class StackOperation {
         }
         return attributes[attribute];
       },
-      importValue: (name) => store.exports().get(name)?.value,
+      importValue: (name) => {
+        this.imported.add(name);
+        return store.exports().get(name)?.value;
+      },
     });
+  }
+
+  /**
+   * Why the new outputs would take an export away from a stack that imports it, as CloudFormation
+   * refuses it, or undefined.
+   */
+  private exportInUse(outputs: readonly StackOutput[]): string | undefined {
+    for (const old of this.stack.Outputs) {
+      if (!old.ExportName) continue;
+      const users = this.env.store.importers(old.ExportName, this.stack.StackId);
+      if (users.length === 0) continue;
+      const now = outputs.find((o) => o.ExportName === old.ExportName);
+      if (now?.OutputValue === old.OutputValue) continue;
+      const verb = now ? 'updated' : 'deleted';
+      return `Export ${old.ExportName} cannot be ${verb} as it is in use by ${users.map((u) => u.StackName).join(', ')}`;
+    }
+    return undefined;
   }
 
   private evaluateProperties(prepared: PreparedStack, type: string, properties: unknown): Properties {
@@ -404,6 +428,7 @@ export class StackOperation {
         await this.createFailed(failureReason(error));
         return;
       }
+      this.stack.imports = [...this.imported];
       await this.stackEvent('CREATE_COMPLETE');
       return;
     }
@@ -434,6 +459,12 @@ export class StackOperation {
   // -- delete ----------------------------------------------------------------------------------------
 
   async delete(retainResources: readonly string[] = []): Promise<void> {
+    const inUse = this.exportInUse([]);
+    if (inUse) {
+      // CloudFormation refuses at once: the stack keeps its status, and an event says why.
+      await this.stackEvent(this.stack.StackStatus, inUse);
+      return;
+    }
     await this.stackEvent('DELETE_IN_PROGRESS', USER_INITIATED);
     await this.deleteResources(retainResources);
   }
@@ -477,14 +508,23 @@ export class StackOperation {
       { stopOnFailure: true },
     );
     if (run.failed.size === 0) {
+      let outputs: StackOutput[];
       try {
-        this.stack.Outputs = evaluateOutputs(prepared, this.context(prepared));
+        outputs = evaluateOutputs(prepared, this.context(prepared));
       } catch (error) {
         this.rethrowIfAbandoned(error);
         await this.stackEvent('UPDATE_ROLLBACK_IN_PROGRESS', failureReason(error));
         await this.rollbackUpdate();
         return;
       }
+      const inUse = this.exportInUse(outputs);
+      if (inUse) {
+        await this.stackEvent('UPDATE_ROLLBACK_IN_PROGRESS', inUse);
+        await this.rollbackUpdate();
+        return;
+      }
+      this.stack.Outputs = outputs;
+      this.stack.imports = [...this.imported];
       await this.stackEvent('UPDATE_COMPLETE_CLEANUP_IN_PROGRESS');
       await this.updateCleanup();
       return;

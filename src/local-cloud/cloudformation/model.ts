@@ -157,6 +157,8 @@ export interface Stack {
   /** What it was before the update in progress: an update rollback goes back to it. */
   previous?: StackDefinition;
   Outputs: StackOutput[];
+  /** Export names the stack's template imports (Fn::ImportValue): their exporters cannot take them away. */
+  imports?: string[];
   resources: Record<string, ResourceState>;
   /** The update in progress, kept so a rollback (even after a restart) can put everything back. */
   update?: UpdateJournal;

@@ -28,6 +28,7 @@ const ACTIONS: Record<string, Handler> = {
   ListStackResources: (api, input) => api.listStackResources(input),
   ListStacks: (api, input) => api.listStacks(input),
   ListExports: (api, input) => api.listExports(input),
+  ListImports: (api, input) => api.listImports(input),
   ValidateTemplate: (api, input) => api.validateTemplate(input),
   GetTemplate: (api, input) => api.getTemplate(input),
   GetTemplateSummary: (api, input) => api.getTemplateSummary(input),

@@ -42,6 +42,16 @@ export class StackStore {
     return state.set(stack);
   }
 
+  /** The live stacks, other than `stackId`, whose templates import the export. */
+  importers(exportName: string, stackId?: string): Stack[] {
+    return this.all().filter(
+      (s) =>
+        s.StackStatus !== 'DELETE_COMPLETE' &&
+        s.StackId !== stackId &&
+        (s.imports ?? []).includes(exportName),
+    );
+  }
+
   /** Every export of every live stack, by export name. */
   exports(): Map<string, { value: string; stackId: string }> {
     const found = new Map<string, { value: string; stackId: string }>();

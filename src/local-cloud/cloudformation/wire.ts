@@ -82,5 +82,6 @@ export function stackInput(params: Params) {
     PhysicalResourceId: text(params, 'PhysicalResourceId'),
     RetainResources: list(params, 'RetainResources'),
     StackStatusFilter: list(params, 'StackStatusFilter'),
+    ExportName: text(params, 'ExportName'),
   });
 }

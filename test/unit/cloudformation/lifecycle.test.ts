@@ -349,4 +349,45 @@ describe('stack lifecycle', () => {
       'x ROLLBACK_IN_PROGRESS The local cloud stopped during this operation. The following resource(s) failed to create: [Hung]. Rollback requested by user.',
     );
   });
+
+  it('keeps an export another stack imports: no delete, no update that changes it', async () => {
+    const { api } = setup();
+    const exporter = (suffix: string) =>
+      template(
+        { A: thing() },
+        { Out: { Value: { 'Fn::Join': ['-', [{ Ref: 'A' }, suffix]] }, Export: { Name: 'shared' } } },
+      );
+    await api.createStack({ StackName: 'exporter', TemplateBody: exporter('one') }, 'us-east-1');
+    await api.settle();
+    await api.createStack(
+      {
+        StackName: 'importer',
+        TemplateBody: template({ B: thing({ From: { 'Fn::ImportValue': 'shared' } }) }),
+      },
+      'us-east-1',
+    );
+    expect((await finished(api, 'importer'))?.StackStatus).toBe('CREATE_COMPLETE');
+    expect(api.listImports({ ExportName: 'shared' }).Imports).toEqual(['importer']);
+
+    await api.deleteStack({ StackName: 'exporter' });
+    expect((await finished(api, 'exporter'))?.StackStatus).toBe('CREATE_COMPLETE');
+    expect(events(api, 'exporter').at(-1)).toBe(
+      'exporter CREATE_COMPLETE Export shared cannot be deleted as it is in use by importer',
+    );
+
+    await api.updateStack({ StackName: 'exporter', TemplateBody: exporter('two') });
+    expect((await finished(api, 'exporter'))?.StackStatus).toBe('UPDATE_ROLLBACK_COMPLETE');
+    expect(events(api, 'exporter')).toContain(
+      'exporter UPDATE_ROLLBACK_IN_PROGRESS Export shared cannot be updated as it is in use by importer',
+    );
+
+    await api.deleteStack({ StackName: 'importer' });
+    await api.settle();
+    expect(() => api.listImports({ ExportName: 'shared' })).toThrow(
+      "Export 'shared' is not imported by any stack.",
+    );
+    await api.deleteStack({ StackName: 'exporter' });
+    await api.settle();
+    expect(() => api.describeStacks({ StackName: 'exporter' })).toThrow('does not exist');
+  });
 });
