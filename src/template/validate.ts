@@ -90,16 +90,33 @@ const Stage = {
 } as const;
 type Stage = (typeof Stage)[keyof typeof Stage];
 
+/** A template problem and when CloudFormation meets it: `template` problems make CreateStack,
+ *  UpdateStack, change sets and ValidateTemplate answer with a ValidationError; `resource` problems
+ *  (properties) are accepted by the API and fail the resource when it is created (CREATE_FAILED, then
+ *  rollback). */
+export interface ValidationProblem extends TemplateProblem {
+  phase: 'template' | 'resource';
+}
+
 export interface ValidateOptions {
   spec?: ResourceSpecification;
 }
 
 /** Everything wrong with a template; empty when CloudFormation would accept it and create its resources. */
-export function validateTemplate(template: Template, options: ValidateOptions = {}): TemplateProblem[] {
+export function validateTemplate(template: Template, options: ValidateOptions = {}): ValidationProblem[] {
   return new TemplateChecker(
     template as unknown as Record<string, unknown>,
     options.spec ?? resourceSpecification(),
   ).check();
+}
+
+/**
+ * The message CreateStack, UpdateStack, CreateChangeSet and ValidateTemplate answer a template with
+ * (as a ValidationError), or undefined when they accept it. Property problems are not among them: on
+ * CloudFormation they fail the resource at creation (see `validateResourceProperties`).
+ */
+export function templateRejection(template: Template, options: ValidateOptions = {}): string | undefined {
+  return validateTemplate(template, options).find((problem) => problem.phase === 'template')?.message;
 }
 
 /**
@@ -352,7 +369,7 @@ class TemplateChecker {
     );
   }
 
-  check(): TemplateProblem[] {
+  check(): ValidationProblem[] {
     this.sections();
     for (const problem of checkParameterDeclarations(this.template.Parameters))
       this.add(Stage.Format, problem.path, problem.message);
@@ -374,7 +391,11 @@ class TemplateChecker {
     return this.problems
       .map((problem, index) => ({ problem, index }))
       .sort((a, b) => a.problem.stage - b.problem.stage || a.index - b.index)
-      .map(({ problem }) => ({ path: problem.path, message: problem.message }));
+      .map(({ problem }) => ({
+        path: problem.path,
+        message: problem.message,
+        phase: problem.stage === Stage.Properties ? ('resource' as const) : ('template' as const),
+      }));
   }
 
   private sections() {

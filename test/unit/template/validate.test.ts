@@ -4,11 +4,14 @@ import { describe, expect, it } from 'vitest';
 import { parseTemplate } from '../../../src/template/parse.js';
 import {
   propertiesValidationReason,
+  templateRejection,
   validateResourceProperties,
   validateTemplate,
 } from '../../../src/template/validate.js';
 
-const validate = (yaml: string) => validateTemplate(parseTemplate(yaml));
+// Where and what; when (`phase`) has its own tests below.
+const validate = (yaml: string) =>
+  validateTemplate(parseTemplate(yaml)).map(({ path, message }) => ({ path, message }));
 
 // A small valid template each case adds to: a stream, a role, and a parameter of each kind.
 const base = `
@@ -455,7 +458,9 @@ Transform: AWS::Serverless-2016-10-31`,
     ],
   ])('reports %s', (_what, yaml, extra, path, message) => {
     const template = { ...parseTemplate(yaml), ...extra };
-    expect(validateTemplate(template as never)).toEqual([{ path, message }]);
+    expect(validateTemplate(template as never).map((p) => ({ path: p.path, message: p.message }))).toEqual([
+      { path, message },
+    ]);
   });
 
   it('reports resources that depend on each other, and those that need them, as CloudFormation does', () => {
@@ -481,6 +486,27 @@ Transform: AWS::Serverless-2016-10-31`,
   B: { Type: AWS::SQS::Queue, Properties: { QueueName: !If [IsProd, b, !GetAtt A.QueueName] } }
 `),
     ).toEqual([]);
+  });
+
+  it('tells template problems (the API refuses them) from property problems (the resource fails later)', () => {
+    const template = parseTemplate(
+      `${base}  Q: { Type: AWS::SQS::Queue, Properties: { Foo: 1, QueueName: !Ref Nope } }\n`,
+    );
+    expect(validateTemplate(template).map((p) => [p.phase, p.message])).toEqual([
+      [
+        'template',
+        'Template format error: Unresolved resource dependencies [Nope] in the Resources block of the template',
+      ],
+      ['resource', 'Encountered unsupported property Foo'],
+    ]);
+    expect(templateRejection(template)).toBe(
+      'Template format error: Unresolved resource dependencies [Nope] in the Resources block of the template',
+    );
+    const onlyProperties = parseTemplate(
+      `${base}  F: { Type: AWS::Lambda::Function, Properties: { Code: { ZipFile: x }, Foo: 1 } }\n`,
+    );
+    expect(validateTemplate(onlyProperties).map((p) => p.phase)).toEqual(['resource', 'resource']);
+    expect(templateRejection(onlyProperties)).toBeUndefined();
   });
 
   it('requires at least one resource', () => {
