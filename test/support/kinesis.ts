@@ -9,29 +9,15 @@ import {
   ListShardsCommand,
   type Shard,
 } from '@aws-sdk/client-kinesis';
-
-/** Polls until `check` holds (no fixed sleeps: the machine is shared), failing after `timeoutMs`. */
-export async function waitUntil<T>(
-  check: () => Promise<T | undefined | false>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import { waitFor } from './wait.js';
 
 export async function waitForStatus(kinesis: KinesisClient, name: string, status = 'ACTIVE'): Promise<void> {
-  await waitUntil(async () => {
+  await waitFor(`stream ${name} to be ${status}`, async () => {
     const { StreamDescriptionSummary } = await kinesis.send(
       new DescribeStreamSummaryCommand({ StreamName: name }),
     );
     return StreamDescriptionSummary?.StreamStatus === status;
-  }, `stream ${name} to be ${status}`);
+  });
 }
 
 /** Creates a stream and waits until it is ACTIVE, as a careful AWS client does. */

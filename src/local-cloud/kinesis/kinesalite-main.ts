@@ -5,6 +5,7 @@ import kinesalite from 'kinesalite';
 import kinesaliteDb from 'kinesalite/db/index.js';
 import { reportReady } from '../backend.js';
 import { LOCAL_ACCOUNT_ID } from '../options.js';
+import { installFastSequences } from './fast-sequences.js';
 import type { RegionMeta } from './metadata.js';
 import { repairStream, type StoredStream } from './repair.js';
 
@@ -67,6 +68,7 @@ const options = JSON.parse(process.argv[2] ?? '{}') as KinesaliteChildOptions;
 process.env.AWS_REGION = options.region;
 process.env.AWS_ACCOUNT_ID = LOCAL_ACCOUNT_ID;
 
+installFastSequences();
 await repair(options);
 const server = kinesalite({
   path: options.path,

@@ -37,6 +37,7 @@ declare module 'kinesalite/db/index.js' {
     parseSequence(sequence: string): SequenceParts;
     stringifySequence(parts: Partial<SequenceParts> & { shardCreateTime: number; shardIx: number }): string;
     shardIdName(index: number): string;
+    partitionKeyToHashKey(key: string): { comparedTo(other: unknown): number; toFixed(): string };
     ITERATOR_PWD_KEY: Buffer;
     ITERATOR_PWD_IV: Buffer;
   };

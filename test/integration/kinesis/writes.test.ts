@@ -7,7 +7,7 @@ import {
   type PutRecordsRequestEntry,
   type PutRecordsResultEntry,
 } from '@aws-sdk/client-kinesis';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { baseClientOptions } from '../../../src/config/clients.js';
 import { allShards, createActiveStream, readShard, readStream, text } from '../../support/kinesis.js';
 import { TEST_CREDENTIALS, TEST_REGION, useLocalCloud } from '../../support/local-cloud.js';
@@ -294,5 +294,43 @@ describe('Kinesis fault injection', () => {
     const stored = [...(await readStream(kinesis(), 'faulty')).values()].flat();
     const written = batch.filter((_, i) => !output.Records?.[i]?.ErrorCode).map((e) => e.PartitionKey);
     expect(stored.map((r) => r.PartitionKey).sort()).toEqual(written.sort());
+  });
+});
+
+describe('Kinesis fault injection from the environment', () => {
+  // Set before the local cloud starts (hooks run in order), which reads it once.
+  beforeAll(() => {
+    process.env.KINESIS_TUI_KINESIS_FAILURE_RATE = '1';
+  });
+  const lc = useLocalCloud();
+  afterAll(() => {
+    delete process.env.KINESIS_TUI_KINESIS_FAILURE_RATE;
+  });
+
+  it('fails every entry when KINESIS_TUI_KINESIS_FAILURE_RATE=1, and writes none', async () => {
+    const kinesis = lc().clients.kinesis;
+    await createActiveStream(kinesis, { StreamName: 'all-fail', ShardCount: 1 });
+    const output = await kinesis.send(
+      new PutRecordsCommand({ StreamName: 'all-fail', Records: entries(20, 'e') }),
+    );
+    expect(output.FailedRecordCount).toBe(20);
+    expect(output.Records?.every((r) => r.ErrorCode === 'InternalFailure')).toBe(true);
+    expect(await readShard(kinesis, 'all-fail', 'shardId-000000000000')).toEqual([]);
+  });
+});
+
+describe('Kinesis without limits (--no-limits)', () => {
+  const lc = useLocalCloud({ kinesis: { enforceLimits: false, failureRate: 0 } });
+
+  it('takes writes past a shard rate, all of them', async () => {
+    const kinesis = lc().clients.kinesis;
+    await createActiveStream(kinesis, { StreamName: 'unlimited', ShardCount: 1 });
+    for (let round = 0; round < 3; round++) {
+      const output = await kinesis.send(
+        new PutRecordsCommand({ StreamName: 'unlimited', Records: entries(500, `u${round}`, 4096) }),
+      );
+      expect(output.FailedRecordCount).toBe(0);
+    }
+    expect(await readShard(kinesis, 'unlimited', 'shardId-000000000000')).toHaveLength(1500);
   });
 });
