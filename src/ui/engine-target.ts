@@ -1,33 +1,26 @@
 // The wizard's engine over a real target: the local cloud, AWS or an endpoint, through src/config and
 // src/pipeline. Where the engine cannot do a step yet, `unavailable` says so and the screen shows it.
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
 import { baseClientOptions } from '../config/clients.js';
 import { openTarget, type TargetOptions } from '../config/target.js';
 import { createEventSource } from '../pipeline/events.js';
 import { JournalWriter } from '../pipeline/journal.js';
 import { Producer } from '../pipeline/producer.js';
-import { describeStack } from '../pipeline/stack.js';
-import { parseTemplate } from '../template/parse.js';
+import { deployStack, describeStack } from '../pipeline/stack.js';
+import { emptyBucket, stackBucket } from '../pipeline/teardown.js';
+import { deployParameters, type LoadedTemplate, loadTemplate } from '../pipeline/template.js';
+import { parameterFields } from '../template/parameters.js';
 import type { TemplateSummary, WizardEngine } from './engine.js';
 
 export interface EngineOptions extends TargetOptions {
   stackName: string;
 }
 
-function templatePath(): string {
-  const here = import.meta.url;
-  return fileURLToPath(
-    new URL(here.includes('/dist/') ? '../../../cfn/pipeline.yaml' : '../../cfn/pipeline.yaml', here),
-  );
-}
-
-export function loadTemplateSummary(path = templatePath()): TemplateSummary {
-  const template = parseTemplate(readFileSync(path, 'utf8'));
+export function loadTemplateSummary(loaded: LoadedTemplate = loadTemplate()): TemplateSummary {
+  const template = loaded.template;
   return {
     resources: Object.entries(template.Resources ?? {}).map(([id, r]) => ({ id, type: r.Type })),
-    parameters: template.Parameters ?? {},
+    fields: parameterFields(template),
   };
 }
 
@@ -35,14 +28,15 @@ const notYet = (command: string) =>
   `this screen is not built yet; meanwhile \`kinesis-tui ${command}\` does it from the command line`;
 
 export async function openEngine(options: EngineOptions): Promise<WizardEngine> {
-  const template = loadTemplateSummary();
+  const loaded = loadTemplate();
+  const template = loadTemplateSummary(loaded);
   const target = await openTarget(options);
   const { stackName } = options;
   return {
     target,
     stackName,
     template,
-    unavailable: { deploy: notYet('deploy'), verify: notYet('verify'), cleanup: notYet('teardown') },
+    unavailable: { verify: notYet('verify'), cleanup: notYet('teardown') },
     async describeStack() {
       const stack = await describeStack(target.clients.cloudformation, stackName);
       return (
@@ -51,8 +45,25 @@ export async function openEngine(options: EngineOptions): Promise<WizardEngine> 
           status: stack.status,
           ...(stack.reason ? { reason: stack.reason } : {}),
           outputs: stack.outputs,
+          parameters: stack.parameters,
         }
       );
+    },
+    deploy({ values, replace, signal, onUpdate }) {
+      const assignments = Object.entries(values).map(([key, value]) => `${key}=${value}`);
+      return deployStack(target.clients.cloudformation, {
+        stackName,
+        template: loaded,
+        parameters: (previous) => deployParameters(loaded, assignments, previous),
+        ...(replace ? { replace: true } : {}),
+        // A failed stack's bucket may hold objects; CloudFormation cannot delete a bucket that is not empty.
+        beforeDelete: async (stack) => {
+          const bucket = await stackBucket(target.clients.cloudformation, stack);
+          if (bucket) await emptyBucket(target.clients.s3, bucket, signal).catch(() => 0);
+        },
+        ...(signal ? { signal } : {}),
+        onUpdate,
+      });
     },
     async openStream(stack, { rate }) {
       const streamName = stack.outputs.StreamName;

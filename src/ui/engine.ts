@@ -3,7 +3,8 @@
 // fakes. No AWS calls are made in src/ui: they all sit behind these methods.
 import type { Target } from '../config/target.js';
 import type { Producer } from '../pipeline/producer.js';
-import type { Template } from '../template/types.js';
+import type { DeployResult, StackUpdate } from '../pipeline/stack.js';
+import type { ParameterField } from '../template/parameters.js';
 
 /** Who and where: the target as the header shows it. */
 export type TargetSummary = Pick<
@@ -17,6 +18,8 @@ export interface StackSummary {
   status: string;
   reason?: string;
   outputs: Record<string, string | undefined>;
+  /** The parameter values it was deployed with. */
+  parameters?: Record<string, string>;
 }
 
 /** The producer's controls the Stream screen uses (the engine's Producer fits). */
@@ -53,6 +56,8 @@ export interface WizardEngine {
   readonly unavailable: Partial<Record<'deploy' | 'stream' | 'verify' | 'cleanup', string>>;
   /** The stack now, or undefined when there is none. */
   describeStack(): Promise<StackSummary | undefined>;
+  /** Creates or updates the stack from the template, following its events; throws StackFailure. */
+  deploy(request: DeployRequest): Promise<DeployResult>;
   /** A producer into the stack's stream at `rate` events a second, journaling for verify. */
   openStream(stack: StackSummary, options: { rate: number }): Promise<StreamSession>;
   /** Stops the local cloud (if one was started) and closes every client. */
@@ -62,5 +67,15 @@ export interface WizardEngine {
 /** The template as the Deploy screen shows it. */
 export interface TemplateSummary {
   resources: Array<{ id: string; type: string }>;
-  parameters: NonNullable<Template['Parameters']>;
+  /** Its parameters in the console's order, with their declarations for as-you-type checks. */
+  fields: ParameterField[];
+}
+
+export interface DeployRequest {
+  /** Parameter values the user set; the others keep the stack's previous value, or the default. */
+  values: Record<string, string>;
+  /** Delete a stack that cannot be updated (ROLLBACK_COMPLETE, DELETE_FAILED) first. */
+  replace?: boolean;
+  signal?: AbortSignal;
+  onUpdate: (update: StackUpdate) => void;
 }

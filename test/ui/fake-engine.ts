@@ -3,7 +3,8 @@
 import type { PutRecordsCommand, PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
 import { createEventSource } from '../../src/pipeline/events.js';
 import { Producer } from '../../src/pipeline/producer.js';
-import type { StackSummary, WizardEngine } from '../../src/ui/engine.js';
+import { type StackEventLine, StackFailure } from '../../src/pipeline/stack.js';
+import type { DeployRequest, StackSummary, WizardEngine } from '../../src/ui/engine.js';
 import { loadTemplateSummary } from '../../src/ui/engine-target.js';
 
 /** PutRecords that acknowledges everything over two shards, and throttles when `throttle` says. */
@@ -49,14 +50,87 @@ export interface FakeEngine extends WizardEngine {
   kinesis: FakeKinesis;
   closed: number;
   producers: Producer[];
+  deploys: DeployRequest[];
+  /** What the stack looks like now (deploy changes it). */
+  stack: StackSummary | undefined;
 }
 
-export function fakeEngine(options: { stack?: StackSummary; seed?: number } = {}): FakeEngine {
+function event(logicalId: string, type: string, status: string, reason?: string): StackEventLine {
+  return {
+    id: `${logicalId}-${status}-${Math.random()}`,
+    time: new Date(),
+    logicalId,
+    type,
+    status,
+    ...(reason ? { reason } : {}),
+  };
+}
+
+/**
+ * A deploy as CloudFormation runs one: each resource IN_PROGRESS then COMPLETE, or, with `failOn`, that
+ * resource failing and the stack rolling back. Steps wait for `gate` when given, so tests can look mid-way.
+ */
+async function fakeDeploy(
+  engine: FakeEngine,
+  request: DeployRequest,
+  failOn?: string,
+  gate?: () => Promise<void>,
+) {
+  const resources = engine.template.resources;
+  const total = resources.length;
+  request.onUpdate({ type: 'phase', message: `creating stack ${engine.stackName}` });
+  request.onUpdate({
+    type: 'event',
+    event: event(engine.stackName, 'AWS::CloudFormation::Stack', 'CREATE_IN_PROGRESS'),
+    done: 0,
+    total,
+  });
+  let done = 0;
+  for (const r of resources) {
+    request.onUpdate({ type: 'event', event: event(r.id, r.type, 'CREATE_IN_PROGRESS'), done, total });
+    await gate?.();
+    if (r.id === failOn) {
+      const failure = event(
+        r.id,
+        r.type,
+        'CREATE_FAILED',
+        'Resource handler returned message: "Invalid request provided"',
+      );
+      request.onUpdate({ type: 'event', event: failure, done: ++done, total });
+      engine.stack = { name: engine.stackName, status: 'ROLLBACK_COMPLETE', outputs: {} };
+      throw new StackFailure(
+        `stack "${engine.stackName}" was not created (ROLLBACK_COMPLETE): ${r.id} CREATE_FAILED`,
+        'ROLLBACK_COMPLETE',
+        [failure],
+      );
+    }
+    request.onUpdate({ type: 'event', event: event(r.id, r.type, 'CREATE_COMPLETE'), done: ++done, total });
+  }
+  engine.stack = { ...DEPLOYED, parameters: request.values };
+  return {
+    action: 'created' as const,
+    stack: {
+      name: engine.stackName,
+      id: 'arn:stack',
+      status: 'CREATE_COMPLETE',
+      outputs: DEPLOYED.outputs,
+      parameters: request.values,
+    },
+    changes: [],
+    failures: [],
+  };
+}
+
+export function fakeEngine(
+  options: { stack?: StackSummary; seed?: number; failOn?: string; gate?: () => Promise<void> } = {},
+): FakeEngine {
   const kinesis = new FakeKinesis();
   const engine: FakeEngine = {
     kinesis,
     closed: 0,
     producers: [],
+    deploys: [],
+    stack: options.stack,
     target: {
       kind: 'local',
       region: 'us-east-1',
@@ -68,7 +142,11 @@ export function fakeEngine(options: { stack?: StackSummary; seed?: number } = {}
     template: loadTemplateSummary(),
     unavailable: {},
     async describeStack() {
-      return options.stack;
+      return engine.stack;
+    },
+    deploy(request) {
+      engine.deploys.push(request);
+      return fakeDeploy(engine, request, options.failOn, options.gate);
     },
     async openStream(stack, { rate }) {
       const producer = new Producer({

@@ -1,44 +1,208 @@
-// Deploy: the template's resources and parameters, the stack's state.
+// Deploy: the template's parameters (editable, checked as typed) and resources, then the deploy's live
+// progress CDK-style ([done/total], resources in progress, elapsed), failure reasons pinned, outputs.
 import { Box, Text } from 'ink';
-import { clip } from '../format.js';
+import { useEffect, useState } from 'react';
+import { clip, duration } from '../format.js';
+import { useNow } from '../hooks/use-now.js';
 import { useScreenKeys } from '../hooks/use-screen-keys.js';
 import { useStore } from '../hooks/use-store.js';
-import { statusTone, tone } from '../theme.js';
+import type { KeyHint } from '../keys.js';
+import type { DeployController, DeployProgress } from '../state/deploy.js';
+import { SYMBOLS, statusTone, tone } from '../theme.js';
 import type { ScreenProps } from './props.js';
-import { Unavailable } from './unavailable.js';
+
+const BLOCKED = /^(ROLLBACK_COMPLETE|ROLLBACK_FAILED|DELETE_FAILED|UPDATE_ROLLBACK_FAILED)$/;
 
 export function DeployScreen({ session, width, height }: ScreenProps) {
+  const controller = session.deployment;
+  if (!controller) return <Text>Loading the template…</Text>;
+  return <Deploy session={session} controller={controller} width={width} height={height} />;
+}
+
+function Deploy({ session, controller, width, height }: ScreenProps & { controller: DeployController }) {
   const state = useStore(session.store);
-  useScreenKeys(() => false, []);
-  const template = session.template;
-  const resources = template?.resources ?? [];
-  const parameters = Object.entries(template?.parameters ?? {});
-  const why = state.unavailable.deploy;
-  const room = Math.max(0, height - 4 - (why ? 2 : 0));
+  const view = useStore(controller.store);
+  const [selected, setSelected] = useState(0);
+  const [draft, setDraft] = useState<string | undefined>(undefined);
+  const stack = state.stack;
+  const blocked = Boolean(stack && BLOCKED.test(stack.status));
+  const editing = draft !== undefined;
+  const field = view.fields[selected];
+  const showProgress =
+    view.running || (view.progress !== undefined && !view.progress.error?.startsWith('Parameter'));
+
+  useEffect(() => {
+    if (stack?.parameters) controller.setCurrent(stack.parameters);
+  }, [controller, stack?.parameters]);
+
+  const hints: KeyHint[] = editing
+    ? [
+        { keys: 'Enter', does: 'keep' },
+        { keys: 'Esc', does: 'undo' },
+      ]
+    : view.running
+      ? []
+      : [
+          { keys: '↑/↓', does: 'parameter' },
+          { keys: 'e', does: 'edit' },
+          ...(blocked
+            ? [{ keys: 'r', does: 'delete and deploy again' }]
+            : [{ keys: 'Enter', does: stack ? 'update' : 'deploy' }]),
+        ];
+
+  useScreenKeys(
+    (input, key) => {
+      if (editing && field) {
+        if (key.escape) {
+          controller.undo(field.field.key);
+          setDraft(undefined);
+        } else if (key.return) setDraft(undefined);
+        else if (key.backspace || key.delete) {
+          const next = draft.slice(0, -1);
+          setDraft(next);
+          controller.edit(field.field.key, next);
+        } else if (input && !key.ctrl && !key.meta) {
+          const next = draft + input;
+          setDraft(next);
+          controller.edit(field.field.key, next);
+        }
+        return true;
+      }
+      if (view.running) return false;
+      if (key.upArrow) setSelected((i) => Math.max(0, i - 1));
+      else if (key.downArrow) setSelected((i) => Math.min(view.fields.length - 1, i + 1));
+      else if (input === 'e' && field) setDraft(field.value);
+      else if (key.return && !blocked) void controller.deploy();
+      else if (input === 'r' && blocked) void controller.deploy(true);
+      else return false;
+      return true;
+    },
+    hints,
+    editing,
+  );
+
+  const invalid = view.fields.filter((f) => f.problem).length;
   return (
     <Box flexDirection="column">
       <Text>
         Stack <Text bold>{state.stackName}</Text>:{' '}
-        <Text color={tone(state.stack ? statusTone(state.stack.status) : 'muted')}>
-          {state.stack === null ? 'not deployed' : (state.stack?.status ?? 'unknown')}
+        <Text color={tone(stack ? statusTone(stack.status) : 'muted')}>
+          {stack === null ? 'not deployed yet' : (stack?.status ?? 'unknown')}
         </Text>
-        {state.stack?.reason ? ` (${state.stack.reason})` : ''}
+        {stack?.reason ? <Text color={tone('muted')}> ({clip(stack.reason, width - 40)})</Text> : null}
       </Text>
-      {why ? <Unavailable what="Deploying" why={why} /> : null}
-      <Box marginTop={1}>
-        <Box flexDirection="column" width={Math.floor(width / 2)}>
-          <Text bold>Resources ({resources.length})</Text>
-          {resources.slice(0, room).map((r) => (
-            <Text key={r.id}>{clip(`${r.id.padEnd(22)} ${r.type}`, Math.floor(width / 2) - 1)}</Text>
-          ))}
+      {blocked ? (
+        <Text color={tone('warn')}>
+          {SYMBOLS.warn} CloudFormation can only delete a stack in {stack?.status}: r empties its bucket,
+          deletes it and deploys again.
+        </Text>
+      ) : null}
+      {view.progress?.error && !view.running && view.progress.outcome === undefined ? (
+        <Text color={tone('bad')}>
+          {SYMBOLS.failed} Not deployed: {view.progress.error}
+        </Text>
+      ) : null}
+      {showProgress && view.progress ? (
+        <Progress progress={view.progress} width={width} height={height - 2} running={view.running} />
+      ) : (
+        <Box marginTop={1}>
+          <Box flexDirection="column" width={Math.floor(width * 0.6)}>
+            <Text bold>
+              Parameters{invalid ? <Text color={tone('bad')}> ({invalid} invalid)</Text> : null}
+            </Text>
+            {view.fields.slice(0, Math.max(0, height - 6)).map((f, i) => {
+              const isSelected = i === selected;
+              const isEditing = isSelected && editing;
+              return (
+                <Box key={f.field.key} flexDirection="column">
+                  <Text {...(isSelected ? { color: tone('accent'), bold: true } : {})} wrap="truncate">
+                    {isSelected ? '› ' : '  '}
+                    {f.field.label.padEnd(30)} {isEditing ? `${draft}▌` : f.shown}
+                    {f.edited && !isEditing ? ' (edited)' : ''}
+                  </Text>
+                  {f.problem && (isSelected || f.edited) ? (
+                    <Text color={tone('bad')} wrap="truncate">
+                      {'    '}
+                      {SYMBOLS.failed} {f.problem}
+                    </Text>
+                  ) : null}
+                </Box>
+              );
+            })}
+          </Box>
+          <Box flexDirection="column">
+            <Text bold>Resources ({session.template?.resources.length ?? 0})</Text>
+            {(session.template?.resources ?? []).slice(0, Math.max(0, height - 6)).map((r) => (
+              <Text key={r.id} wrap="truncate">
+                {r.id}
+              </Text>
+            ))}
+          </Box>
         </Box>
+      )}
+    </Box>
+  );
+}
+
+function Progress({
+  progress,
+  width,
+  height,
+  running,
+}: {
+  progress: DeployProgress;
+  width: number;
+  height: number;
+  running: boolean;
+}) {
+  const now = useNow(1000, running);
+  const elapsed = (progress.finishedAt ?? now) - progress.startedAt;
+  const outputs = Object.entries(progress.outputs ?? {});
+  const fixed =
+    3 + progress.failures.length + (progress.error ? 1 : 0) + (outputs.length ? outputs.length + 1 : 0);
+  const room = Math.max(0, height - fixed);
+  const events = progress.events.slice(-room);
+  const done = progress.outcome && progress.outcome !== 'failed';
+  return (
+    <Box flexDirection="column" marginTop={1}>
+      <Text>
+        <Text bold color={tone(progress.outcome === 'failed' ? 'bad' : done ? 'ok' : 'busy')}>
+          {progress.outcome === 'failed' ? SYMBOLS.failed : done ? SYMBOLS.done : '…'} [{progress.done}/
+          {progress.total || '?'}]
+        </Text>{' '}
+        {progress.phase} · {duration(elapsed)}
+        {progress.inProgress.length ? (
+          <Text color={tone('busy')}> · in progress: {progress.inProgress.join(', ')}</Text>
+        ) : null}
+      </Text>
+      {progress.failures.map((f) => (
+        <Text key={f.id} color={tone('bad')} wrap="truncate">
+          {SYMBOLS.failed} {f.logicalId} {f.status}: {f.reason}
+        </Text>
+      ))}
+      {progress.error ? (
+        <Text color={tone('bad')} wrap="wrap">
+          {clip(progress.error, width * 2)}
+        </Text>
+      ) : null}
+      {events.map((e) => (
+        <Text key={e.id} wrap="truncate">
+          <Text color={tone('muted')}>{e.time.toISOString().slice(11, 19)}</Text>{' '}
+          <Text color={tone(statusTone(e.status))}>{e.status.padEnd(20)}</Text> {e.logicalId.padEnd(22)}{' '}
+          <Text color={tone('muted')}>{e.type}</Text>
+        </Text>
+      ))}
+      {outputs.length ? (
         <Box flexDirection="column">
-          <Text bold>Parameters ({parameters.length})</Text>
-          {parameters.slice(0, room).map(([key, p]) => (
-            <Text key={key}>{clip(`${key} = ${String(p.Default ?? '')}`, Math.floor(width / 2) - 1)}</Text>
+          <Text bold>Outputs</Text>
+          {outputs.map(([k, v]) => (
+            <Text key={k} wrap="truncate">
+              {'  '}
+              {k.padEnd(20)} {v}
+            </Text>
           ))}
         </Box>
-      </Box>
+      ) : null}
     </Box>
   );
 }

@@ -2,8 +2,10 @@
 // the running stream. The App renders its store; screens call its methods. Quitting goes through `close`,
 // the one place that drains the producer and stops the local cloud.
 import { messageOf } from '../../config/errors.js';
-import type { StackSummary, TargetSummary, WizardEngine } from '../engine.js';
+import type { DeployResult } from '../../pipeline/stack.js';
+import type { DeployRequest, StackSummary, TargetSummary, WizardEngine } from '../engine.js';
 import type { StepId } from '../steps.js';
+import { DeployController } from './deploy.js';
 import { Store } from './store.js';
 import { StreamController } from './stream.js';
 
@@ -33,6 +35,7 @@ export class WizardSession {
   private engine: WizardEngine | undefined;
   private opening: Promise<void> | undefined;
   stream: StreamController | undefined;
+  private deployController: DeployController | undefined;
   private streamClosing: Promise<void> | undefined;
   private closed: Promise<void> | undefined;
 
@@ -98,6 +101,43 @@ export class WizardSession {
   markDone(step: StepId, done = true): void {
     const state = this.store.get();
     if (state.done[step] !== done) this.store.update({ done: { ...state.done, [step]: done } });
+  }
+
+  /** The Deploy screen's state, kept across visits to the step. */
+  get deployment(): DeployController | undefined {
+    const template = this.engine?.template;
+    if (!template) return undefined;
+    this.deployController ??= new DeployController(this, template.fields);
+    return this.deployController;
+  }
+
+  /** Deploys through the engine, then looks at the stack again. */
+  async deploy(request: DeployRequest): Promise<DeployResult> {
+    const engine = this.engine;
+    if (!engine) throw new Error('the target is not open yet');
+    this.log(`deploying ${engine.stackName}${request.replace ? ' (replacing it)' : ''}`);
+    this.store.update({ stack: { name: engine.stackName, status: 'DEPLOYING', outputs: {} } });
+    try {
+      const result = await engine.deploy({
+        ...request,
+        onUpdate: (update) => {
+          if (update.type === 'event' && update.event.type === 'AWS::CloudFormation::Stack') {
+            const current = this.store.get().stack;
+            this.store.update({
+              stack: { name: engine.stackName, outputs: current?.outputs ?? {}, status: update.event.status },
+            });
+          }
+          request.onUpdate(update);
+        },
+      });
+      this.log(`deploy: ${result.action}, ${result.stack.status}`);
+      return result;
+    } catch (error) {
+      this.log(`deploy failed: ${messageOf(error)}`);
+      throw error;
+    } finally {
+      await this.refreshStack();
+    }
   }
 
   /** The stream controller, started on first use: the producer sends until stopped or the session closes. */

@@ -1,0 +1,96 @@
+import { cleanup } from 'ink-testing-library';
+import { afterEach, describe, expect, it } from 'vitest';
+import { KEYS, press, resize, waitForFrame, waitForText } from '../support/ink.js';
+import { DEPLOYED, fakeEngine } from './fake-engine.js';
+import { renderApp } from './render-app.js';
+
+afterEach(() => cleanup());
+
+/** Moves the selection to the parameter whose line contains `label`. */
+async function select(r: Parameters<typeof press>[0], label: string) {
+  for (let i = 0; i < 20; i++) {
+    const selected = (r.lastFrame() ?? '').split('\n').find((line) => line.startsWith('› '));
+    if (selected?.includes(label)) return;
+    await press(r, KEYS.down);
+    await waitForFrame(r, (f) => f.split('\n').find((line) => line.startsWith('› ')) !== selected);
+  }
+  throw new Error(`no parameter "${label}"`);
+}
+
+describe('the Deploy screen', () => {
+  it("lists the template's parameters and resources, and checks an edited value as it is typed", async () => {
+    const engine = fakeEngine({ stack: undefined });
+    const { r } = renderApp(async () => engine);
+    resize(r, 120, 40);
+    const frame = await waitForText(r, 'not deployed yet', 'Parameters', 'Resources (10)');
+    expect(frame).toContain('DeliveryStream');
+    await select(r, 'Shard');
+    await press(r, 'e');
+    await waitForText(r, 'Esc undo');
+    await press(r, KEYS.backspace);
+    await press(r, '0');
+    await waitForText(r, 'Parameter ShardCount failed to satisfy constraint: 1-200 shards');
+    await press(r, KEYS.enter);
+    await press(r, KEYS.enter);
+    await waitForText(r, 'Not deployed: Parameter ShardCount failed to satisfy constraint');
+    expect(engine.deploys).toHaveLength(0);
+    await press(r, 'e');
+    await press(r, KEYS.escape);
+    await waitForFrame(r, (f) => !f.includes('(1 invalid)') && !f.includes('(edited)'));
+  });
+
+  it('deploys on Enter with live progress, then shows the outputs and opens the next steps', async () => {
+    let release: (() => void) | undefined;
+    let steps = 0;
+    const engine = fakeEngine({
+      stack: undefined,
+      // Hold the deploy after three resources so the screen can be seen mid-way.
+      gate: () => (++steps === 4 ? new Promise<void>((resolve) => (release = resolve)) : Promise.resolve()),
+    });
+    const { r } = renderApp(async () => engine);
+    resize(r, 120, 40);
+    await waitForText(r, 'not deployed yet');
+    await select(r, 'Shard');
+    await press(r, 'e');
+    await press(r, KEYS.backspace);
+    await press(r, '2');
+    await press(r, KEYS.enter);
+    await press(r, KEYS.enter);
+    const mid = await waitForText(r, '[3/10]', 'in progress: TransformLogGroup', 'CREATE_COMPLETE');
+    expect(mid).toMatch(/CREATE_COMPLETE\s+EventStream\s+AWS::Kinesis::Stream/);
+    expect(mid).not.toContain('[2 Stream]');
+    release?.();
+    const done = await waitForText(r, '[10/10]', 'stack created', 'Outputs', 'kinesis-tui-events');
+    expect(done).toContain('[1 ✔ Deploy]');
+    expect(engine.deploys[0]?.values).toEqual({ ShardCount: '2' });
+    await press(r, '2');
+    await waitForText(r, '[2 Stream]');
+  });
+
+  it('pins the failure reason, and offers to delete and deploy again after a rollback', async () => {
+    const engine = fakeEngine({ stack: undefined, failOn: 'DeliveryStream' });
+    const { r } = renderApp(async () => engine);
+    resize(r, 120, 40);
+    await waitForText(r, 'not deployed yet');
+    await press(r, KEYS.enter);
+    const failed = await waitForText(
+      r,
+      '✖ DeliveryStream CREATE_FAILED: Resource handler returned message: "Invalid request provided"',
+      'ROLLBACK_COMPLETE',
+      'r delete and deploy again',
+    );
+    expect(failed).not.toContain('[2 Stream]');
+    await press(r, 'r');
+    await waitForFrame(r, () => engine.deploys.length === 2);
+    expect(engine.deploys[1]?.replace).toBe(true);
+  });
+
+  it('shows an existing stack and its status at start', async () => {
+    const { r } = renderApp(async () =>
+      fakeEngine({ stack: { ...DEPLOYED, parameters: { ShardCount: '3' } } }),
+    );
+    resize(r, 120, 40);
+    const frame = await waitForText(r, 'Stack kinesis-tui: CREATE_COMPLETE', 'Enter update');
+    expect(frame).toMatch(/Shard.*\b3\b/);
+  });
+});
