@@ -60,10 +60,31 @@ export function openTerminal(
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },
-    exited: () => tmux('display-message', '-p', '-t', 'w', '#{pane_dead}').trim() === '1',
+    // tmux marks the pane dead when the terminal closes, a moment before it has reaped the process and
+    // knows how it ended: exited only once the exit status (or the killing signal) is known.
+    exited: () =>
+      /^1:.+/.test(
+        tmux(
+          'display-message',
+          '-p',
+          '-t',
+          'w',
+          '#{pane_dead}:#{pane_dead_status}#{pane_dead_signal}',
+        ).trim(),
+      ),
     exitStatus() {
-      const status = tmux('display-message', '-p', '-t', 'w', '#{pane_dead_status}').trim();
-      return status === '' ? undefined : Number(status);
+      const [status = '', signal = ''] = tmux(
+        'display-message',
+        '-p',
+        '-t',
+        'w',
+        '#{pane_dead_status}:#{pane_dead_signal}',
+      )
+        .trim()
+        .split(':');
+      if (status !== '') return Number(status);
+      // Killed by a signal: the shell's convention, so a test failure says which.
+      return signal === '' ? undefined : 128 + Number(signal);
     },
     close() {
       try {
