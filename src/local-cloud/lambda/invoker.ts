@@ -122,7 +122,13 @@ export class Invoker {
       LANG: 'en_US.UTF-8',
       TZ: ':UTC',
       AWS_ENDPOINT_URL: this.endpoint,
-      ...(family === 'nodejs' ? { NODE_PATH: SDK_NODE_MODULES } : { PYTHONUNBUFFERED: '1' }),
+      ...(family === 'nodejs'
+        ? {
+            NODE_PATH: SDK_NODE_MODULES,
+            // Functions run on this machine's Node.js, which the SDK may warn about; Lambda's own does not.
+            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          }
+        : { PYTHONUNBUFFERED: '1' }),
       ...record.environment,
       _HANDLER: record.handler,
       AWS_REGION: record.region,

@@ -85,11 +85,13 @@ export class LogStore {
         const file = this.eventsFile(group.name, stream);
         if (!existsSync(file)) continue;
         const list: LogEvent[] = [];
+        // Events past the group's retention are gone for good: they are not even loaded.
+        const cutoff = group.retentionInDays ? Date.now() - group.retentionInDays * DAY_MS : 0;
         for (const line of readFileSync(file, 'utf8').split('\n')) {
           if (!line) continue;
           try {
             const [timestamp, ingestionTime, message] = JSON.parse(line) as [number, number, string];
-            list.push({ timestamp, ingestionTime, message, seq: this.seq++ });
+            if (timestamp >= cutoff) list.push({ timestamp, ingestionTime, message, seq: this.seq++ });
           } catch {
             // A line torn by a crash mid-append: the events before it are intact.
           }

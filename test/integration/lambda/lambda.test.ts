@@ -80,6 +80,19 @@ describe('local Lambda (Node.js)', () => {
     expect(env.VITEST).toBeUndefined();
   });
 
+  it('lets a function require the AWS SDK, as Lambda`s Node.js runtimes do, aimed at the local cloud', async () => {
+    await createInlineFunction(
+      lambda(),
+      'sdk-user',
+      'const { STSClient, GetCallerIdentityCommand } = require("@aws-sdk/client-sts");\n' +
+        'exports.handler = async () => (await new STSClient({}).send(new GetCallerIdentityCommand({}))).Account;',
+      { Timeout: 30 },
+    );
+    const out = await invokeJson(lambda(), 'sdk-user');
+    expect(out.functionError).toBeUndefined();
+    expect(out.payload).toBe('000000000000');
+  });
+
   it('refuses reserved environment keys with AWS`s message', async () => {
     await expect(
       lambda().send(

@@ -48,14 +48,19 @@ describe('local Lambda (Python)', () => {
       await createInlineFunction(
         lambda(),
         'py-echo',
-        'import os\n\ndef handler(event, context):\n    print("hello from", context.function_name)\n' +
+        'import os, sys\n\ndef handler(event, context):\n    print("hello from", context.function_name)\n' +
           '    return {"event": event, "color": os.environ["COLOR"], "fn": os.environ["AWS_LAMBDA_FUNCTION_NAME"],\n' +
-          '            "left": context.get_remaining_time_in_millis() > 0}\n',
+          '            "left": context.get_remaining_time_in_millis() > 0, "stdin": sys.stdin.read()}\n',
         { Runtime: 'python3.13', Environment: { Variables: { COLOR: 'teal' } } },
       );
       const out = await invokeJson(lambda(), 'py-echo', { n: 1 }, true);
       expect(out.functionError).toBeUndefined();
-      expect(out.payload).toEqual({ event: { n: 1 }, color: 'teal', fn: 'py-echo', left: true });
+      expect(out.payload).toEqual({ event: { n: 1 }, color: 'teal', fn: 'py-echo', left: true, stdin: '' });
+      // Several calls in a row go through the same environment, the requests never reaching the function.
+      expect((await invokeJson(lambda(), 'py-echo', { n: 2 })).payload).toMatchObject({
+        event: { n: 2 },
+        stdin: '',
+      });
       expect(out.log).toContain('hello from py-echo\n');
       const events = await eventually(async () => {
         const found = await lc().clients.logs.send(

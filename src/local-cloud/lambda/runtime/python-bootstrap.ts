@@ -13,6 +13,10 @@ import time
 import traceback
 
 _channel = os.fdopen(3, 'wb', buffering=0)
+# Requests arrive on stdin; the function itself gets an empty stdin, as on Lambda, so it cannot read them.
+_requests = os.fdopen(os.dup(0), 'r', encoding='utf-8')
+os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+sys.stdin = open(os.devnull, 'r')
 _request_id = ''
 
 
@@ -124,7 +128,7 @@ def main():
     global _request_id
     handler = None
     while True:
-        line = sys.stdin.readline()
+        line = _requests.readline()
         if not line:
             return
         message = json.loads(line)
