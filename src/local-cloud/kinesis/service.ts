@@ -81,7 +81,8 @@ export function failureRateOf(option: number, env: string | undefined): number {
   return rate;
 }
 
-const REGION_NAME = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
+// Regions name folders in the data dir: anything a region could be called, nothing a path could abuse.
+const REGION_NAME = /^[a-z0-9][a-z0-9-]{0,39}$/;
 
 export function createKinesisService(): Service {
   const regions = new Map<string, Promise<KinesisRegion>>();
@@ -94,7 +95,7 @@ export function createKinesisService(): Service {
       if (!REGION_NAME.test(name)) {
         throw new ServiceError(
           'InvalidSignatureException',
-          `"${name}" is not an AWS region name: sign the request for a region such as us-east-1.`,
+          `"${name}" is not a region name: sign the request for a region such as us-east-1.`,
         );
       }
       const ctx = context as ServiceContext;
