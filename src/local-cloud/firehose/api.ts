@@ -114,8 +114,9 @@ export class FirehoseApi {
     const current = this.store.get(stream.region, stream.name);
     if (current?.status !== 'CREATING' || current.arn !== stream.arn) return;
     const active: StoredDeliveryStream = { ...current, status: 'ACTIVE' };
-    await this.store.put(active);
+    // Delivery first: the store shows ACTIVE as soon as put() is called, and a PutRecord may follow at once.
     this.engine.activate(active);
+    await this.store.put(active);
   }
 
   private async finishDelete(stream: StoredDeliveryStream): Promise<void> {
