@@ -5,6 +5,7 @@ import { createIamService } from './iam/service.js';
 import { createKinesisService } from './kinesis/service.js';
 import { createLambdaService } from './lambda/service.js';
 import { createLogsService } from './logs/service.js';
+import { createS3Service } from './s3/service.js';
 import type { Service } from './service.js';
 import { createStsService } from './sts/service.js';
 
@@ -16,6 +17,7 @@ export function createServices(): Service[] {
     createLogsService(),
     createLambdaService(),
     createIamService(),
+    createS3Service(),
     createFirehoseService(),
     createCloudFormationService(),
   ];

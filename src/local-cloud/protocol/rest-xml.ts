@@ -3,11 +3,20 @@ import type { ServerResponse } from 'node:http';
 import { requestId, type ServiceError, send } from './common.js';
 import { escapeXml } from './query.js';
 
-export function sendRestXmlError(response: ServerResponse, error: ServiceError, resource = ''): void {
+/** `details` are the extra elements S3 adds for some errors (BucketName, Key, Condition, ...). */
+export function sendRestXmlError(
+  response: ServerResponse,
+  error: ServiceError,
+  resource = '',
+  details: Record<string, string> = {},
+): void {
   const id = requestId();
+  const extra = Object.entries(details)
+    .map(([name, value]) => `<${name}>${escapeXml(value)}</${name}>`)
+    .join('');
   const xml =
     `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${escapeXml(error.code)}</Code>` +
-    `<Message>${escapeXml(error.message)}</Message><Resource>${escapeXml(resource)}</Resource>` +
+    `<Message>${escapeXml(error.message)}</Message>${extra}<Resource>${escapeXml(resource)}</Resource>` +
     `<RequestId>${id}</RequestId></Error>`;
   send(response, error.status, xml, { 'Content-Type': 'application/xml', 'x-amz-request-id': id }, id);
 }
