@@ -8,6 +8,8 @@ import { sendJsonError } from '../protocol/json.js';
 import { sendQueryError } from '../protocol/query.js';
 import { sendRestXmlError } from '../protocol/rest-xml.js';
 import type { EdgeRequest, Service } from '../service.js';
+import { FAULTS_PATH, FaultSwitch } from './faults.js';
+import { handleFaultsRequest } from './faults-api.js';
 import { signingScope } from './signature.js';
 
 /** X-Amz-Target prefixes, for unsigned JSON requests (some tools skip signing against local endpoints). */
@@ -53,6 +55,7 @@ export async function startEdge(
   port: number,
   defaultRegion: string,
   log: (message: string) => void,
+  faults = new FaultSwitch(),
 ): Promise<Edge> {
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
@@ -70,6 +73,12 @@ export async function startEdge(
       return;
     }
     const scope = signingScope(request.headers, url);
+    // The fault switch takes unsigned requests only: a signed one on that path is S3's (a key in a
+    // virtual-host-style bucket).
+    if (url.pathname === FAULTS_PATH && !scope) {
+      handleFaultsRequest(request, body, url, response, faults, [...services.keys()], log);
+      return;
+    }
     const name = scope?.service ?? serviceFromTarget(request.headers['x-amz-target']);
     const service = name ? services.get(name) : undefined;
     if (!service) {
@@ -84,6 +93,11 @@ export async function startEdge(
             403,
           );
       sendUnroutable(request, response, error);
+      return;
+    }
+    const fault = faults.take(service.name);
+    if (fault) {
+      service.sendError(response, fault);
       return;
     }
     const edgeRequest: EdgeRequest = {

@@ -45,6 +45,13 @@ export async function computeChecksum(algorithm: ChecksumAlgorithm, data: Buffer
   }
 }
 
+/** x-amz-checksum-* headers that carry no checksum: GetObject's mode, multipart's algorithm and type. */
+const NOT_CHECKSUM_VALUES = new Set([
+  'x-amz-checksum-mode',
+  'x-amz-checksum-type',
+  'x-amz-checksum-algorithm',
+]);
+
 function single(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
@@ -62,12 +69,7 @@ export function claimedChecksum(
   const claims: Checksum[] = [];
   for (const source of [headers, trailers]) {
     for (const [name, value] of Object.entries(source)) {
-      if (
-        !name.startsWith('x-amz-checksum-') ||
-        name === 'x-amz-checksum-mode' ||
-        name === 'x-amz-checksum-type'
-      )
-        continue;
+      if (!name.startsWith('x-amz-checksum-') || NOT_CHECKSUM_VALUES.has(name)) continue;
       const algorithm = algorithmNamed(name.slice('x-amz-checksum-'.length));
       if (!algorithm) {
         throw new S3Error('InvalidRequest', `${name} names a checksum algorithm S3 does not know`);
