@@ -1,0 +1,8 @@
+// The scenario registry: `npm run bench` runs these in order (opt-in ones only when named with --only).
+// Add a scenario by writing bench/scenarios/<name>.ts exporting a Scenario and listing it here.
+import type { Scenario } from '../scenario.js';
+import { coldStartScenario } from './cold-start.js';
+import { producerScenario } from './producer.js';
+import { transformScenario } from './transform.js';
+
+export const SCENARIOS: Scenario[] = [producerScenario, transformScenario, coldStartScenario];
