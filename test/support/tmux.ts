@@ -2,6 +2,9 @@
 // keys sent with send-keys, screens read with capture-pane.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export interface Terminal {
   /** The screen as text. */
@@ -25,6 +28,20 @@ export function openTerminal(
   const tmux = (...args: string[]) =>
     execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
   const env = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`);
+  // tmux 3.3a (Debian's) marks the pane dead but leaves #{pane_dead_status} empty, so the program's exit
+  // status is recorded by a shell around it. The shell catches INT and TERM (a caught signal is reset to its
+  // default in the child, unlike an ignored one) so a Ctrl-C reaches only the program, and it can still
+  // write how the program ended: its code, or 128 + the signal that killed it.
+  const statusDir = mkdtempSync(join(tmpdir(), 'kinesis-tui-tmux-'));
+  const statusFile = join(statusDir, 'status');
+  const exitStatus = (): number | undefined => {
+    try {
+      const text = readFileSync(statusFile, 'utf8').trim();
+      return text === '' ? undefined : Number(text);
+    } catch {
+      return undefined;
+    }
+  };
   tmux(
     'new-session',
     '-d',
@@ -39,6 +56,10 @@ export function openTerminal(
     'CI',
     'TERM=xterm-256color',
     ...env,
+    'sh',
+    '-c',
+    'trap : INT TERM; "$@"; echo $? > "$0.tmp" && mv "$0.tmp" "$0"',
+    statusFile,
     ...command,
   );
   tmux('set-option', '-t', 'w', 'remain-on-exit', 'on');
@@ -60,38 +81,15 @@ export function openTerminal(
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     },
-    // tmux marks the pane dead when the terminal closes, a moment before it has reaped the process and
-    // knows how it ended: exited only once the exit status (or the killing signal) is known.
-    exited: () =>
-      /^1:.+/.test(
-        tmux(
-          'display-message',
-          '-p',
-          '-t',
-          'w',
-          '#{pane_dead}:#{pane_dead_status}#{pane_dead_signal}',
-        ).trim(),
-      ),
-    exitStatus() {
-      const [status = '', signal = ''] = tmux(
-        'display-message',
-        '-p',
-        '-t',
-        'w',
-        '#{pane_dead_status}:#{pane_dead_signal}',
-      )
-        .trim()
-        .split(':');
-      if (status !== '') return Number(status);
-      // Killed by a signal: the shell's convention, so a test failure says which.
-      return signal === '' ? undefined : 128 + Number(signal);
-    },
+    exited: () => exitStatus() !== undefined,
+    exitStatus,
     close() {
       try {
         tmux('kill-server');
       } catch {
         // already gone
       }
+      rmSync(statusDir, { recursive: true, force: true });
     },
   };
   return terminal;

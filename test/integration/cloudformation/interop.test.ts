@@ -102,8 +102,13 @@ describe('CloudFormation with outside clients', () => {
     async () => {
       const file = join(tempDir('cli-cfn-'), 'template.yaml');
       writeFileSync(file, TEMPLATE);
-      const deploy = (...extra: string[]) =>
-        aws(
+      // The CLI names each change set after the current second, and a failed (empty) change set stays on
+      // the stack as it does on AWS: two deploys within one second collide on the name. Start each deploy
+      // in a second after the previous one finished, as a person typing them would.
+      let lastSecond = 0;
+      const deploy = async (...extra: string[]) => {
+        while (Math.floor(Date.now() / 1000) <= lastSecond) await new Promise((r) => setTimeout(r, 50));
+        const result = await aws(
           'cloudformation',
           'deploy',
           '--template-file',
@@ -114,6 +119,9 @@ describe('CloudFormation with outside clients', () => {
           'CAPABILITY_IAM',
           ...extra,
         );
+        lastSecond = Math.floor(Date.now() / 1000);
+        return result;
+      };
 
       const created = await deploy();
       expect(created.stderr).toBe('');
