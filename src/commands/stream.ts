@@ -1,11 +1,8 @@
 // `kinesis-tui stream`: fake events into the stack's Kinesis stream, journaled for verify.
-import { DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kinesis';
-import { baseClientOptions } from '../config/clients.js';
 import { InputError, TargetError } from '../config/errors.js';
-import { createEventSource, DEFAULT_USER_POOL } from '../pipeline/events.js';
-import { JournalWriter } from '../pipeline/journal.js';
-import { Producer, type ProducerStats } from '../pipeline/producer.js';
+import type { Producer, ProducerStats } from '../pipeline/producer.js';
 import { requireStack } from '../pipeline/stack.js';
+import { openStreamSession } from '../pipeline/stream-session.js';
 import { type CommonOptions, runCommand } from './common.js';
 import { EXIT } from './exit-codes.js';
 import { count, duration } from './output.js';
@@ -69,50 +66,18 @@ export function runStream(options: StreamCommandOptions): Promise<number> {
     options,
     async ({ target, out, stackName, interrupts }) => {
       const stack = await requireStack(target.clients.cloudformation, stackName);
-      const streamName = stack.outputs.StreamName;
-      if (!streamName) {
-        throw new TargetError(
-          `stack "${stackName}" is ${stack.status} and has no StreamName output: run \`kinesis-tui deploy\``,
-        );
-      }
-      try {
-        const summary = await target.clients.kinesis.send(
-          new DescribeStreamSummaryCommand({ StreamName: streamName }),
-        );
-        const status = summary.StreamDescriptionSummary?.StreamStatus;
-        if (status !== 'ACTIVE' && status !== 'UPDATING') {
-          throw new TargetError(
-            `the stream ${streamName} is ${status}: wait for it to be ACTIVE (\`kinesis-tui status\`)`,
-          );
-        }
-      } catch (error) {
-        if ((error as Error).name === 'ResourceNotFoundException') {
-          throw new TargetError(
-            `the stream ${streamName} of stack "${stackName}" does not exist: run \`kinesis-tui deploy\` to repair the stack`,
-          );
-        }
-        throw error;
-      }
-      const journalPath = target.journalPath(stackName);
-      const journal = JournalWriter.open(journalPath);
-      // Our own retries (per failed entry) replace the SDK's (per call).
-      const kinesis = new KinesisClient(baseClientOptions({ ...target.clientConfig, maxAttempts: 1 }));
-      const source = createEventSource({
+      const session = await openStreamSession(target, stack, {
+        rate: options.rate ?? DEFAULT_RATE,
         ...(options.seed !== undefined ? { seed: options.seed } : {}),
-        users: options.users ?? DEFAULT_USER_POOL,
-      });
-      const rate = options.rate ?? DEFAULT_RATE;
-      producer = new Producer({
-        kinesis,
-        stream: { name: streamName },
-        source,
-        rate,
+        ...(options.users !== undefined ? { users: options.users } : {}),
         ...(options.count !== undefined ? { count: options.count } : {}),
         ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
         ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
-        journal,
         signal: interrupts.abort,
       });
+      const { source, streamName, journalPath } = session;
+      const rate = options.rate ?? DEFAULT_RATE;
+      producer = session.producer;
       const p = producer;
       for (let i = 0; i < (options.malformed ?? 0); i++) p.sendMalformed();
       let shownFailures = 0;
@@ -156,8 +121,7 @@ export function runStream(options: StreamCommandOptions): Promise<number> {
         result = await p.run();
       } finally {
         clearInterval(ticker);
-        journal.close();
-        kinesis.destroy();
+        session.close();
       }
       const seconds = result.elapsedMs / 1000;
       out.event(

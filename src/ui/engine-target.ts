@@ -1,12 +1,8 @@
 // The wizard's engine over a real target: the local cloud, AWS or an endpoint, through src/config and
 // src/pipeline. Where the engine cannot do a step yet, `unavailable` says so and the screen shows it.
-import { KinesisClient } from '@aws-sdk/client-kinesis';
-import { baseClientOptions } from '../config/clients.js';
 import { openTarget, type TargetOptions } from '../config/target.js';
-import { createEventSource } from '../pipeline/events.js';
-import { JournalWriter } from '../pipeline/journal.js';
-import { Producer } from '../pipeline/producer.js';
 import { deployStack, describeStack } from '../pipeline/stack.js';
+import { openStreamSession } from '../pipeline/stream-session.js';
 import { emptyBucket, stackBucket } from '../pipeline/teardown.js';
 import { deployParameters, type LoadedTemplate, loadTemplate } from '../pipeline/template.js';
 import { parameterFields } from '../template/parameters.js';
@@ -66,28 +62,7 @@ export async function openEngine(options: EngineOptions): Promise<WizardEngine> 
       });
     },
     async openStream(stack, { rate }) {
-      const streamName = stack.outputs.StreamName;
-      if (!streamName) throw new Error(`stack "${stack.name}" has no StreamName output: deploy it again`);
-      const journalPath = target.journalPath(stackName);
-      const journal = JournalWriter.open(journalPath);
-      // The producer retries failed entries itself; the SDK's own retries would double them.
-      const kinesis = new KinesisClient(baseClientOptions({ ...target.clientConfig, maxAttempts: 1 }));
-      const producer = new Producer({
-        kinesis,
-        stream: { name: streamName },
-        source: createEventSource(),
-        rate,
-        journal,
-      });
-      return {
-        producer,
-        streamName,
-        journalPath,
-        close() {
-          journal.close();
-          kinesis.destroy();
-        },
-      };
+      return openStreamSession(target, stack, { rate });
     },
     close: () => target.close(),
   };

@@ -4,6 +4,7 @@
 import type { Target } from '../config/target.js';
 import type { Producer } from '../pipeline/producer.js';
 import type { DeployResult, StackUpdate } from '../pipeline/stack.js';
+import type { StreamSession as PipelineStreamSession } from '../pipeline/stream-session.js';
 import type { ParameterField } from '../template/parameters.js';
 
 /** Who and where: the target as the header shows it. */
@@ -37,13 +38,10 @@ export type ProducerControls = Pick<
   | 'run'
 >;
 
-export interface StreamSession {
+/** The engine's stream session as the Stream screen uses it (tests give a fake producer). */
+export type StreamSession = Pick<PipelineStreamSession, 'streamName' | 'journalPath' | 'close'> & {
   producer: ProducerControls;
-  streamName: string;
-  journalPath: string;
-  /** Releases what the session holds (journal file, client) once the producer has stopped. */
-  close(): void;
-}
+};
 
 export interface WizardEngine {
   readonly target: TargetSummary;
