@@ -1,47 +1,14 @@
 // Clients nobody here wrote, against the local CloudFormation: the aws CLI v2 (`deploy` works through
 // change sets, `wait` through DescribeStacks) and boto3 with its waiters.
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { describe, expect, it } from 'vitest';
-import { TEST_CREDENTIALS, TEST_REGION, tempDir, useLocalCloud } from '../../support/local-cloud.js';
-import { missingTool, skipTitle } from '../../support/tools.js';
+import { tempDir, useLocalCloud } from '../../support/local-cloud.js';
+import { AWS_CLI_V2, noAwsCliV2, noBoto3, runOutsideClient } from '../../support/outside-clients.js';
+import { skipTitle } from '../../support/tools.js';
 
-const AWS_CLI = '/usr/bin/aws';
-const noCli = missingTool(AWS_CLI, ['--version'], 'the aws CLI v2 (Debian package awscli)');
-const noBoto3 =
-  missingTool('python3', ['--version'], 'Python 3') ??
-  missingTool('python3', ['-c', 'import boto3'], 'boto3 with pip');
-
-const clientEnv = () => ({
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  HOME: tempDir('aws-home-'),
-  AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-  AWS_DEFAULT_REGION: TEST_REGION,
-  AWS_PAGER: '',
-});
-
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a client without blocking the test's event loop (the CLI's waiters poll for a minute or more). */
-function run(command: string, args: string[], input?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: clientEnv() });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
-}
+const run = runOutsideClient;
 
 const TEMPLATE = `AWSTemplateFormatVersion: '2010-09-09'
 Description: interop stack
@@ -81,7 +48,7 @@ describe('CloudFormation with outside clients', () => {
   const lc = useLocalCloud();
 
   const aws = (...args: string[]) =>
-    run(AWS_CLI, ['--endpoint-url', lc().cloud.endpoint, '--output', 'json', ...args]);
+    run(AWS_CLI_V2, ['--endpoint-url', lc().cloud.endpoint, '--output', 'json', ...args]);
 
   async function retention(stack: string): Promise<number | undefined> {
     const out = await aws('cloudformation', 'describe-stacks', '--stack-name', stack);
@@ -94,10 +61,10 @@ describe('CloudFormation with outside clients', () => {
     return groups.logGroups?.[0]?.retentionInDays;
   }
 
-  it.skipIf(noCli)(
+  it.skipIf(noAwsCliV2)(
     skipTitle(
       'aws CLI v2: deploy creates and updates through change sets, then delete-stack and wait',
-      noCli,
+      noAwsCliV2,
     ),
     async () => {
       const file = join(tempDir('cli-cfn-'), 'template.yaml');

@@ -1,7 +1,3 @@
-// The pipeline's own template deployed by the local CloudFormation: outputs resolve, records put on the
-// stream reach the bucket transformed, and the stack deletes as on AWS (DELETE_FAILED while the bucket
-// holds objects, clean once it is emptied). The Python fixture deploys and transforms the same way.
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import {
   type CloudFormationClient,
@@ -23,7 +19,8 @@ import {
 } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { shopEvent } from '../../support/firehose.js';
-import { TEST_CREDENTIALS, TEST_REGION, tempDir, useLocalCloud } from '../../support/local-cloud.js';
+import { useLocalCloud } from '../../support/local-cloud.js';
+import { AWS_CLI_V2, noAwsCliV2, runOutsideClient } from '../../support/outside-clients.js';
 import { missingTool, skipTitle } from '../../support/tools.js';
 import { waitFor } from '../../support/wait.js';
 
@@ -70,33 +67,9 @@ async function delivered(s3: S3Client, bucket: string): Promise<Array<Record<str
   return lines;
 }
 
-const AWS_CLI = '/usr/bin/aws';
-const noCli = missingTool(AWS_CLI, ['--version'], 'the aws CLI v2 (Debian package awscli)');
-
-/** Runs the aws CLI without blocking the event loop (its waiters poll every 30 seconds). */
-function awsCli(
-  endpoint: string,
-  args: string[],
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(AWS_CLI, ['--endpoint-url', endpoint, '--output', 'json', ...args], {
-      env: {
-        PATH: process.env.PATH ?? '/usr/bin:/bin',
-        HOME: tempDir('aws-home-'),
-        AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-        AWS_DEFAULT_REGION: TEST_REGION,
-        AWS_PAGER: '',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+/** Runs the aws CLI v2 without blocking the event loop (its waiters poll every 30 seconds). */
+function awsCli(endpoint: string, args: string[]) {
+  return runOutsideClient(AWS_CLI_V2, ['--endpoint-url', endpoint, '--output', 'json', ...args]);
 }
 
 const FAST: Parameter[] = [{ ParameterKey: 'BufferIntervalSeconds', ParameterValue: '0' }];
@@ -266,10 +239,10 @@ describe('the pipeline template on the local CloudFormation', () => {
     ).rejects.toThrow();
   }, 300_000);
 
-  it.skipIf(noCli)(
+  it.skipIf(noAwsCliV2)(
     skipTitle(
       'aws CLI v2: deploy cfn/pipeline.yaml, put records that reach S3 transformed, delete-stack fails until the bucket is emptied',
-      noCli,
+      noAwsCliV2,
     ),
     async (ctx) => {
       await needsS3(ctx);

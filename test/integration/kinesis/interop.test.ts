@@ -1,34 +1,20 @@
 // Clients nobody here wrote, against the local Kinesis: the aws CLI v2 and boto3.
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { TEST_CREDENTIALS, TEST_REGION, tempDir, useLocalCloud } from '../../support/local-cloud.js';
-import { missingTool, skipTitle } from '../../support/tools.js';
+import { useLocalCloud } from '../../support/local-cloud.js';
+import { AWS_CLI_V2, noAwsCliV2, noBoto3, outsideClientEnv } from '../../support/outside-clients.js';
+import { skipTitle } from '../../support/tools.js';
 import { waitFor } from '../../support/wait.js';
-
-const AWS_CLI = '/usr/bin/aws';
-const noCli = missingTool(AWS_CLI, ['--version'], 'the aws CLI v2 (Debian package awscli)');
-const noBoto3 =
-  missingTool('python3', ['--version'], 'Python 3') ??
-  missingTool('python3', ['-c', 'import boto3'], 'boto3 with pip');
-
-const clientEnv = () => ({
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  HOME: tempDir('aws-home-'),
-  AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-  AWS_DEFAULT_REGION: TEST_REGION,
-  AWS_PAGER: '',
-});
 
 describe('Kinesis with outside clients', () => {
   const lc = useLocalCloud();
 
   const aws = (...args: string[]) => {
     const run = spawnSync(
-      AWS_CLI,
+      AWS_CLI_V2,
       ['--endpoint-url', lc().cloud.endpoint, '--output', 'json', 'kinesis', ...args],
       {
-        env: clientEnv(),
+        env: outsideClientEnv(),
         encoding: 'utf8',
         timeout: 120_000,
       },
@@ -37,10 +23,10 @@ describe('Kinesis with outside clients', () => {
     return run.stdout.trim() ? (JSON.parse(run.stdout) as Record<string, unknown>) : {};
   };
 
-  it.skipIf(noCli)(
+  it.skipIf(noAwsCliV2)(
     skipTitle(
       'aws CLI v2: create-stream, put-record, get-shard-iterator, get-records, describe-stream-summary',
-      noCli,
+      noAwsCliV2,
     ),
     async () => {
       aws('create-stream', '--stream-name', 'cli-stream', '--shard-count', '2');
@@ -133,7 +119,7 @@ for s in shard:
 print(json.dumps({"mode": summary["StreamModeDetails"]["StreamMode"], "shards": summary["OpenShardCount"], "sent": sent, "failed": failed, "codes": sorted(codes), "stored": stored}))
 `;
       const run = spawnSync('python3', ['-c', script, lc().cloud.endpoint], {
-        env: clientEnv(),
+        env: outsideClientEnv(),
         encoding: 'utf8',
         timeout: 150_000,
       });

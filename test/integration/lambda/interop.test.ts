@@ -5,30 +5,16 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inlineCodeZip } from '../../../src/local-cloud/lambda/code.js';
 import { eventually } from '../../support/lambda.js';
-import { TEST_CREDENTIALS, TEST_REGION, tempDir, useLocalCloud } from '../../support/local-cloud.js';
-import { missingTool, skipTitle } from '../../support/tools.js';
-
-const AWS_CLI = '/usr/bin/aws';
-const noCli = missingTool(AWS_CLI, ['--version'], 'the aws CLI v2 (Debian package awscli)');
-const noBoto3 =
-  missingTool('python3', ['--version'], 'Python 3') ??
-  missingTool('python3', ['-c', 'import boto3'], 'boto3 with pip');
-
-const clientEnv = () => ({
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  HOME: tempDir('aws-home-'),
-  AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-  AWS_DEFAULT_REGION: TEST_REGION,
-  AWS_PAGER: '',
-});
+import { TEST_REGION, tempDir, useLocalCloud } from '../../support/local-cloud.js';
+import { AWS_CLI_V2, noAwsCliV2, noBoto3, outsideClientEnv } from '../../support/outside-clients.js';
+import { skipTitle } from '../../support/tools.js';
 
 describe('Lambda, Logs and IAM with outside clients', () => {
   const lc = useLocalCloud();
 
   const aws = (...args: string[]) => {
-    const run = spawnSync(AWS_CLI, ['--endpoint-url', lc().cloud.endpoint, '--output', 'json', ...args], {
-      env: clientEnv(),
+    const run = spawnSync(AWS_CLI_V2, ['--endpoint-url', lc().cloud.endpoint, '--output', 'json', ...args], {
+      env: outsideClientEnv(),
       encoding: 'utf8',
       timeout: 120_000,
     });
@@ -36,8 +22,8 @@ describe('Lambda, Logs and IAM with outside clients', () => {
     return run.stdout.trim() ? (JSON.parse(run.stdout) as Record<string, unknown>) : {};
   };
 
-  it.skipIf(noCli)(
-    skipTitle('aws CLI v2: create-role, create-function, invoke, logs filter-log-events', noCli),
+  it.skipIf(noAwsCliV2)(
+    skipTitle('aws CLI v2: create-role, create-function, invoke, logs filter-log-events', noAwsCliV2),
     async () => {
       const role = aws(
         'iam',
@@ -152,7 +138,7 @@ print(json.dumps({'roleArn': role['Arn'], 'status': out['StatusCode'], 'payload'
                   'names': [f['FunctionName'] for f in lam.list_functions()['Functions']]}))
 `;
       const run = spawnSync('python3', ['-c', script, lc().cloud.endpoint], {
-        env: clientEnv(),
+        env: outsideClientEnv(),
         encoding: 'utf8',
         timeout: 120_000,
       });

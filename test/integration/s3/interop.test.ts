@@ -5,31 +5,16 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { TEST_CREDENTIALS, TEST_REGION, tempDir, useLocalCloud } from '../../support/local-cloud.js';
-import { missingTool, skipTitle } from '../../support/tools.js';
-
-const AWS_CLI = '/usr/bin/aws';
-const noCli = missingTool(AWS_CLI, ['--version'], 'the aws CLI v2 (Debian package awscli)');
-const noBoto3 =
-  missingTool('python3', ['--version'], 'Python 3') ??
-  missingTool('python3', ['-c', 'import boto3'], 'boto3 with pip');
-
-const clientEnv = () => ({
-  PATH: process.env.PATH ?? '/usr/bin:/bin',
-  HOME: tempDir('aws-home-'),
-  AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-  AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-  AWS_DEFAULT_REGION: TEST_REGION,
-  AWS_PAGER: '',
-  AWS_EC2_METADATA_DISABLED: 'true',
-});
+import { tempDir, useLocalCloud } from '../../support/local-cloud.js';
+import { AWS_CLI_V2, noAwsCliV2, noBoto3, outsideClientEnv } from '../../support/outside-clients.js';
+import { skipTitle } from '../../support/tools.js';
 
 describe('S3 with outside clients', () => {
   const lc = useLocalCloud();
 
   const aws = (...args: string[]) => {
-    const run = spawnSync(AWS_CLI, ['--endpoint-url', lc().cloud.endpoint, '--output', 'json', ...args], {
-      env: clientEnv(),
+    const run = spawnSync(AWS_CLI_V2, ['--endpoint-url', lc().cloud.endpoint, '--output', 'json', ...args], {
+      env: outsideClientEnv(),
       encoding: 'utf8',
       timeout: 180_000,
     });
@@ -41,10 +26,10 @@ describe('S3 with outside clients', () => {
     return out.trim() ? (JSON.parse(out) as Record<string, unknown>) : {};
   };
 
-  it.skipIf(noCli)(
+  it.skipIf(noAwsCliV2)(
     skipTitle(
       'aws CLI v2: mb, cp (multipart too), ls, bucket policy, list-object-versions, rm --recursive, rb',
-      noCli,
+      noAwsCliV2,
     ),
     { timeout: 300_000 },
     () => {
@@ -87,10 +72,10 @@ describe('S3 with outside clients', () => {
       ]);
 
       const notEmpty = spawnSync(
-        AWS_CLI,
+        AWS_CLI_V2,
         ['--endpoint-url', lc().cloud.endpoint, 's3api', 'delete-bucket', '--bucket', 'cli-bucket'],
         {
-          env: clientEnv(),
+          env: outsideClientEnv(),
           encoding: 'utf8',
         },
       );
@@ -153,7 +138,7 @@ print(json.dumps(out))
 `;
       writeFileSync(join(dir, 'script.py'), script);
       const run = spawnSync('python3', [join(dir, 'script.py'), lc().cloud.endpoint, dir], {
-        env: clientEnv(),
+        env: outsideClientEnv(),
         encoding: 'utf8',
         timeout: 280_000,
       });

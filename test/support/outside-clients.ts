@@ -1,0 +1,53 @@
+// Clients nobody here wrote (the aws CLI v2 and boto3) are the best test of wire compatibility. What they
+// need, and why a test of them is skipped on a machine without them, is said once here.
+import { spawn } from 'node:child_process';
+import { TEST_CREDENTIALS, TEST_REGION, tempDir } from './local-cloud.js';
+import { missingTool } from './tools.js';
+
+/** Debian's awscli package; the `aws` on PATH may be v1 from pip, which speaks older protocols. */
+export const AWS_CLI_V2 = '/usr/bin/aws';
+
+export const noAwsCliV2 = missingTool(AWS_CLI_V2, ['--version'], 'the aws CLI v2 (Debian package awscli)');
+
+export const noBoto3 =
+  missingTool('python3', ['--version'], 'Python 3') ??
+  missingTool('python3', ['-c', 'import boto3'], 'boto3 with pip');
+
+/**
+ * The environment of an outside client: the test credentials and region, a fresh HOME so no user config or
+ * cached credentials leak in, no pager, and no instance-metadata lookups.
+ */
+export function outsideClientEnv(): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: tempDir('aws-home-'),
+    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+    AWS_DEFAULT_REGION: TEST_REGION,
+    AWS_PAGER: '',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+}
+
+export interface ClientRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs an outside client without blocking the test's event loop (the CLI's waiters poll for a minute or
+ * more, and the local cloud under test may share the loop), with `input` on its stdin.
+ */
+export function runOutsideClient(command: string, args: string[], input = ''): Promise<ClientRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env: outsideClientEnv() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(input);
+  });
+}
