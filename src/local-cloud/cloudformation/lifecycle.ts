@@ -26,6 +26,7 @@ import {
   customNameReplacement,
   failedTo,
   failureReason,
+  propertiesValidationFailed,
   REPLACEMENT_STARTED,
   USER_INITIATED,
   unsupportedType,
@@ -44,7 +45,8 @@ export interface LifecycleEnv {
   replacingChanges(type: string, before: Properties, after: Properties): string[];
   /** Values converted to their types in the resource specification ("60" -> 60), as CloudFormation does. */
   normalizeProperties(type: string, properties: Properties): Properties;
-  /** Why the resource specification refuses these evaluated properties, or undefined when it takes them. */
+  /** Why the resource specification refuses these evaluated properties (the first problem, where it is),
+   *  or undefined when it takes them. */
   propertiesProblem(type: string, properties: Properties): string | undefined;
   /** True once the local cloud is stopping: operations stop recording and leave the rest to `recover`. */
   stopping(): boolean;
@@ -280,6 +282,13 @@ export class StackOperation {
       await this.resourceEvent(id, type, failed, {
         reason: unsupportedType(type, this.env.supportedTypes()),
       });
+      return false;
+    }
+    // Values only known now (parameters, attributes of other resources) are checked against the resource
+    // specification before the service is called, as CloudFormation's resource handlers check their model.
+    const problem = this.env.propertiesProblem(type, properties);
+    if (problem) {
+      await this.resourceEvent(id, type, failed, { reason: propertiesValidationFailed(id, problem) });
       return false;
     }
     state.deletionPolicy = definition.DeletionPolicy;
@@ -585,7 +594,9 @@ export class StackOperation {
     const previous = current.properties ?? {};
     const problem = this.env.propertiesProblem(type, properties);
     if (problem) {
-      await this.resourceEvent(id, type, 'UPDATE_FAILED', { reason: problem });
+      await this.resourceEvent(id, type, 'UPDATE_FAILED', {
+        reason: propertiesValidationFailed(id, problem),
+      });
       return false;
     }
     const replace = !provisioner.update || this.env.replacingChanges(type, previous, properties).length > 0;

@@ -56,6 +56,11 @@ export function failedTo(verb: 'create' | 'update' | 'delete', ids: readonly str
   return `The following resource(s) failed to ${verb}: [${ids.join(', ')}]. `;
 }
 
+/** A resource whose evaluated properties the resource specification refuses, as CloudFormation words it. */
+export function propertiesValidationFailed(logicalId: string, reason: string): string {
+  return `Properties validation failed for resource ${logicalId} with message: ${reason}`;
+}
+
 export function unsupportedType(type: string, supported: readonly string[]): string {
   return `The local cloud cannot provision resources of type ${type}: it provisions ${supported.join(', ')}. Remove the resource from the template, or deploy it to AWS.`;
 }

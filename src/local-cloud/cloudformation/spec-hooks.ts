@@ -22,10 +22,8 @@ export interface SpecHooks {
 export const resourceSpecHooks: SpecHooks = {
   normalizeProperties: coerceProperties,
   templateProblem: (template) => validateTemplate(template)[0]?.message,
-  propertiesProblem: (type, properties) => {
-    const reason = propertiesValidationReason(validateResourceProperties(type, properties));
-    return reason && `Properties validation failed for resource type ${type} with message: ${reason}`;
-  },
+  propertiesProblem: (type, properties) =>
+    propertiesValidationReason(validateResourceProperties(type, properties)),
   replacingChanges: (type, before, after) => {
     const spec = resourceSpecification().resourceType(type);
     return spec ? replacingChanges(spec, before, after) : [];

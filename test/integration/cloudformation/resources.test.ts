@@ -261,6 +261,27 @@ describe('CloudFormation resources through the local services', () => {
     );
     expect(groups.logGroups).toEqual([]);
   });
+  it('checks evaluated properties against the resource specification before calling the service', async () => {
+    // The template is fine as written; the parameter's value makes ShardCount a word.
+    const template = JSON.stringify({
+      Parameters: { Shards: { Type: 'String', Default: 'lots' } },
+      Resources: {
+        Events: {
+          Type: 'AWS::Kinesis::Stream',
+          Properties: { Name: 'res-checked', ShardCount: { Ref: 'Shards' } },
+        },
+      },
+    });
+    await cfn().send(new CreateStackCommand({ StackName: 'res-checked', TemplateBody: template }));
+    expect(await settled('res-checked')).toBe('ROLLBACK_COMPLETE');
+    expect(await reasons('res-checked')).toContain(
+      'Events: Properties validation failed for resource Events with message: Value of property ShardCount must be of type Integer (at ShardCount)',
+    );
+    await expect(
+      lc().clients.kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 'res-checked' })),
+    ).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+  });
+
   it('creates Kinesis streams as the template says (mode, shards, retention, encryption) and updates them', async () => {
     const streams = (shards: number) =>
       JSON.stringify({

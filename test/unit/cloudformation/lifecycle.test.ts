@@ -14,6 +14,8 @@ class FakeService {
   readonly things = new Map<string, Record<string, unknown>>();
   readonly undeletable = new Set<string>();
   readonly gates = new Map<string, Promise<void>>();
+  /** The properties of every create call, failed ones included. */
+  readonly createCalls: Array<Record<string, unknown>> = [];
   inFlight = 0;
   maxInFlight = 0;
   private next = 1;
@@ -22,6 +24,7 @@ class FakeService {
     return {
       nameProperty: 'Name',
       create: async (properties, ctx) => {
+        this.createCalls.push(properties);
         this.inFlight++;
         this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
         try {
@@ -63,7 +66,7 @@ function setup(dir = mkdtempSync(join(tmpdir(), 'cfn-lifecycle-'))) {
     replacingChanges: (_type, before, after) => ['Name', 'Shape'].filter((key) => before[key] !== after[key]),
     normalizeProperties: (_type, properties) => properties,
     propertiesProblem: (_type, properties) =>
-      properties.Invalid ? 'Properties validation failed' : undefined,
+      properties.Invalid ? `Invalid is refused: ${properties.Invalid} (at Invalid)` : undefined,
     validateTemplate: () => undefined,
     fetchTemplate: async () => '',
     stopping: () => stopping,
@@ -164,6 +167,25 @@ describe('stack lifecycle', () => {
     expect(() => api.updateStack({ StackName: 'r', UsePreviousTemplate: true })).rejects.toThrow(
       /is in ROLLBACK_COMPLETE state and can not be updated/,
     );
+  });
+
+  it('checks properties once their values are known, before the service is called: a refused one fails and rolls back', async () => {
+    const { api, service } = setup();
+    const body = JSON.stringify({
+      Parameters: { Shape: { Type: 'String', Default: 'triangle' } },
+      Resources: {
+        First: thing(),
+        Checked: thing({ Invalid: { Ref: 'Shape' }, After: { Ref: 'First' } }),
+      },
+    });
+    await api.createStack({ StackName: 'checked', TemplateBody: body }, 'us-east-1');
+    expect((await finished(api, 'checked'))?.StackStatus).toBe('ROLLBACK_COMPLETE');
+    const log = events(api, 'checked');
+    expect(log).toContain(
+      'Checked CREATE_FAILED Properties validation failed for resource Checked with message: Invalid is refused: triangle (at Invalid)',
+    );
+    expect(service.createCalls.some((properties) => properties.Invalid)).toBe(false);
+    expect(service.things.size).toBe(0);
   });
 
   it('keeps what it made when rollback is disabled (CREATE_FAILED), and OnFailure DELETE deletes the stack', async () => {
