@@ -22,7 +22,9 @@ import {
   GetPolicyCommand as GetFunctionPolicyCommand,
   InvokeCommand,
 } from '@aws-sdk/client-lambda';
+import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
+import { inlineCodeZip } from '../../../src/local-cloud/lambda/code.js';
 import { useLocalCloud } from '../../support/local-cloud.js';
 import { missingTool, skipTitle } from '../../support/tools.js';
 
@@ -226,6 +228,44 @@ describe('CloudFormation resources through the local services', () => {
     await expect(
       lc().clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: ids.Fn })),
     ).rejects.toThrow(/Function not found/);
+  });
+
+  it("takes a function's code from the local S3 (S3Bucket, S3Key), and fails with what S3 answered for a missing key", async () => {
+    const { s3 } = lc().clients;
+    await s3.send(new CreateBucketCommand({ Bucket: 'res-code' }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: 'res-code',
+        Key: 'fn.zip',
+        Body: inlineCodeZip('nodejs22.x', 'exports.handler = async (event) => ({ from: "s3", n: event.n });'),
+      }),
+    );
+    const fromS3 = (key: string) =>
+      functionTemplate('nodejs22.x', '', { Code: { S3Bucket: 'res-code', S3Key: key } });
+    await cfn().send(
+      new CreateStackCommand({
+        StackName: 'res-s3code',
+        TemplateBody: fromS3('fn.zip'),
+        Capabilities: ['CAPABILITY_IAM'],
+      }),
+    );
+    expect(await settled('res-s3code'), (await reasons('res-s3code')).join('\n')).toBe('CREATE_COMPLETE');
+    expect(await invoke((await physicalIds('res-s3code')).Fn as string, { n: 7 })).toEqual({
+      from: 's3',
+      n: 7,
+    });
+
+    await cfn().send(
+      new CreateStackCommand({
+        StackName: 'res-nocode',
+        TemplateBody: fromS3('missing.zip'),
+        Capabilities: ['CAPABILITY_IAM'],
+      }),
+    );
+    expect(await settled('res-nocode')).toBe('ROLLBACK_COMPLETE');
+    expect((await reasons('res-nocode')).find((r) => r.startsWith('Fn:'))).toMatch(
+      /^Fn: Error occurred while GetObject\. S3 Error Code: NoSuchKey\..*\(Service: Lambda; Status Code: 400; Error Code: InvalidParameterValueException;/,
+    );
   });
 
   const noPython = missingTool('python3');

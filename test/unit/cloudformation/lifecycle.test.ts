@@ -413,3 +413,26 @@ describe('stack lifecycle', () => {
     expect(() => api.describeStacks({ StackName: 'exporter' })).toThrow('does not exist');
   });
 });
+
+describe('listing stacks', () => {
+  it('pages DescribeStacks with NextToken: every live stack once, deleted ones left out', async () => {
+    const { api } = setup();
+    const names = Array.from({ length: 130 }, (_, i) => `s${String(i).padStart(3, '0')}`);
+    for (const name of names)
+      await api.createStack({ StackName: name, TemplateBody: template({ T: thing() }) }, 'us-east-1');
+    await api.settle();
+    await api.deleteStack({ StackName: 's007' });
+    await api.settle();
+    const seen: string[] = [];
+    let token: string | undefined;
+    let pages = 0;
+    do {
+      const page = api.describeStacks(token ? { NextToken: token } : {});
+      seen.push(...page.Stacks.map((stack) => stack.StackName));
+      token = page.NextToken;
+      pages++;
+    } while (token);
+    expect(pages).toBeGreaterThan(1);
+    expect(seen.sort()).toEqual(names.filter((name) => name !== 's007'));
+  });
+});
