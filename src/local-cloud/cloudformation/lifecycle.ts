@@ -273,11 +273,13 @@ export class StackOperation {
       };
     }
     const state = this.stack.resources[id] as ResourceState;
+    const provisioner = this.env.provisioner(type);
+    const requested = provisioner?.nameProperty ? properties[provisioner.nameProperty] : undefined;
+    if (!replacing && typeof requested === 'string' && requested) state.requestedName = requested;
     await this.resourceEvent(id, type, inProgress, {
       properties,
       ...(replacing ? { reason: REPLACEMENT_STARTED } : {}),
     });
-    const provisioner = this.env.provisioner(type);
     if (!provisioner) {
       await this.resourceEvent(id, type, failed, {
         reason: unsupportedType(type, this.env.supportedTypes()),
@@ -754,6 +756,27 @@ export class StackOperation {
   // -- after a restart -------------------------------------------------------------------------------
 
   /**
+   * A create the stop cut short may have reached the service before its answer was recorded: with a name
+   * of its own, the rollback deletes that name (a delete of what is not there counts as done), unless
+   * another stack's resource of the same type holds it (then this create could only have failed).
+   */
+  private adoptRequestedName(id: string): void {
+    const state = this.stack.resources[id];
+    const name = state?.requestedName;
+    if (!state || state.PhysicalResourceId || !name) return;
+    const heldElsewhere = this.env.store
+      .all()
+      .some(
+        (other) =>
+          other.StackId !== this.stack.StackId &&
+          Object.values(other.resources).some(
+            (r) => r.ResourceType === state.ResourceType && r.PhysicalResourceId === name && isLive(r),
+          ),
+      );
+    if (!heldElsewhere) state.PhysicalResourceId = name;
+  }
+
+  /**
    * Finishes an operation a stop of the local cloud interrupted, the way its failure path would: an
    * interrupted create or update rolls back, a delete goes on, a rollback or cleanup resumes.
    */
@@ -764,6 +787,7 @@ export class StackOperation {
         .filter((r) => r.ResourceStatus === inProgress)
         .map((r) => r.LogicalResourceId);
       for (const id of ids) {
+        if (inProgress === 'CREATE_IN_PROGRESS') this.adoptRequestedName(id);
         await this.resourceEvent(id, this.stack.resources[id]?.ResourceType ?? '', failed, {
           reason: `${CREATION_CANCELLED}: ${reason.toLowerCase()}`,
         });

@@ -71,6 +71,12 @@ export interface ResourceState {
   LogicalResourceId: string;
   ResourceType: string;
   PhysicalResourceId?: string;
+  /**
+   * The name a create in progress asked for (its name property), recorded before the call: if the local
+   * cloud stops before the service's answer is recorded, the rollback after the restart still knows what
+   * to delete.
+   */
+  requestedName?: string;
   ResourceStatus: ResourceStatus;
   ResourceStatusReason?: string;
   LastUpdatedTimestamp: string;

@@ -372,6 +372,39 @@ describe('stack lifecycle', () => {
     );
   });
 
+  it('rolls back a named create the stop cut off after it reached the service, but not another stack’s', async () => {
+    const first = setup();
+    await first.api.createStack(
+      { StackName: 'owner', TemplateBody: template({ T: thing({ Name: 'theirs' }) }) },
+      'us-east-1',
+    );
+    expect((await finished(first.api, 'owner'))?.StackStatus).toBe('CREATE_COMPLETE');
+    let open: () => void = () => undefined;
+    first.service.gates.set('hang', new Promise<void>((resolve) => (open = resolve)));
+    await first.api.createStack(
+      {
+        StackName: 'x',
+        TemplateBody: template({
+          Mine: thing({ Name: 'mine', Gate: 'hang' }),
+          Clash: thing({ Name: 'theirs', Gate: 'hang' }),
+        }),
+      },
+      'us-east-1',
+    );
+    while (first.service.inFlight < 2) await new Promise((r) => setImmediate(r));
+    first.stop();
+    open();
+    await first.api.settle();
+
+    const second = setup(first.dir);
+    for (const [id, value] of first.service.things) second.service.things.set(id, value);
+    // The create of `mine` reached the service; the stop came before its answer was recorded.
+    second.service.things.set('mine', { Name: 'mine' });
+    second.api.recover();
+    expect((await finished(second.api, 'x'))?.StackStatus).toBe('ROLLBACK_COMPLETE');
+    expect([...second.service.things.keys()]).toEqual(['theirs']);
+  });
+
   it('keeps an export another stack imports: no delete, no update that changes it', async () => {
     const { api } = setup();
     const exporter = (suffix: string) =>
