@@ -7,6 +7,7 @@ import { EXIT } from './commands/exit-codes.js';
 import { runLocalCloud } from './commands/local-cloud.js';
 import { runStatus } from './commands/status.js';
 import { parseDuration, parseRate, runStream } from './commands/stream.js';
+import { closest } from './commands/suggest.js';
 import { runTeardown } from './commands/teardown.js';
 import { runVerify } from './commands/verify.js';
 import { InputError } from './config/errors.js';
@@ -78,7 +79,17 @@ program
   .option('--data-dir <dir>', `local cloud data dir (default ${defaultLocalCloudDir})`)
   .option('--ephemeral', 'local cloud in a temporary data dir, removed on exit')
   .option('--stack-name <name>', 'CloudFormation stack name', 'kinesis-tui')
-  .action(async (opts: CommonOptions & { stackName: string }) => {
+  // The wizard is the default command, so a mistyped command name arrives here as an extra argument.
+  .allowExcessArguments()
+  .action(async (opts: CommonOptions & { stackName: string }, command: Command) => {
+    const [word] = command.args;
+    if (word !== undefined) {
+      const commands = program.commands.map((c) => c.name());
+      const guess = closest(word, commands);
+      throw new InputError(
+        `unknown command "${word}"${guess ? ` (did you mean ${guess}?)` : ''}: the commands are ${commands.join(', ')}`,
+      );
+    }
     // Chalk (inside Ink) ignores NO_COLOR; FORCE_COLOR=0 turns it off, and must be set before Ink loads.
     if (process.env.NO_COLOR) process.env.FORCE_COLOR = '0';
     const { runWizard } = await import('./ui/run.js');

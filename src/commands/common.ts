@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline/promises';
 import { InputError, messageOf, TargetError } from '../config/errors.js';
 import { checkStackName, DEFAULT_STACK_NAME } from '../config/names.js';
 import { openTarget, type Target, type TargetOptions } from '../config/target.js';
-import { FollowInterrupted } from '../pipeline/stack.js';
+import { describeStack, FollowInterrupted, followStack } from '../pipeline/stack.js';
 import { EXIT } from './exit-codes.js';
 import { createOutput, type Output } from './output.js';
 
@@ -61,6 +61,24 @@ function installInterrupts(onFirst: () => void): { interrupts: Interrupts; remov
   };
 }
 
+/**
+ * What ends following a stack operation. CloudFormation on AWS or an endpoint carries on without us, so
+ * the first Ctrl-C stops following; the local cloud stops with this command, so leaving would cut its
+ * operation short: there the first Ctrl-C waits for the operation to finish and only a second stops at once.
+ */
+export function followSignal(target: Target, interrupts: Interrupts): AbortSignal {
+  return target.kind === 'local' ? interrupts.abort : interrupts.stop;
+}
+
+/** The first Ctrl-C's notice for a command that follows a stack operation (see `followSignal`). */
+export function interruptNotice(out: Output, local: boolean): void {
+  out.info(
+    local
+      ? 'finishing the stack operation first: the local cloud stops with this command (Ctrl-C again to stop at once)'
+      : 'interrupted: finishing what is in progress (Ctrl-C again to stop now)',
+  );
+}
+
 /** An AWS SDK service error (it has HTTP metadata): the target answered, and refused. */
 function isServiceError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && '$metadata' in error && '$fault' in error;
@@ -93,6 +111,28 @@ export async function confirm(question: string, options: CommonOptions): Promise
   } finally {
     rl.close();
   }
+}
+
+/**
+ * The local cloud finishes a stack operation its last stop interrupted (rolls back a create or update,
+ * goes on with a delete) in the background once it starts. Wait for that first, so the command sees the
+ * stack as it ends up, and a short command does not stop the local cloud again before it is done.
+ */
+async function settleInterrupted(target: Target, stackName: string, out: Output, interrupts: Interrupts) {
+  const cf = target.clients.cloudformation;
+  const stack = await describeStack(cf, stackName);
+  if (!stack || !/_IN_PROGRESS$/.test(stack.status)) return;
+  const doing = /^DELETE/.test(stack.status)
+    ? 'finishing the delete'
+    : /CLEANUP/.test(stack.status)
+      ? 'finishing its cleanup'
+      : 'rolling back';
+  out.event(
+    'recovering',
+    { stackName, status: stack.status },
+    `stack ${stackName} was interrupted when the local cloud last stopped (${stack.status}): ${doing} first`,
+  );
+  await followStack(cf, stack.id, new Date(), 0, { signal: interrupts.abort, pollMs: 500 });
 }
 
 /** Opens the target, runs the command, closes the target (stopping a local cloud), maps errors to exit codes. */
@@ -137,6 +177,7 @@ export async function runCommand(
       },
       `target: ${target.description}; stack ${stackName}`,
     );
+    if (target.kind === 'local') await settleInterrupted(target, stackName, out, interrupts);
     return await body({ target, out, stackName, interrupts, options });
   } catch (error) {
     const code = exitCodeOf(error);

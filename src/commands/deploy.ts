@@ -1,12 +1,17 @@
 // `kinesis-tui deploy`: create the stack from cfn/pipeline.yaml, or update it through a change set.
 import type { Capability } from '@aws-sdk/client-cloudformation';
+import { InputError } from '../config/errors.js';
 import { archiveJournal } from '../pipeline/journal.js';
 import { deployStack, type StackEventLine, StackFailure, type StackUpdate } from '../pipeline/stack.js';
 import { emptyBucket, stackBucket } from '../pipeline/teardown.js';
 import { deployParameters, loadTemplate } from '../pipeline/template.js';
-import { type CommonOptions, confirm, runCommand } from './common.js';
+import { templateRejection } from '../template/validate.js';
+import { type CommonOptions, confirm, followSignal, interruptNotice, runCommand } from './common.js';
 import { EXIT } from './exit-codes.js';
 import type { Output } from './output.js';
+
+/** The capabilities CloudFormation knows. */
+const CAPABILITIES = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'];
 
 export interface DeployCommandOptions extends CommonOptions {
   param?: string[];
@@ -57,10 +62,13 @@ export function reportStackUpdate(out: Output, update: StackUpdate): void {
 
 export function runDeploy(options: DeployCommandOptions): Promise<number> {
   let template: ReturnType<typeof loadTemplate>;
+  let local = false;
   return runCommand(
     'deploy',
     options,
     async ({ target, out, stackName, interrupts }) => {
+      local = target.kind === 'local';
+      const follow = followSignal(target, interrupts);
       if (target.kind === 'aws') {
         const ok = await confirm(
           `Deploy stack ${stackName} to AWS account ${target.identity.account} in ${target.region} (this creates billable resources)?`,
@@ -82,7 +90,7 @@ export function runDeploy(options: DeployCommandOptions): Promise<number> {
             ? options.capabilities
             : ['CAPABILITY_IAM']) as Capability[],
           ...(options.replace ? { replace: true } : {}),
-          signal: interrupts.stop,
+          signal: follow,
           pollMs: target.kind === 'aws' ? 3000 : 500,
           onUpdate: (update) => reportStackUpdate(out, update),
           beforeDelete: async (stack) => {
@@ -122,7 +130,7 @@ export function runDeploy(options: DeployCommandOptions): Promise<number> {
             ...Object.entries(result.stack.outputs).map(([k, v]) => `  ${k.padEnd(20)} ${v}`),
           ],
         );
-        return EXIT.ok;
+        return interrupts.stop.aborted ? EXIT.interrupted : EXIT.ok;
       } catch (error) {
         if (error instanceof StackFailure && error.failures.length > 0) {
           out.event(
@@ -137,15 +145,17 @@ export function runDeploy(options: DeployCommandOptions): Promise<number> {
             ['failed:', ...error.failures.map((f) => `  ${f.logicalId} ${f.status}: ${f.reason}`)],
           );
         }
-        if (error instanceof StackFailure && error.failures.length > 0 && !interrupts.stop.aborted) {
+        if (error instanceof StackFailure && error.failures.length > 0 && !follow.aborted) {
           out.error(error.summary, EXIT.target);
           return EXIT.target;
         }
-        if (interrupts.stop.aborted) {
+        if (follow.aborted) {
           out.event(
             'interrupted',
             {},
-            'stopped following the stack; CloudFormation carries on with it: `kinesis-tui status` shows where it is',
+            local
+              ? 'stopped at once: the local cloud stops with this command, and on its next start rolls back the unfinished create or update'
+              : 'stopped following the stack; CloudFormation carries on with it: `kinesis-tui status` shows where it is',
           );
           return EXIT.interrupted;
         }
@@ -153,8 +163,20 @@ export function runDeploy(options: DeployCommandOptions): Promise<number> {
       }
     },
     {
+      onInterrupt: (out) => interruptNotice(out, local),
       check: () => {
+        for (const capability of options.capabilities ?? []) {
+          if (!CAPABILITIES.includes(capability)) {
+            throw new InputError(
+              `${capability} is not a capability: use ${CAPABILITIES.join(', ').replace(/, (?=[^,]*$)/, ' or ')}`,
+            );
+          }
+        }
         template = loadTemplate(options.template);
+        // What CloudFormation would refuse outright (not YAML it can read, unknown resource types) is refused
+        // here, before a local cloud starts or a call is made.
+        const rejection = templateRejection(template.template);
+        if (rejection) throw new InputError(`${template.path}: ${rejection}`);
         // Checked before the target is opened: a bad value never waits for a cloud to start.
         deployParameters(template, options.param ?? []);
       },

@@ -2,7 +2,7 @@
 import { archiveJournal } from '../pipeline/journal.js';
 import { describeStack, StackFailure } from '../pipeline/stack.js';
 import { teardownStack } from '../pipeline/teardown.js';
-import { type CommonOptions, confirm, runCommand } from './common.js';
+import { type CommonOptions, confirm, followSignal, interruptNotice, runCommand } from './common.js';
 import { reportStackUpdate } from './deploy.js';
 import { EXIT } from './exit-codes.js';
 import { count } from './output.js';
@@ -12,87 +12,97 @@ export interface TeardownCommandOptions extends CommonOptions {
 }
 
 export function runTeardown(options: TeardownCommandOptions): Promise<number> {
-  return runCommand('teardown', options, async ({ target, out, stackName, interrupts }) => {
-    const cf = target.clients.cloudformation;
-    const stack = await describeStack(cf, stackName);
-    if (!stack) {
-      out.event('nothing', { stackName }, `there is no stack "${stackName}" here: nothing to tear down`);
-      return EXIT.ok;
-    }
-    if (target.kind === 'aws') {
-      const ok = await confirm(
-        `Delete stack ${stackName} and every object in its bucket, in AWS account ${target.identity.account} (${target.region})?`,
-        options,
-      );
-      if (!ok) {
-        out.event('cancelled', {}, 'nothing deleted');
+  let local = false;
+  return runCommand(
+    'teardown',
+    options,
+    async ({ target, out, stackName, interrupts }) => {
+      local = target.kind === 'local';
+      const follow = followSignal(target, interrupts);
+      const cf = target.clients.cloudformation;
+      const stack = await describeStack(cf, stackName);
+      if (!stack) {
+        out.event('nothing', { stackName }, `there is no stack "${stackName}" here: nothing to tear down`);
         return EXIT.ok;
       }
-    }
-    try {
-      const result = await teardownStack(target.clients, stack, {
-        ...(options.exportDir ? { exportDir: options.exportDir } : {}),
-        signal: interrupts.stop,
-        pollMs: target.kind === 'aws' ? 3000 : 500,
-        onUpdate: (update) => {
-          if (update.type === 'exported') {
-            out.event(
-              'exported',
-              { objects: update.objects, bytes: update.bytes, dir: update.dir },
-              `exported ${count(update.objects)} objects (${count(update.bytes)} bytes) to ${update.dir}`,
-            );
-          } else if (update.type === 'emptied') {
-            out.event(
-              'emptied',
-              { bucket: update.bucket, deleted: update.deleted },
-              `emptied s3://${update.bucket}: ${count(update.deleted)} objects and versions deleted`,
-            );
-          } else reportStackUpdate(out, update);
-        },
-      });
-      const archived = archiveJournal(target.journalPath(stackName));
-      out.event(
-        'deleted',
-        {
-          stackName,
-          bucket: result.bucket ?? null,
-          deletedObjects: result.deletedObjects,
-          resources: result.deletedResources,
-          journalArchived: archived ?? null,
-        },
-        [
-          `stack ${stackName} deleted: ${result.deletedResources.length} resources (${result.deletedResources.join(', ')})`,
-          ...(archived ? [`its journal is kept as ${archived}`] : []),
-        ],
-      );
-      return EXIT.ok;
-    } catch (error) {
-      if (error instanceof StackFailure && !interrupts.stop.aborted) {
-        if (error.failures.length > 0) {
-          out.event(
-            'failures',
-            {
-              failures: error.failures.map((f) => ({
-                logicalId: f.logicalId,
-                status: f.status,
-                reason: f.reason,
-              })),
-            },
-            ['failed:', ...error.failures.map((f) => `  ${f.logicalId} ${f.status}: ${f.reason}`)],
-          );
-        }
-        out.error(error.summary, EXIT.target);
-        return EXIT.target;
-      }
-      if (interrupts.stop.aborted) {
-        out.event(
-          'interrupted',
-          {},
-          'stopped following the delete; CloudFormation carries on: `kinesis-tui status` shows where it is, `kinesis-tui teardown` resumes',
+      if (target.kind === 'aws') {
+        const ok = await confirm(
+          `Delete stack ${stackName} and every object in its bucket, in AWS account ${target.identity.account} (${target.region})?`,
+          options,
         );
-        return EXIT.interrupted;
+        if (!ok) {
+          out.event('cancelled', {}, 'nothing deleted');
+          return EXIT.ok;
+        }
       }
-      throw error;
-    }
-  });
+      try {
+        const result = await teardownStack(target.clients, stack, {
+          ...(options.exportDir ? { exportDir: options.exportDir } : {}),
+          signal: follow,
+          pollMs: target.kind === 'aws' ? 3000 : 500,
+          onUpdate: (update) => {
+            if (update.type === 'exported') {
+              out.event(
+                'exported',
+                { objects: update.objects, bytes: update.bytes, dir: update.dir },
+                `exported ${count(update.objects)} objects (${count(update.bytes)} bytes) to ${update.dir}`,
+              );
+            } else if (update.type === 'emptied') {
+              out.event(
+                'emptied',
+                { bucket: update.bucket, deleted: update.deleted },
+                `emptied s3://${update.bucket}: ${count(update.deleted)} objects and versions deleted`,
+              );
+            } else reportStackUpdate(out, update);
+          },
+        });
+        const archived = archiveJournal(target.journalPath(stackName));
+        out.event(
+          'deleted',
+          {
+            stackName,
+            bucket: result.bucket ?? null,
+            deletedObjects: result.deletedObjects,
+            resources: result.deletedResources,
+            journalArchived: archived ?? null,
+          },
+          [
+            `stack ${stackName} deleted: ${result.deletedResources.length} resources (${result.deletedResources.join(', ')})`,
+            ...(archived ? [`its journal is kept as ${archived}`] : []),
+          ],
+        );
+        return interrupts.stop.aborted ? EXIT.interrupted : EXIT.ok;
+      } catch (error) {
+        if (error instanceof StackFailure && !follow.aborted) {
+          if (error.failures.length > 0) {
+            out.event(
+              'failures',
+              {
+                failures: error.failures.map((f) => ({
+                  logicalId: f.logicalId,
+                  status: f.status,
+                  reason: f.reason,
+                })),
+              },
+              ['failed:', ...error.failures.map((f) => `  ${f.logicalId} ${f.status}: ${f.reason}`)],
+            );
+          }
+          out.error(error.summary, EXIT.target);
+          return EXIT.target;
+        }
+        if (follow.aborted) {
+          out.event(
+            'interrupted',
+            {},
+            local
+              ? 'stopped at once: the local cloud stops with this command, and on its next start finishes the delete; `kinesis-tui teardown` then completes it'
+              : 'stopped following the delete; CloudFormation carries on: `kinesis-tui status` shows where it is, `kinesis-tui teardown` resumes',
+          );
+          return EXIT.interrupted;
+        }
+        throw error;
+      }
+    },
+    { onInterrupt: (out) => interruptNotice(out, local) },
+  );
 }

@@ -35,6 +35,12 @@ function reportLines(report: VerifyReport): string[] {
         `${count(r.unknown)} delivered records not in the journal`,
     );
   }
+  if (r.unknownFailed) {
+    lines.push(
+      `${plural(r.unknownFailed, 'record')} under ${report.errorPrefix} ${r.unknownFailed === 1 ? 'was' : 'were'} not sent by kinesis-tui (not in the journal): ` +
+        'something else wrote to the stream; they do not count against this check',
+    );
+  }
   lines.push(
     'categories (sent / delivered):',
     ...CATEGORIES.map(
@@ -87,6 +93,7 @@ function reportData(report: VerifyReport) {
     lateAcknowledged: r.lateAcknowledged,
     producerFailed: r.producerFailed,
     unknown: r.unknown,
+    unknownFailed: r.unknownFailed,
     categories: r.categories,
     latencyMs: r.latency ?? null,
     unreadable: report.unreadable.length,

@@ -97,6 +97,27 @@ function checkOptions(options: TargetOptions, env: NodeJS.ProcessEnv): string | 
   return undefined;
 }
 
+/** The answer came back, but not from an AWS API: the status and the start of what came, for the message. */
+function foreignAnswer(error: unknown): string | undefined {
+  const e = error as {
+    code?: string;
+    message?: string;
+    $response?: { statusCode?: number };
+    $responseBodyText?: string;
+    noAccount?: number;
+  };
+  // Node's HTTP parser refused the bytes (HPE_*): whatever listens there does not speak HTTP.
+  if (e.code?.startsWith('HPE_')) return `not HTTP: ${e.message ?? e.code}`;
+  if (e.noAccount !== undefined) return `HTTP ${e.noAccount}, but no account in the answer`;
+  const status = e.$response?.statusCode;
+  // An AWS error carries a code the SDK names the error after; a body the SDK could not read as one is foreign.
+  if (status !== undefined && e.$responseBodyText !== undefined) {
+    const body = e.$responseBodyText.replace(/\s+/g, ' ').trim();
+    return `HTTP ${status}${body ? `: ${JSON.stringify(body.length > 60 ? `${body.slice(0, 60)}...` : body)}` : ''}`;
+  }
+  return undefined;
+}
+
 /** Why GetCallerIdentity failed, as a message naming the fix. Never includes a credential. */
 export function explainIdentityError(
   error: unknown,
@@ -133,6 +154,15 @@ export function explainIdentityError(
         (context.kind === 'aws' ? ', and your network connection' : ''),
     );
   }
+  const foreign = foreignAnswer(error);
+  if (foreign) {
+    return new TargetError(
+      `${where} does not answer as AWS does (${foreign}): ` +
+        (context.kind === 'aws'
+          ? 'something between you and AWS (a proxy, a captive portal) answered instead; check your network'
+          : 'check the URL, and that an AWS-compatible service (such as `kinesis-tui local-cloud`) listens there'),
+    );
+  }
   return new TargetError(
     `${where} did not answer STS GetCallerIdentity as expected (${name || 'error'}: ${message}): ` +
       'check that the endpoint speaks the AWS APIs',
@@ -143,7 +173,11 @@ async function whoAmI(config: ClientConfig, context: Parameters<typeof explainId
   const sts = new STSClient({ ...baseClientOptions(config), maxAttempts: 2 });
   try {
     const who = await sts.send(new GetCallerIdentityCommand({}));
-    if (!who.Account) throw new Error('the answer named no account');
+    if (!who.Account) {
+      throw Object.assign(new Error('the answer named no account'), {
+        noAccount: who.$metadata.httpStatusCode ?? 0,
+      });
+    }
     return { account: who.Account, arn: who.Arn ?? '' };
   } catch (error) {
     throw explainIdentityError(error, context);

@@ -50,6 +50,8 @@ export interface Reconciliation {
   producerFailed: number;
   /** Delivered records not in this journal (sent by something else, or before it was started). */
   unknown: number;
+  /** Processing-failed records not in this journal (such as non-JSON records something else put in the stream). */
+  unknownFailed: number;
   categories: { sent: CategoryCounts; delivered: CategoryCounts };
   latency: Latency | undefined;
   /** Every acknowledged event is accounted for (delivered or failed). */
@@ -121,7 +123,14 @@ export function reconcile(
 
   const failedIds = new Set<string>();
   let expectedFailures = 0;
+  let unknownFailed = 0;
   for (const f of failed) {
+    const known =
+      f.eventId !== undefined &&
+      (journal.acknowledged.has(f.eventId) ||
+        journal.unconfirmed.has(f.eventId) ||
+        journal.failed.has(f.eventId));
+    if (!known) unknownFailed++;
     if (!f.eventId || failedIds.has(f.eventId) || firstSeen.has(f.eventId)) continue;
     const ack = journal.acknowledged.get(f.eventId);
     if (!ack) continue;
@@ -151,6 +160,7 @@ export function reconcile(
     lateAcknowledged,
     producerFailed,
     unknown,
+    unknownFailed,
     categories: { sent: sentCategories, delivered: deliveredCategories },
     latency: latencyOf(latencies),
     complete,

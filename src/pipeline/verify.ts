@@ -17,6 +17,8 @@ export interface BucketObject {
 
 export interface VerifyReport {
   bucket: string;
+  /** Where Firehose files what it could not transform or deliver (the stack's ErrorPrefix output). */
+  errorPrefix: string;
   journalPath: string;
   /** Objects newest first. */
   objects: BucketObject[];
@@ -151,6 +153,7 @@ export class Verifier {
     const journal = readJournal(this.journalPath);
     return {
       bucket: this.bucket,
+      errorPrefix: this.errorPrefix,
       journalPath: this.journalPath,
       objects: listed
         .map(({ key, size, time, kind }) => ({ key, size, time, kind }))

@@ -107,4 +107,14 @@ describe('reconcile', () => {
     expect(percentile(values, 99)).toBe(99);
     expect(percentile([], 50)).toBe(0);
   });
+  it('counts processing-failed records that are not in the journal apart, without failing the check', () => {
+    const journal = parseJournal([ack('a', 'Books'), ack('m', 'Other', 1_000, true)].join('\n'));
+    const foreign = { ...failure('x'), eventId: undefined, raw: 'not json at all' };
+    const result = reconcile(
+      journal,
+      [delivered('a', 'Books')],
+      [failure('m'), foreign, { ...foreign, raw: '{"truncated": ' }, failure('stranger')],
+    );
+    expect(result).toMatchObject({ unknownFailed: 3, processingFailed: 1, expectedFailures: 1, ok: true });
+  });
 });
