@@ -4,6 +4,7 @@ import { TargetError } from '../config/errors.js';
 import { readJournal } from '../pipeline/journal.js';
 import { requireStack } from '../pipeline/stack.js';
 import {
+  bufferSeconds,
   type DeliveryStreamInfo,
   describeDelivery,
   diagnose,
@@ -100,11 +101,6 @@ function reportData(report: VerifyReport) {
     complete: r.complete,
     ok: r.ok,
   };
-}
-
-/** How long Firehose may hold records before writing them: both buffer intervals. */
-function bufferSeconds(info: DeliveryStreamInfo | undefined): number {
-  return (info?.bufferIntervalSeconds ?? 300) + (info?.processorIntervalSeconds ?? 60);
 }
 
 function waitingLine(info: DeliveryStreamInfo | undefined, missing: number, acknowledged: number): string {

@@ -39,6 +39,8 @@ export interface Reconciliation {
   /** Acknowledged events found neither delivered nor failed. */
   missing: number;
   missingIds: string[];
+  /** When the longest-waiting missing event was acknowledged, epoch ms (what a buffering countdown starts from). */
+  oldestMissingAt?: number;
   /** Acknowledged events Firehose filed under processing-failed. */
   processingFailed: number;
   /** Of those, records the producer sent malformed on purpose. */
@@ -140,9 +142,11 @@ export function reconcile(
 
   const missingIds: string[] = [];
   let missing = 0;
-  for (const id of journal.acknowledged.keys()) {
+  let oldestMissingAt: number | undefined;
+  for (const [id, ack] of journal.acknowledged) {
     if (firstSeen.has(id) || failedIds.has(id)) continue;
     missing++;
+    if (oldestMissingAt === undefined || ack.time < oldestMissingAt) oldestMissingAt = ack.time;
     if (missingIds.length < LISTED) missingIds.push(id);
   }
 
@@ -154,6 +158,7 @@ export function reconcile(
     duplicates,
     missing,
     missingIds,
+    ...(oldestMissingAt !== undefined ? { oldestMissingAt } : {}),
     processingFailed: failedIds.size,
     expectedFailures,
     failures: failed.slice(0, LISTED),

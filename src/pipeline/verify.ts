@@ -178,6 +178,11 @@ export interface DeliveryStreamInfo {
   failure?: string;
 }
 
+/** How long Firehose may hold a record before writing it: both buffer intervals (AWS's defaults when unknown). */
+export function bufferSeconds(info: DeliveryStreamInfo | undefined): number {
+  return (info?.bufferIntervalSeconds ?? 300) + (info?.processorIntervalSeconds ?? 60);
+}
+
 export async function describeDelivery(firehose: FirehoseClient, name: string): Promise<DeliveryStreamInfo> {
   const out = await firehose.send(new DescribeDeliveryStreamCommand({ DeliveryStreamName: name }));
   const d = out.DeliveryStreamDescription;

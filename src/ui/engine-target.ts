@@ -1,10 +1,14 @@
 // The wizard's engine over a real target: the local cloud, AWS or an endpoint, through src/config and
 // src/pipeline. Where the engine cannot do a step yet, `unavailable` says so and the screen shows it.
+import { join } from 'node:path';
+import { stateDir } from '../config/paths.js';
 import { openTarget, type TargetOptions } from '../config/target.js';
+import { archiveJournal, readJournal } from '../pipeline/journal.js';
 import { deployStack, describeStack } from '../pipeline/stack.js';
 import { openStreamSession } from '../pipeline/stream-session.js';
-import { emptyBucket, stackBucket } from '../pipeline/teardown.js';
+import { emptyBucket, stackBucket, teardownStack } from '../pipeline/teardown.js';
 import { deployParameters, type LoadedTemplate, loadTemplate } from '../pipeline/template.js';
+import { describeDelivery, diagnose, Verifier } from '../pipeline/verify.js';
 import { parameterFields } from '../template/parameters.js';
 import type { TemplateSummary, WizardEngine } from './engine.js';
 
@@ -20,19 +24,19 @@ export function loadTemplateSummary(loaded: LoadedTemplate = loadTemplate()): Te
   };
 }
 
-const notYet = (command: string) =>
-  `this screen is not built yet; meanwhile \`kinesis-tui ${command}\` does it from the command line`;
-
 export async function openEngine(options: EngineOptions): Promise<WizardEngine> {
   const loaded = loadTemplate();
   const template = loadTemplateSummary(loaded);
   const target = await openTarget(options);
   const { stackName } = options;
+  const exportRoot = join(stateDir, 'exports');
+  const cf = target.clients.cloudformation;
   return {
     target,
     stackName,
     template,
-    unavailable: { verify: notYet('verify'), cleanup: notYet('teardown') },
+    unavailable: {},
+    exportRoot,
     async describeStack() {
       const stack = await describeStack(target.clients.cloudformation, stackName);
       return (
@@ -63,6 +67,53 @@ export async function openEngine(options: EngineOptions): Promise<WizardEngine> 
     },
     async openStream(stack, { rate }) {
       return openStreamSession(target, stack, { rate });
+    },
+    openVerification(stack) {
+      const journalPath = target.journalPath(stackName);
+      const verifier = new Verifier(target.clients, stack.outputs, journalPath);
+      return {
+        pollMs: target.kind === 'aws' ? 5000 : 1000,
+        check: (signal) => verifier.check(signal),
+        readRecords: (key, signal) => verifier.readRecords(key, signal),
+        async delivery() {
+          const name = stack.outputs.DeliveryStreamName;
+          return name ? describeDelivery(target.clients.firehose, name).catch(() => undefined) : undefined;
+        },
+        async diagnose(report) {
+          // Log lines since the first stream run into this stack (the last hour when none is journaled).
+          const since = readJournal(journalPath).runs[0]?.started ?? Date.now() - 3_600_000;
+          const found = await diagnose(target.clients, stack.outputs, report, since);
+          return [...found.reasons, ...found.logErrors];
+        },
+      };
+    },
+    async teardown({ export: exporting, signal, onUpdate }) {
+      const stack = await describeStack(cf, stackName);
+      if (!stack) {
+        return { bucket: undefined, exported: 0, deletedObjects: 0, deletedResources: [], remaining: [] };
+      }
+      const exportDir = exporting
+        ? join(exportRoot, `${stackName}-${new Date().toISOString().replace(/[:.]/g, '-')}`)
+        : undefined;
+      const result = await teardownStack(target.clients, stack, {
+        ...(exportDir ? { exportDir } : {}),
+        ...(signal ? { signal } : {}),
+        pollMs: target.kind === 'aws' ? 3000 : 500,
+        onUpdate,
+      });
+      const journalArchived = archiveJournal(target.journalPath(stackName));
+      const after = await describeStack(cf, stackName);
+      const remaining = [
+        ...(after ? [`stack ${stackName} is ${after.status}`] : []),
+        ...(exportDir && result.exported > 0 ? [`the exported objects in ${exportDir}`] : []),
+        ...(journalArchived ? [`the producer's journal, kept as ${journalArchived}`] : []),
+      ];
+      return {
+        ...result,
+        ...(exportDir && result.exported > 0 ? { exportDir } : {}),
+        ...(journalArchived ? { journalArchived } : {}),
+        remaining,
+      };
     },
     close: () => target.close(),
   };

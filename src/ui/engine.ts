@@ -5,6 +5,8 @@ import type { Target } from '../config/target.js';
 import type { Producer } from '../pipeline/producer.js';
 import type { DeployResult, StackUpdate } from '../pipeline/stack.js';
 import type { StreamSession as PipelineStreamSession } from '../pipeline/stream-session.js';
+import type { TeardownResult, TeardownUpdate } from '../pipeline/teardown.js';
+import type { DeliveryStreamInfo, Verifier, VerifyReport } from '../pipeline/verify.js';
 import type { ParameterField } from '../template/parameters.js';
 
 /** Who and where: the target as the header shows it. */
@@ -58,8 +60,40 @@ export interface WizardEngine {
   deploy(request: DeployRequest): Promise<DeployResult>;
   /** A producer into the stack's stream at `rate` events a second, journaling for verify. */
   openStream(stack: StackSummary, options: { rate: number }): Promise<StreamSession>;
+  /** Reads the stack's bucket and reconciles it with the journal; throws when the stack has no bucket. */
+  openVerification(stack: StackSummary): Verification;
+  /** Where `teardown` exports to when asked (a folder per teardown is made under it). */
+  readonly exportRoot: string;
+  /** Export (optional), empty the bucket, delete the stack, following its events; throws StackFailure. */
+  teardown(request: TeardownRequest): Promise<TeardownOutcome>;
   /** Stops the local cloud (if one was started) and closes every client. */
   close(): Promise<void>;
+}
+
+/** The engine's Verifier (which reads only new objects each check), and what it needs around it. */
+export interface Verification extends Pick<Verifier, 'check' | 'readRecords'> {
+  /** How often the screen refreshes by itself, ms (AWS is polled less often than the local cloud). */
+  readonly pollMs: number;
+  /** The delivery stream's buffering, to say what is awaited; undefined when it cannot be described. */
+  delivery(): Promise<DeliveryStreamInfo | undefined>;
+  /** Why events may not have arrived (delivery stream state, errors in the logs), most likely first. */
+  diagnose(report: VerifyReport): Promise<string[]>;
+}
+
+export interface TeardownRequest {
+  /** Export every object before deleting (to a new folder under `exportRoot`). */
+  export: boolean;
+  signal?: AbortSignal;
+  onUpdate: (update: TeardownUpdate) => void;
+}
+
+export interface TeardownOutcome extends TeardownResult {
+  /** Where the objects were exported, when they were. */
+  exportDir?: string;
+  /** Where the producer's journal was moved (kept for reference; a new stack starts a new one). */
+  journalArchived?: string;
+  /** What is left afterwards, in words: empty when nothing is. */
+  remaining: string[];
 }
 
 /** The template as the Deploy screen shows it. */

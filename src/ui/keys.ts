@@ -57,3 +57,18 @@ export const SCREEN_KEYS: Record<StepId, KeyHint[]> = {
 export function isCtrlC(input: string, key: Key): boolean {
   return key.ctrl && input === 'c';
 }
+
+/**
+ * A text field's value after one read of the keyboard. Keys typed faster than the terminal is read arrive
+ * as one chunk ("\x7f\x7f0"): backspaces in it delete, other control characters are dropped.
+ */
+export function typeInto(value: string, input: string, key: Key): string {
+  if (key.backspace || key.delete) return [...value].slice(0, -1).join('');
+  if (key.ctrl || key.meta) return value;
+  const chars = [...value];
+  for (const ch of input) {
+    if (ch === '\u007f' || ch === '\b') chars.pop();
+    else if (ch >= ' ') chars.push(ch);
+  }
+  return chars.join('');
+}

@@ -4,8 +4,9 @@ import type { PutRecordsCommand, PutRecordsCommandOutput } from '@aws-sdk/client
 import { createEventSource } from '../../src/pipeline/events.js';
 import { Producer } from '../../src/pipeline/producer.js';
 import { type StackEventLine, StackFailure } from '../../src/pipeline/stack.js';
-import type { DeployRequest, StackSummary, WizardEngine } from '../../src/ui/engine.js';
+import type { DeployRequest, StackSummary, TeardownRequest, WizardEngine } from '../../src/ui/engine.js';
 import { loadTemplateSummary } from '../../src/ui/engine-target.js';
+import { FakeBucket } from './fake-bucket.js';
 
 /** PutRecords that acknowledges everything over two shards, and throttles when `throttle` says. */
 export class FakeKinesis {
@@ -51,6 +52,8 @@ export interface FakeEngine extends WizardEngine {
   closed: number;
   producers: Producer[];
   deploys: DeployRequest[];
+  teardowns: TeardownRequest[];
+  bucket: FakeBucket;
   /** What the stack looks like now (deploy changes it). */
   stack: StackSummary | undefined;
 }
@@ -121,8 +124,49 @@ async function fakeDeploy(
   };
 }
 
+/** A delete as CloudFormation runs one, after emptying (and maybe exporting) the bucket. */
+async function fakeTeardown(engine: FakeEngine, request: TeardownRequest, gate?: () => Promise<void>) {
+  const resources = [...engine.template.resources].reverse();
+  const total = resources.length;
+  const objects = engine.bucket.objects.length;
+  const exportDir = request.export ? `${engine.exportRoot}/kinesis-tui-1` : undefined;
+  if (exportDir) {
+    request.onUpdate({ type: 'phase', message: `exporting s3://kinesis-tui-bucket to ${exportDir}` });
+    request.onUpdate({ type: 'exported', objects, bytes: 1234, dir: exportDir });
+  }
+  request.onUpdate({ type: 'phase', message: 'emptying s3://kinesis-tui-bucket' });
+  engine.bucket.objects.length = 0;
+  request.onUpdate({ type: 'emptied', bucket: 'kinesis-tui-bucket', deleted: objects });
+  request.onUpdate({ type: 'phase', message: `deleting stack ${engine.stackName} (${total} resources)` });
+  let done = 0;
+  for (const r of resources) {
+    request.onUpdate({ type: 'event', event: event(r.id, r.type, 'DELETE_IN_PROGRESS'), done, total });
+    await gate?.();
+    request.onUpdate({ type: 'event', event: event(r.id, r.type, 'DELETE_COMPLETE'), done: ++done, total });
+  }
+  engine.stack = undefined;
+  return {
+    bucket: 'kinesis-tui-bucket',
+    exported: exportDir ? objects : 0,
+    deletedObjects: objects,
+    deletedResources: resources.map((r) => r.id),
+    ...(exportDir && objects ? { exportDir } : {}),
+    journalArchived: '/state/journals/kinesis-tui.ndjson.2026-11-26T18-00-00-000Z',
+    remaining: [
+      ...(exportDir && objects ? [`the exported objects in ${exportDir}`] : []),
+      "the producer's journal, kept as /state/journals/kinesis-tui.ndjson.2026-11-26T18-00-00-000Z",
+    ],
+  };
+}
+
 export function fakeEngine(
-  options: { stack?: StackSummary; seed?: number; failOn?: string; gate?: () => Promise<void> } = {},
+  options: {
+    stack?: StackSummary;
+    seed?: number;
+    failOn?: string;
+    gate?: () => Promise<void>;
+    kind?: 'local' | 'aws';
+  } = {},
 ): FakeEngine {
   const kinesis = new FakeKinesis();
   const engine: FakeEngine = {
@@ -130,9 +174,12 @@ export function fakeEngine(
     closed: 0,
     producers: [],
     deploys: [],
+    teardowns: [],
+    bucket: new FakeBucket(),
     stack: options.stack,
+    exportRoot: '/state/exports',
     target: {
-      kind: 'local',
+      kind: options.kind ?? 'local',
       region: 'us-east-1',
       endpoint: 'http://127.0.0.1:45678',
       identity: { account: '000000000000', arn: 'arn:aws:iam::000000000000:root' },
@@ -158,6 +205,13 @@ export function fakeEngine(
       });
       engine.producers.push(producer);
       return { producer, streamName: stack.outputs.StreamName ?? '', journalPath: '(memory)', close() {} };
+    },
+    openVerification() {
+      return engine.bucket;
+    },
+    teardown(request) {
+      engine.teardowns.push(request);
+      return fakeTeardown(engine, request, options.gate);
     },
     async close() {
       engine.closed++;

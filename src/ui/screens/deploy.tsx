@@ -2,12 +2,12 @@
 // progress CDK-style ([done/total], resources in progress, elapsed), failure reasons pinned, outputs.
 import { Box, Text } from 'ink';
 import { useEffect, useState } from 'react';
-import { clip, duration } from '../format.js';
-import { useNow } from '../hooks/use-now.js';
+import { StackProgressPanel } from '../components/stack-progress.js';
+import { clip } from '../format.js';
 import { useScreenKeys } from '../hooks/use-screen-keys.js';
 import { useStore } from '../hooks/use-store.js';
-import type { KeyHint } from '../keys.js';
-import type { DeployController, DeployProgress } from '../state/deploy.js';
+import { type KeyHint, typeInto } from '../keys.js';
+import type { DeployController } from '../state/deploy.js';
 import { SYMBOLS, statusTone, tone } from '../theme.js';
 import type { ScreenProps } from './props.js';
 
@@ -57,14 +57,14 @@ function Deploy({ session, controller, width, height }: ScreenProps & { controll
           controller.undo(field.field.key);
           setDraft(undefined);
         } else if (key.return) setDraft(undefined);
-        else if (key.backspace || key.delete) {
-          const next = draft.slice(0, -1);
-          setDraft(next);
-          controller.edit(field.field.key, next);
-        } else if (input && !key.ctrl && !key.meta) {
-          const next = draft + input;
-          setDraft(next);
-          controller.edit(field.field.key, next);
+        else {
+          // The store, not this render's draft: several keys can arrive before the next render.
+          const current = controller.store.get().fields[selected]?.value ?? draft;
+          const next = typeInto(current, input, key);
+          if (next !== current) {
+            setDraft(next);
+            controller.edit(field.field.key, next);
+          }
         }
         return true;
       }
@@ -103,7 +103,12 @@ function Deploy({ session, controller, width, height }: ScreenProps & { controll
         </Text>
       ) : null}
       {showProgress && view.progress ? (
-        <Progress progress={view.progress} width={width} height={height - 2} running={view.running} />
+        <StackProgressPanel
+          progress={view.progress}
+          width={width}
+          height={height - 2}
+          running={view.running}
+        />
       ) : (
         <Box marginTop={1}>
           <Box flexDirection="column" width={Math.floor(width * 0.6)}>
@@ -140,69 +145,6 @@ function Deploy({ session, controller, width, height }: ScreenProps & { controll
           </Box>
         </Box>
       )}
-    </Box>
-  );
-}
-
-function Progress({
-  progress,
-  width,
-  height,
-  running,
-}: {
-  progress: DeployProgress;
-  width: number;
-  height: number;
-  running: boolean;
-}) {
-  const now = useNow(1000, running);
-  const elapsed = (progress.finishedAt ?? now) - progress.startedAt;
-  const outputs = Object.entries(progress.outputs ?? {});
-  const fixed =
-    3 + progress.failures.length + (progress.error ? 1 : 0) + (outputs.length ? outputs.length + 1 : 0);
-  const room = Math.max(0, height - fixed);
-  const events = progress.events.slice(-room);
-  const done = progress.outcome && progress.outcome !== 'failed';
-  return (
-    <Box flexDirection="column" marginTop={1}>
-      <Text>
-        <Text bold color={tone(progress.outcome === 'failed' ? 'bad' : done ? 'ok' : 'busy')}>
-          {progress.outcome === 'failed' ? SYMBOLS.failed : done ? SYMBOLS.done : '…'} [{progress.done}/
-          {progress.total || '?'}]
-        </Text>{' '}
-        {progress.phase} · {duration(elapsed)}
-        {progress.inProgress.length ? (
-          <Text color={tone('busy')}> · in progress: {progress.inProgress.join(', ')}</Text>
-        ) : null}
-      </Text>
-      {progress.failures.map((f) => (
-        <Text key={f.id} color={tone('bad')} wrap="truncate">
-          {SYMBOLS.failed} {f.logicalId} {f.status}: {f.reason}
-        </Text>
-      ))}
-      {progress.error ? (
-        <Text color={tone('bad')} wrap="wrap">
-          {clip(progress.error, width * 2)}
-        </Text>
-      ) : null}
-      {events.map((e) => (
-        <Text key={e.id} wrap="truncate">
-          <Text color={tone('muted')}>{e.time.toISOString().slice(11, 19)}</Text>{' '}
-          <Text color={tone(statusTone(e.status))}>{e.status.padEnd(20)}</Text> {e.logicalId.padEnd(22)}{' '}
-          <Text color={tone('muted')}>{e.type}</Text>
-        </Text>
-      ))}
-      {outputs.length ? (
-        <Box flexDirection="column">
-          <Text bold>Outputs</Text>
-          {outputs.map(([k, v]) => (
-            <Text key={k} wrap="truncate">
-              {'  '}
-              {k.padEnd(20)} {v}
-            </Text>
-          ))}
-        </Box>
-      ) : null}
     </Box>
   );
 }

@@ -8,7 +8,7 @@ import { type Column, Table } from '../components/table.js';
 import { clock, count, rate, tail } from '../format.js';
 import { useScreenKeys } from '../hooks/use-screen-keys.js';
 import { useStore } from '../hooks/use-store.js';
-import type { KeyHint } from '../keys.js';
+import { type KeyHint, typeInto } from '../keys.js';
 import { DEFAULT_RATE, type StreamController, type StreamRow } from '../state/stream.js';
 import { SYMBOLS, tone } from '../theme.js';
 import type { ScreenProps } from './props.js';
@@ -84,14 +84,14 @@ function LiveStream({
           setDraft(undefined);
           controller.setFilter('');
         } else if (key.return) setDraft(undefined);
-        else if (key.backspace || key.delete) {
-          const next = (draft ?? '').slice(0, -1);
-          setDraft(next);
-          controller.setFilter(next);
-        } else if (input && !key.ctrl && !key.meta) {
-          const next = `${draft ?? ''}${input}`;
-          setDraft(next);
-          controller.setFilter(next);
+        else {
+          // The store, not this render's draft: several keys can arrive before the next render.
+          const current = controller.store.get().filter;
+          const next = typeInto(current, input, key);
+          if (next !== current) {
+            setDraft(next);
+            controller.setFilter(next);
+          }
         }
         return true;
       }

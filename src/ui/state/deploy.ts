@@ -1,10 +1,11 @@
 // The Deploy screen's state outside React: parameter values being edited (checked as typed with the
 // template's own constraints), and a deploy's progress from the engine's updates.
 import { messageOf } from '../../config/errors.js';
-import type { ResourceChange, StackEventLine, StackUpdate } from '../../pipeline/stack.js';
+import type { StackEventLine } from '../../pipeline/stack.js';
 import { checkParameterValue, displayValue, type ParameterField } from '../../template/parameters.js';
+import { StackProgress, type StackProgressView, startProgress } from './progress.js';
 import type { WizardSession } from './session.js';
-import { RingBuffer, Store } from './store.js';
+import { Store } from './store.js';
 
 export interface FieldView {
   field: ParameterField;
@@ -16,24 +17,8 @@ export interface FieldView {
   problem?: string;
 }
 
-export interface DeployProgress {
-  phase: string;
-  /** Resources finished, of `total`. */
-  done: number;
-  total: number;
-  startedAt: number;
-  finishedAt?: number;
-  /** The latest events, oldest first. */
-  events: StackEventLine[];
-  /** Resources with an event IN_PROGRESS and none after. */
-  inProgress: string[];
-  /** Failure reasons, pinned. */
-  failures: StackEventLine[];
-  changes?: ResourceChange[];
-  outcome?: 'created' | 'updated' | 'unchanged' | 'failed';
-  error?: string;
-  outputs?: Record<string, string | undefined>;
-}
+/** A deploy's progress (the stack progress view Cleanup shares). */
+export type DeployProgress = StackProgressView;
 
 export interface DeployView {
   fields: FieldView[];
@@ -63,8 +48,6 @@ export function fieldViews(
 export class DeployController {
   readonly store: Store<DeployView>;
   private edits: Record<string, string> = {};
-  private events = new RingBuffer<StackEventLine>(200);
-  private active = new Map<string, string>();
   private current: Record<string, string> = {};
 
   constructor(
@@ -99,76 +82,34 @@ export class DeployController {
     const startedAt = Date.now();
     if (invalid) {
       this.store.update({
-        progress: {
-          phase: 'not deployed',
-          done: 0,
-          total: 0,
-          startedAt,
-          events: [],
-          inProgress: [],
-          failures: [],
-          error: invalid.problem ?? '',
-        },
+        progress: { ...startProgress('not deployed', startedAt), error: invalid.problem ?? '' },
       });
       return;
     }
-    this.events.clear();
-    this.active.clear();
-    let progress: DeployProgress = {
-      phase: replace ? 'replacing the stack' : 'starting',
-      done: 0,
-      total: 0,
-      startedAt,
-      events: [],
-      inProgress: [],
-      failures: [],
-    };
-    this.store.update({ running: true, progress });
-    const publish = (patch: Partial<DeployProgress>) => {
-      progress = { ...progress, ...patch };
-      this.store.update({ progress });
-    };
-    const onUpdate = (update: StackUpdate) => {
-      if (update.type === 'phase') publish({ phase: update.message });
-      else if (update.type === 'changes') publish({ changes: update.changes });
-      else {
-        const e = update.event;
-        this.events.push(e);
-        if (e.type !== 'AWS::CloudFormation::Stack') {
-          if (/IN_PROGRESS$/.test(e.status)) this.active.set(e.logicalId, e.status);
-          else this.active.delete(e.logicalId);
-        }
-        publish({
-          done: update.done,
-          total: update.total,
-          events: this.events.newestFirst(50).reverse(),
-          inProgress: [...this.active.keys()],
-          failures:
-            /_FAILED$/.test(e.status) && e.reason && !/cancelled/i.test(e.reason)
-              ? [...progress.failures, e]
-              : progress.failures,
-        });
-      }
-    };
+    this.store.update({ running: true });
+    const progress = new StackProgress(
+      startProgress(replace ? 'replacing the stack' : 'starting', startedAt),
+      (view) => this.store.update({ progress: view }),
+    );
     try {
-      const result = await this.session.deploy({ values: this.edits, replace, onUpdate });
-      publish({
+      const result = await this.session.deploy({
+        values: this.edits,
+        replace,
+        onUpdate: (update) => progress.apply(update),
+      });
+      progress.finish({
         phase: result.action === 'unchanged' ? 'no changes to deploy' : `stack ${result.action}`,
         outcome: result.action,
         outputs: result.stack.outputs,
-        finishedAt: Date.now(),
-        inProgress: [],
       });
       this.edits = {};
       this.setCurrent(result.stack.parameters);
     } catch (error) {
       const failures = (error as { failures?: StackEventLine[] }).failures;
-      publish({
+      progress.finish({
         phase: 'failed',
         outcome: 'failed',
         error: messageOf(error),
-        finishedAt: Date.now(),
-        inProgress: [],
         ...(failures?.length ? { failures } : {}),
       });
     } finally {

@@ -3,11 +3,20 @@
 // the one place that drains the producer and stops the local cloud.
 import { messageOf } from '../../config/errors.js';
 import type { DeployResult } from '../../pipeline/stack.js';
-import type { DeployRequest, StackSummary, TargetSummary, WizardEngine } from '../engine.js';
+import type {
+  DeployRequest,
+  StackSummary,
+  TargetSummary,
+  TeardownOutcome,
+  TeardownRequest,
+  WizardEngine,
+} from '../engine.js';
 import type { StepId } from '../steps.js';
+import { CleanupController } from './cleanup.js';
 import { DeployController } from './deploy.js';
 import { Store } from './store.js';
 import { StreamController } from './stream.js';
+import { VerifyController } from './verify.js';
 
 export interface SessionState {
   connection: 'connecting' | 'ready' | 'failed';
@@ -36,6 +45,8 @@ export class WizardSession {
   private opening: Promise<void> | undefined;
   stream: StreamController | undefined;
   private deployController: DeployController | undefined;
+  private verifyController: VerifyController | undefined;
+  private cleanupController: CleanupController | undefined;
   private streamClosing: Promise<void> | undefined;
   private closed: Promise<void> | undefined;
 
@@ -111,6 +122,83 @@ export class WizardSession {
     return this.deployController;
   }
 
+  /** The Verify screen's state, made on first visit for the stack as it is then; undefined before a deploy. */
+  get verification(): VerifyController | undefined {
+    if (this.verifyController) return this.verifyController;
+    const engine = this.engine;
+    const stack = this.store.get().stack;
+    if (!engine || !stack?.outputs.BucketName) return undefined;
+    this.verifyController = new VerifyController(engine.openVerification(stack), {
+      onComplete: () => this.markDone('verify'),
+    });
+    return this.verifyController;
+  }
+
+  /** Where Cleanup exports to, once the engine is open. */
+  get exportRoot(): string | undefined {
+    return this.engine?.exportRoot;
+  }
+
+  /** The Cleanup screen's state, kept across visits to the step. */
+  get cleanup(): CleanupController {
+    this.cleanupController ??= new CleanupController(this);
+    return this.cleanupController;
+  }
+
+  /** Follows the stack's own events into the header's status while an operation runs. */
+  private stackStatusFrom(onUpdate: DeployRequest['onUpdate']): DeployRequest['onUpdate'] {
+    return (update) => {
+      if (update.type === 'event' && update.event.type === 'AWS::CloudFormation::Stack') {
+        const engine = this.engine;
+        const current = this.store.get().stack;
+        this.store.update({
+          stack: {
+            name: engine?.stackName ?? this.options.stackName,
+            outputs: current?.outputs ?? {},
+            status: update.event.status,
+          },
+        });
+      }
+      onUpdate(update);
+    };
+  }
+
+  /**
+   * Tears the stack down: the stream stops first (finishing what is in flight), Verify stops reading, then
+   * the engine exports (when asked), empties the bucket and deletes the stack. A new deploy starts afresh.
+   */
+  async teardown(request: TeardownRequest): Promise<TeardownOutcome> {
+    const engine = this.engine;
+    if (!engine) throw new Error('the target is not open yet');
+    if (this.stream) {
+      request.onUpdate({ type: 'phase', message: 'stopping the stream (finishing the events in flight)' });
+      await this.stopStream();
+    }
+    this.verifyController?.stop();
+    this.verifyController = undefined;
+    this.log(`tearing down ${engine.stackName}${request.export ? ' (exporting first)' : ''}`);
+    try {
+      const result = await engine.teardown({
+        ...request,
+        onUpdate: (update) => {
+          if (update.type === 'exported' || update.type === 'emptied') request.onUpdate(update);
+          else this.stackStatusFrom(request.onUpdate)(update);
+        },
+      });
+      this.log(
+        `teardown: ${result.deletedResources.length} resources and ${result.deletedObjects} objects deleted`,
+      );
+      const done = this.store.get().done;
+      this.store.update({ done: { ...done, stream: false, verify: false, cleanup: true } });
+      return result;
+    } catch (error) {
+      this.log(`teardown failed: ${messageOf(error)}`);
+      throw error;
+    } finally {
+      await this.refreshStack();
+    }
+  }
+
   /** Deploys through the engine, then looks at the stack again. */
   async deploy(request: DeployRequest): Promise<DeployResult> {
     const engine = this.engine;
@@ -118,19 +206,12 @@ export class WizardSession {
     this.log(`deploying ${engine.stackName}${request.replace ? ' (replacing it)' : ''}`);
     this.store.update({ stack: { name: engine.stackName, status: 'DEPLOYING', outputs: {} } });
     try {
-      const result = await engine.deploy({
-        ...request,
-        onUpdate: (update) => {
-          if (update.type === 'event' && update.event.type === 'AWS::CloudFormation::Stack') {
-            const current = this.store.get().stack;
-            this.store.update({
-              stack: { name: engine.stackName, outputs: current?.outputs ?? {}, status: update.event.status },
-            });
-          }
-          request.onUpdate(update);
-        },
-      });
+      const result = await engine.deploy({ ...request, onUpdate: this.stackStatusFrom(request.onUpdate) });
       this.log(`deploy: ${result.action}, ${result.stack.status}`);
+      this.markDone('cleanup', false);
+      // A new stack (or new outputs) is verified afresh.
+      this.verifyController?.stop();
+      this.verifyController = undefined;
       return result;
     } catch (error) {
       this.log(`deploy failed: ${messageOf(error)}`);
@@ -176,6 +257,7 @@ export class WizardSession {
    */
   close(force = false): Promise<void> {
     if (force) this.stream?.abort();
+    this.verifyController?.stop();
     this.closed ??= (async () => {
       if (this.stream) {
         this.store.update({ closing: 'finishing the events in flight (Ctrl-C again to stop at once)' });

@@ -33,6 +33,15 @@ const failure = (id: string) => ({
 });
 
 describe('reconcile', () => {
+  it('says when the longest-waiting missing event was acknowledged (where a buffering countdown starts)', () => {
+    const journal = parseJournal(
+      [ack('early', 'Books', 1_000), ack('waiting', 'Books', 5_000), ack('later', 'Books', 8_000)].join('\n'),
+    );
+    expect(reconcile(journal, [delivered('early', 'Books')], []).oldestMissingAt).toBe(5_000);
+    const all = ['early', 'waiting', 'later'].map((id) => delivered(id, 'Books'));
+    expect(reconcile(journal, all, []).oldestMissingAt).toBeUndefined();
+  });
+
   it('accounts for every acknowledged event: delivered, duplicated, failed, missing', () => {
     const journal = parseJournal(
       [

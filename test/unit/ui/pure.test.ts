@@ -3,10 +3,12 @@ import { bar } from '../../../src/ui/components/bar-chart.js';
 import { sparkline } from '../../../src/ui/components/sparkline.js';
 import { columnWidths } from '../../../src/ui/components/table.js';
 import { bytes, cell, clip, count, duration, rate, tail } from '../../../src/ui/format.js';
+import { typeInto } from '../../../src/ui/keys.js';
 import { noWizardMessage, whyNoWizard } from '../../../src/ui/run.js';
 import type { SessionState } from '../../../src/ui/state/session.js';
 import { RingBuffer, Store } from '../../../src/ui/state/store.js';
 import { nextRate } from '../../../src/ui/state/stream.js';
+import { awaited, previewRows } from '../../../src/ui/state/verify.js';
 import { cycleStep, stepStates } from '../../../src/ui/steps.js';
 import { colorsEnabled } from '../../../src/ui/theme.js';
 
@@ -146,5 +148,63 @@ describe('where the wizard may be mounted', () => {
   it('drops colours with NO_COLOR', () => {
     expect(colorsEnabled({ NO_COLOR: '1' })).toBe(false);
     expect(colorsEnabled({})).toBe(true);
+  });
+});
+
+describe('typing into a field', () => {
+  const key = (over: Record<string, boolean> = {}) =>
+    ({ backspace: false, delete: false, ctrl: false, meta: false, ...over }) as Parameters<
+      typeof typeInto
+    >[2];
+  it('applies backspaces and text that arrive in one chunk, dropping other control characters', () => {
+    expect(typeInto('60', '\u007f\u007f0', key())).toBe('0');
+    expect(typeInto('ab', 'c\r', key())).toBe('abc');
+    expect(typeInto('ab', '', key({ backspace: true }))).toBe('a');
+    expect(typeInto('', '\u007f', key())).toBe('');
+    expect(typeInto('ab', 'c', key({ ctrl: true }))).toBe('ab');
+  });
+});
+
+describe('what Verify awaits', () => {
+  const report = (missing: number, oldestMissingAt?: number) =>
+    ({
+      reconciliation: { missing, ...(oldestMissingAt !== undefined ? { oldestMissingAt } : {}) },
+    }) as Parameters<typeof awaited>[0];
+  it('is due both buffer intervals after the longest-waiting event, with AWS defaults when unknown', () => {
+    expect(awaited(report(0, 1_000))).toBeUndefined();
+    expect(
+      awaited(report(3, 10_000), {
+        status: 'ACTIVE',
+        bufferIntervalSeconds: 60,
+        processorIntervalSeconds: 5,
+      }),
+    ).toEqual({ events: 3, bufferSeconds: 65, dueAt: 75_000 });
+    expect(awaited(report(1, 0))).toEqual({ events: 1, bufferSeconds: 360, dueAt: 360_000 });
+  });
+
+  it('previews delivered records by field and failed ones decoded', () => {
+    expect(
+      previewRows('delivered', [{ event_id: 'e1', price: 12.5, item_id: null, category: 'Books' }]),
+    ).toEqual([
+      {
+        event_id: 'e1',
+        timestamp: '',
+        action: '',
+        user_id: '',
+        item_id: '',
+        category: 'Books',
+        price: '12.5',
+      },
+    ]);
+    const failed = {
+      attemptsMade: 4,
+      errorCode: 'Lambda.ProcessingFailed',
+      errorMessage: 'refused',
+      rawData: Buffer.from('not json').toString('base64'),
+    };
+    expect(previewRows('failed', [failed, 'junk'])).toEqual([
+      { errorCode: 'Lambda.ProcessingFailed', errorMessage: 'refused', attempts: '4', raw: 'not json' },
+      { errorCode: '(unreadable)', errorMessage: '', attempts: '', raw: 'junk' },
+    ]);
   });
 });

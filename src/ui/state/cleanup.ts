@@ -1,0 +1,76 @@
+// The Cleanup screen's state outside React: export on or off, the confirmation AWS asks for, the teardown's
+// progress (as Deploy shows it), and what was deleted and what remains.
+import { messageOf } from '../../config/errors.js';
+import type { StackEventLine } from '../../pipeline/stack.js';
+import type { TeardownUpdate } from '../../pipeline/teardown.js';
+import type { TeardownOutcome } from '../engine.js';
+import { bytes, count } from '../format.js';
+import { StackProgress, type StackProgressView, startProgress } from './progress.js';
+import type { WizardSession } from './session.js';
+import { Store } from './store.js';
+
+export interface CleanupView {
+  /** Export every object before deleting. */
+  exporting: boolean;
+  /** Waiting for the confirming key (AWS only). */
+  confirming: boolean;
+  running: boolean;
+  progress?: StackProgressView;
+  result?: TeardownOutcome;
+}
+
+export class CleanupController {
+  readonly store = new Store<CleanupView>({ exporting: false, confirming: false, running: false });
+
+  constructor(private readonly session: WizardSession) {}
+
+  toggleExport(): void {
+    const view = this.store.get();
+    if (!view.running) this.store.update({ exporting: !view.exporting });
+  }
+
+  /** The delete key: on AWS it asks for confirmation first; on the local cloud it runs at once. */
+  request(): void {
+    const view = this.store.get();
+    if (view.running) return;
+    if (this.session.store.get().target?.kind === 'aws') this.store.update({ confirming: true });
+    else void this.run();
+  }
+
+  cancel(): void {
+    this.store.update({ confirming: false });
+  }
+
+  confirm(): void {
+    if (this.store.get().confirming) void this.run();
+  }
+
+  async run(): Promise<void> {
+    const view = this.store.get();
+    if (view.running) return;
+    this.store.update({ running: true, confirming: false, result: undefined });
+    const progress = new StackProgress(startProgress('starting'), (p) => this.store.update({ progress: p }));
+    const onUpdate = (update: TeardownUpdate) => {
+      if (update.type === 'exported') {
+        progress.note(`exported ${count(update.objects)} objects (${bytes(update.bytes)}) to ${update.dir}`);
+      } else if (update.type === 'emptied') {
+        progress.note(`emptied s3://${update.bucket}: ${count(update.deleted)} objects deleted`);
+      } else progress.apply(update);
+    };
+    try {
+      const result = await this.session.teardown({ export: view.exporting, onUpdate });
+      progress.finish({ phase: 'stack deleted', outcome: 'deleted' });
+      this.store.update({ result });
+    } catch (error) {
+      const failures = (error as { failures?: StackEventLine[] }).failures;
+      progress.finish({
+        phase: 'failed',
+        outcome: 'failed',
+        error: messageOf(error),
+        ...(failures?.length ? { failures } : {}),
+      });
+    } finally {
+      this.store.update({ running: false });
+    }
+  }
+}

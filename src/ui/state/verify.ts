@@ -1,0 +1,209 @@
+// The Verify screen's state outside React: the latest report from the engine's Verifier (which reads only
+// new objects each time), auto-refresh on a timer while the screen is open, the delivery stream's buffering
+// (what is awaited and until when), and one object's preview.
+import { messageOf } from '../../config/errors.js';
+import { toFailedRecord } from '../../pipeline/objects.js';
+import { bufferSeconds, type DeliveryStreamInfo, type VerifyReport } from '../../pipeline/verify.js';
+import type { Verification } from '../engine.js';
+import { Store } from './store.js';
+
+/** One row of an object's preview: a transformed record, or a processing-failed record decoded. */
+export type PreviewRow = Record<string, string>;
+
+export interface Preview {
+  key: string;
+  kind: 'delivered' | 'failed';
+  loading: boolean;
+  columns: string[];
+  rows: PreviewRow[];
+  error?: string;
+}
+
+export interface VerifyView {
+  report?: VerifyReport;
+  checking: boolean;
+  /** Why the last check failed (shown; the next refresh tries again). */
+  error?: string;
+  auto: boolean;
+  delivery?: DeliveryStreamInfo;
+  preview?: Preview;
+  /** Why records may be missing, once they are overdue. */
+  diagnosis?: string[];
+}
+
+/** What is still awaited from Firehose, and when it is due. */
+export interface Awaited {
+  events: number;
+  /** How long Firehose may hold a record, seconds (both buffers). */
+  bufferSeconds: number;
+  /** When the longest-waiting event should have been written, epoch ms; undefined when unknown. */
+  dueAt?: number;
+}
+
+/** Events not yet accounted for and their deadline; undefined when nothing is awaited. Pure. */
+export function awaited(
+  report: VerifyReport | undefined,
+  delivery?: DeliveryStreamInfo,
+): Awaited | undefined {
+  const r = report?.reconciliation;
+  if (!r || r.missing === 0) return undefined;
+  const seconds = bufferSeconds(delivery);
+  return {
+    events: r.missing,
+    bufferSeconds: seconds,
+    ...(r.oldestMissingAt !== undefined ? { dueAt: r.oldestMissingAt + seconds * 1000 } : {}),
+  };
+}
+
+const text = (value: unknown): string =>
+  value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
+
+/** The transformed record's fields, in the transform's order. */
+export const DELIVERED_COLUMNS = [
+  'event_id',
+  'timestamp',
+  'action',
+  'user_id',
+  'item_id',
+  'category',
+  'price',
+] as const;
+export const FAILED_COLUMNS = ['errorCode', 'errorMessage', 'attempts', 'raw'] as const;
+
+/** An object's records as table rows: delivered ones as they are, failed ones decoded. Pure. */
+export function previewRows(kind: Preview['kind'], records: readonly unknown[]): PreviewRow[] {
+  if (kind === 'delivered') {
+    return records.map((value) => {
+      const record = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
+      return Object.fromEntries(DELIVERED_COLUMNS.map((c) => [c, text(record[c])]));
+    });
+  }
+  return records.map((value) => {
+    const failed = toFailedRecord(value);
+    return failed
+      ? {
+          errorCode: failed.errorCode,
+          errorMessage: failed.errorMessage,
+          attempts: failed.attemptsMade === undefined ? '' : String(failed.attemptsMade),
+          raw: failed.raw,
+        }
+      : { errorCode: '(unreadable)', errorMessage: '', attempts: '', raw: text(value) };
+  });
+}
+
+export interface VerifyControllerOptions {
+  onComplete?: () => void;
+  /** How long past due before asking the engine why, ms. */
+  diagnoseAfterMs?: number;
+  now?: () => number;
+}
+
+export class VerifyController {
+  readonly store = new Store<VerifyView>({ checking: false, auto: true });
+  private timer: NodeJS.Timeout | undefined;
+  private active = false;
+  private inFlight: Promise<void> | undefined;
+  private lastDiagnosis = 0;
+  private abort = new AbortController();
+
+  constructor(
+    private readonly verification: Verification,
+    private readonly options: VerifyControllerOptions = {},
+  ) {}
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  /** The screen is open: check now, then keep checking while auto-refresh is on. */
+  resume(): void {
+    if (this.active) return;
+    this.active = true;
+    if (!this.store.get().delivery) {
+      void this.verification.delivery().then((delivery) => delivery && this.store.update({ delivery }));
+    }
+    void this.refresh();
+  }
+
+  /** The screen closed: no more checks until it opens again. */
+  pause(): void {
+    this.active = false;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Stops for good, cancelling a check in flight (teardown, quit). */
+  stop(): void {
+    this.pause();
+    this.abort.abort();
+  }
+
+  private schedule(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (!this.active || !this.store.get().auto) return;
+    this.timer = setTimeout(() => void this.refresh(), this.verification.pollMs);
+  }
+
+  /** Checks now (a check already running is not started twice). */
+  refresh(): Promise<void> {
+    if (this.inFlight) return this.inFlight;
+    clearTimeout(this.timer);
+    this.store.update({ checking: true });
+    this.inFlight = (async () => {
+      try {
+        const report = await this.verification.check(this.abort.signal);
+        const { error: _, ...rest } = this.store.get();
+        this.store.set({ ...rest, report, checking: false });
+        const r = report.reconciliation;
+        if (r.acknowledged > 0 && r.complete) {
+          this.store.update({ diagnosis: undefined });
+          this.options.onComplete?.();
+        } else await this.diagnoseIfOverdue(report);
+      } catch (error) {
+        if (this.abort.signal.aborted) return;
+        this.store.update({ checking: false, error: messageOf(error) });
+      } finally {
+        this.inFlight = undefined;
+        this.schedule();
+      }
+    })();
+    return this.inFlight;
+  }
+
+  private async diagnoseIfOverdue(report: VerifyReport): Promise<void> {
+    const due = awaited(report, this.store.get().delivery)?.dueAt;
+    const late = this.options.diagnoseAfterMs ?? 30_000;
+    const now = this.now();
+    if (due === undefined || now < due + late || now - this.lastDiagnosis < late) return;
+    this.lastDiagnosis = now;
+    const diagnosis = await this.verification.diagnose(report).catch((e) => [messageOf(e)]);
+    this.store.update({ diagnosis });
+  }
+
+  toggleAuto(): void {
+    this.store.update({ auto: !this.store.get().auto });
+    this.schedule();
+  }
+
+  /** Reads one object's records for the preview table. */
+  async preview(key: string): Promise<void> {
+    const object = this.store.get().report?.objects.find((o) => o.key === key);
+    if (!object) return;
+    const columns: string[] = [...(object.kind === 'delivered' ? DELIVERED_COLUMNS : FAILED_COLUMNS)];
+    const base = { key, kind: object.kind, columns, rows: [] };
+    this.store.update({ preview: { ...base, loading: true } });
+    try {
+      const records = await this.verification.readRecords(key, this.abort.signal);
+      if (this.store.get().preview?.key !== key) return;
+      this.store.update({ preview: { ...base, loading: false, rows: previewRows(object.kind, records) } });
+    } catch (error) {
+      if (this.store.get().preview?.key !== key) return;
+      this.store.update({ preview: { ...base, loading: false, error: messageOf(error) } });
+    }
+  }
+
+  closePreview(): void {
+    this.store.update({ preview: undefined });
+  }
+}
