@@ -1,5 +1,5 @@
 // The wizard's engine over a real target: the local cloud, AWS or an endpoint, through src/config and
-// src/pipeline. Where the engine cannot do a step yet, `unavailable` says so and the screen shows it.
+// src/pipeline.
 import { join } from 'node:path';
 import { stateDir } from '../config/paths.js';
 import { openTarget, type TargetOptions } from '../config/target.js';
@@ -35,7 +35,6 @@ export async function openEngine(options: EngineOptions): Promise<WizardEngine> 
     target,
     stackName,
     template,
-    unavailable: {},
     exportRoot,
     async describeStack() {
       const stack = await describeStack(target.clients.cloudformation, stackName);

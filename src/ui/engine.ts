@@ -49,11 +49,6 @@ export interface WizardEngine {
   readonly target: TargetSummary;
   readonly stackName: string;
   readonly template: TemplateSummary;
-  /**
-   * Steps this engine cannot do on this target, with the reason shown to the user (a service the local
-   * cloud does not have yet, say). Empty when everything works.
-   */
-  readonly unavailable: Partial<Record<'deploy' | 'stream' | 'verify' | 'cleanup', string>>;
   /** The stack now, or undefined when there is none. */
   describeStack(): Promise<StackSummary | undefined>;
   /** Creates or updates the stack from the template, following its events; throws StackFailure. */

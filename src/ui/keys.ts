@@ -43,7 +43,7 @@ export const SCREEN_KEYS: Record<StepId, KeyHint[]> = {
   ],
   verify: [
     { keys: '↑ / ↓', does: 'choose an object' },
-    { keys: 'Enter', does: 'preview its records' },
+    { keys: 'Enter', does: 'preview its records (Esc goes back)' },
     { keys: 'r', does: 'refresh now' },
     { keys: 'a', does: 'auto-refresh on / off' },
   ],

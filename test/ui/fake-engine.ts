@@ -187,7 +187,6 @@ export function fakeEngine(
     },
     stackName: 'kinesis-tui',
     template: loadTemplateSummary(),
-    unavailable: {},
     async describeStack() {
       return engine.stack;
     },

@@ -110,6 +110,20 @@ describe('the Verify screen', () => {
     await waitForText(r, 'Every sent event is accounted for', 'Objects (1');
   });
 
+  it('says it is overdue and asks the engine why when events are late past both buffers', async () => {
+    const { r, bucket } = verifying((engine) => {
+      engine.bucket.send(4, Date.now() - 10 * 60_000);
+    });
+    const late = await waitForText(
+      r,
+      'Awaiting 4 events from Firehose',
+      'overdue by',
+      '- no object yet, and no error seen',
+    );
+    expect(late).toMatch(/overdue by (8|9|10)m/);
+    expect(bucket.diagnoses).toBeGreaterThan(0);
+  });
+
   it('refreshes with r when auto-refresh is off, and says when a check fails', async () => {
     const { r, bucket } = verifying((engine) => engine.bucket.deliver(engine.bucket.send(5)));
     await waitForText(r, 'Objects (1', 'auto-refresh on');

@@ -26,7 +26,6 @@ export interface SessionState {
   stackName: string;
   /** undefined: not looked at yet (or the target cannot say); null: there is none. */
   stack: StackSummary | null | undefined;
-  unavailable: WizardEngine['unavailable'];
   done: Record<StepId, boolean>;
   /** Set while quitting: what is being waited for. */
   closing?: string;
@@ -55,7 +54,6 @@ export class WizardSession {
       connection: 'connecting',
       stackName: options.stackName,
       stack: undefined,
-      unavailable: {},
       done: { deploy: false, stream: false, verify: false, cleanup: false },
     });
   }
@@ -83,7 +81,6 @@ export class WizardSession {
       this.store.update({
         connection: 'ready',
         target: this.engine.target,
-        unavailable: this.engine.unavailable,
       });
       await this.refreshStack();
     })();

@@ -101,7 +101,6 @@ function state(patch: Partial<SessionState>): SessionState {
     connection: 'ready',
     stackName: 'kinesis-tui',
     stack: null,
-    unavailable: {},
     done: { deploy: false, stream: false, verify: false, cleanup: false },
     ...patch,
   };
