@@ -114,6 +114,7 @@ export class FakeBucket implements Verification {
     }
     return {
       bucket: 'kinesis-tui-bucket',
+      errorPrefix: 'errors/',
       journalPath: '(memory)',
       objects: this.objects
         .map(({ key, kind, time, body }) => ({ key, kind, time, size: Buffer.byteLength(body) }))

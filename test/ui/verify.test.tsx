@@ -124,6 +124,17 @@ describe('the Verify screen', () => {
     expect(bucket.diagnoses).toBeGreaterThan(0);
   });
 
+  it('keeps room for the preview on a short terminal', async () => {
+    const { r } = verifying((engine) => engine.bucket.deliver(engine.bucket.send(12)));
+    resize(r, 80, 24);
+    await waitForText(r, 'Objects (1');
+    await press(r, KEYS.enter);
+    const preview = await waitForText(r, 'Transformed records in', '(12)');
+    expect(preview).not.toContain('Categories');
+    expect(preview.split('\n').filter((l) => /user_\d+/.test(l)).length).toBeGreaterThanOrEqual(5);
+    expect(preview.split('\n').length).toBeLessThanOrEqual(24);
+  });
+
   it('refreshes with r when auto-refresh is off, and says when a check fails', async () => {
     const { r, bucket } = verifying((engine) => engine.bucket.deliver(engine.bucket.send(5)));
     await waitForText(r, 'Objects (1', 'auto-refresh on');

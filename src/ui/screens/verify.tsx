@@ -119,15 +119,19 @@ function Verify({
     );
   }
   const r = report.reconciliation;
-  const failures = r.failures.slice(0, 3);
+  // On a short terminal the table (objects or a preview) keeps room: fewer failures, and no chart while
+  // previewing.
+  const short = height < 30;
+  const failures = r.failures.slice(0, short ? 1 : 3);
+  const showChart = !(short && view.preview);
   const summaryRows = 4 + (view.error ? 1 : 0) + Math.min(3, view.diagnosis?.length ?? 0);
-  const chartRows = 2 + CATEGORIES.length;
+  const chartRows = showChart ? 2 + CATEGORIES.length : 0;
   const failureRows = failures.length ? 2 + 2 * failures.length : 0;
   const tableRows = Math.max(1, height - summaryRows - chartRows - failureRows - 3);
   return (
     <Box flexDirection="column">
       <Summary view={view} report={report} width={width} />
-      <Box marginTop={1} flexDirection="column">
+      <Box marginTop={1} flexDirection="column" display={showChart ? 'flex' : 'none'}>
         <Text bold>
           Categories{' '}
           <Text color={tone('muted')}>(records delivered, over everything delivered; of those sent)</Text>
@@ -243,6 +247,7 @@ function Summary({ view, report, width }: { view: VerifyView; report: VerifyRepo
         {r.lateAcknowledged ? ` · ${count(r.lateAcknowledged)} delivered whose acknowledgement was lost` : ''}
         {r.producerFailed ? ` · ${count(r.producerFailed)} the producer gave up on` : ''}
         {r.unknown ? ` · ${count(r.unknown)} delivered records not in the journal` : ''}
+        {r.unknownFailed ? ` · ${count(r.unknownFailed)} failed records not sent by kinesis-tui` : ''}
       </Text>
       {status}
       {(view.diagnosis ?? []).slice(0, 3).map((line) => (
