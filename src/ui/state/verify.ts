@@ -104,6 +104,8 @@ export class VerifyController {
   private active = false;
   private inFlight: Promise<void> | undefined;
   private lastDiagnosis = 0;
+  /** How long the last check took, ms: checks grow with the journal and the bucket. */
+  private lastCheckMs = 0;
   private abort = new AbortController();
 
   constructor(
@@ -142,7 +144,9 @@ export class VerifyController {
     clearTimeout(this.timer);
     this.timer = undefined;
     if (!this.active || !this.store.get().auto) return;
-    this.timer = setTimeout(() => void this.refresh(), this.verification.pollMs);
+    // Never busier than half the time: a long journal (hours of streaming) makes each check slower.
+    const delay = Math.max(this.verification.pollMs, 2 * this.lastCheckMs);
+    this.timer = setTimeout(() => void this.refresh(), delay);
   }
 
   /** Checks now (a check already running is not started twice). */
@@ -151,6 +155,7 @@ export class VerifyController {
     clearTimeout(this.timer);
     this.store.update({ checking: true });
     this.inFlight = (async () => {
+      const started = Date.now();
       try {
         const report = await this.verification.check(this.abort.signal);
         const { error: _, ...rest } = this.store.get();
@@ -164,6 +169,7 @@ export class VerifyController {
         if (this.abort.signal.aborted) return;
         this.store.update({ checking: false, error: messageOf(error) });
       } finally {
+        this.lastCheckMs = Date.now() - started;
         this.inFlight = undefined;
         this.schedule();
       }
