@@ -104,7 +104,10 @@ function decoded(line: ProcessingFailedLine): string {
   return Buffer.from(line.rawData, 'base64').toString('utf8');
 }
 
-describe('Firehose delivery from a Kinesis stream through a Lambda processor to S3', () => {
+// Generous timeouts: the machine is shared, and each test waits for conditions rather than for time.
+describe('Firehose delivery from a Kinesis stream through a Lambda processor to S3', {
+  timeout: 120_000,
+}, () => {
   const lc = useLocalCloud({ firehosePollMs: 250 });
   let contractArn = '';
   let linesArn = '';
@@ -438,12 +441,13 @@ describe('Firehose delivery across a restart of the local cloud', () => {
     });
     await putAll(fixture.clients, pipeline.stream, records('late', 300));
     const clients = fixture.clients;
-    await waitFor('the late records through the Lambda', async () => {
+    // Some of them at least: the worker waits on the refused write before it reads more.
+    await waitFor('late records through the Lambda', async () => {
       const invocations = await functionLogLines(clients, 'fh-restart', 'invocation {');
       const transformed = invocations
         .map((line) => (JSON.parse(line.slice(line.indexOf('{'))) as { records: number }).records)
         .reduce((sum, n) => sum + n, 0);
-      return transformed >= 500;
+      return transformed > 200;
     });
     await waitFor('a refused write to S3', async () => (await listFaults(endpoint))[0]?.injected);
     await stopTestCloud(fixture, { keepData: true });
