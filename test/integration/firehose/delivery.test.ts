@@ -1,5 +1,6 @@
 // Delivery end to end through the SDK: records put into a Kinesis stream come out of Firehose in S3,
 // transformed by a real Lambda function, under Firehose's key format, with failures in the error output.
+import { createRequire } from 'node:module';
 import { UpdateShardCountCommand } from '@aws-sdk/client-kinesis';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FirehoseTransformationEvent, FirehoseTransformationRecord } from '../../../lambda/contract.js';
@@ -22,6 +23,14 @@ import {
   useLocalCloud,
 } from '../../support/local-cloud.js';
 import { waitFor } from '../../support/wait.js';
+
+/** aws-kinesis-agg's aggregator (its bundled typings need the v2 SDK, so it is loaded untyped). */
+const kpl = createRequire(import.meta.url)('aws-kinesis-agg') as {
+  RecordAggregator: new () => {
+    addUserRecord(record: { partitionKey: string; data: Buffer }): void;
+    build(): { partitionKey: string; data: Buffer };
+  };
+};
 
 // Transforms each record into a JSON line carrying what Firehose sent with it, so the test can check the
 // event contract; data starting with drop/fail asks for Dropped/ProcessingFailed; a batch holding a record
@@ -368,6 +377,49 @@ describe('Firehose delivery from a Kinesis stream through a Lambda processor to 
     expect(invocations.length).toBeGreaterThanOrEqual(2);
     for (const invocation of invocations) expect(invocation.bytes).toBeLessThanOrEqual(6 * 1024 * 1024);
   }, 180_000);
+
+  it('de-aggregates KPL aggregated records before the Lambda: each user record once, with its subsequence number', async () => {
+    const { clients } = lc();
+    const pipeline = await createPipeline(clients, {
+      name: 'fh-aggregated',
+      shards: 2,
+      lambdaArn: contractArn,
+    });
+    // Aggregated as the KPL (and the producer's --aggregate) does, with the same library.
+    const aggregates = [0, 1, 2].map((a) => {
+      const aggregator = new kpl.RecordAggregator();
+      for (let i = 0; i < 40; i += 1) {
+        aggregator.addUserRecord({ partitionKey: `user-${a}-${i % 5}`, data: Buffer.from(`agg-${a}-${i}`) });
+      }
+      return aggregator.build();
+    });
+    await putAll(clients, pipeline.stream, [
+      ...aggregates.map((record) => ({ data: record.data, partitionKey: record.partitionKey })),
+      { data: 'plain-0', partitionKey: 'plain' },
+    ]);
+    const read = objectReader(clients.s3, pipeline.bucket);
+    const lines = await waitFor('every user record in S3', async () => {
+      const all = linesOf(await read()).map((line) => JSON.parse(line) as ContractLine);
+      return all.length >= 121 ? all : undefined;
+    });
+    const expected = [0, 1, 2].flatMap((a) => Array.from({ length: 40 }, (_, i) => `AGG-${a}-${i}`));
+    expect(lines.map((l) => l.text).sort()).toEqual([...expected, 'PLAIN-0'].sort());
+    expect(new Set(lines.map((l) => l.recordId)).size).toBe(121);
+    for (const a of [0, 1, 2]) {
+      const parts = lines.filter((l) => l.text.startsWith(`AGG-${a}-`));
+      // One Kinesis record: one sequence number; each user record its index and its own partition key.
+      expect(new Set(parts.map((l) => l.kinesisRecordMetadata.sequenceNumber)).size).toBe(1);
+      for (const part of parts) {
+        const i = Number(part.text.split('-')[2]);
+        expect(part.kinesisRecordMetadata).toMatchObject({
+          subsequenceNumber: i,
+          partitionKey: `user-${a}-${i % 5}`,
+        });
+      }
+    }
+    const plain = lines.find((l) => l.text === 'PLAIN-0');
+    expect(plain?.kinesisRecordMetadata).toMatchObject({ subsequenceNumber: 0, partitionKey: 'plain' });
+  });
 
   it('follows a reshard (UpdateShardCount) without losing or repeating a record', async () => {
     const { clients } = lc();
