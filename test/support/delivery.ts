@@ -27,6 +27,8 @@ export interface PipelineOptions {
   /** The destination's buffer hints; default 1 MB / 0 s, so delivery follows the records at once. */
   buffer?: { SizeInMBs: number; IntervalInSeconds: number };
   destination?: Partial<ExtendedS3DestinationConfiguration>;
+  /** Records put into the stream before the delivery stream is created (Firehose must not deliver them). */
+  before?: readonly Entry[];
 }
 
 export interface Pipeline {
@@ -42,6 +44,7 @@ export async function createPipeline(clients: Clients, options: PipelineOptions)
   const { name } = options;
   await createActiveStream(clients.kinesis, { StreamName: name, ShardCount: options.shards ?? 1 });
   await clients.s3.send(new CreateBucketCommand({ Bucket: name }));
+  if (options.before) await putAll(clients, name, options.before);
   const streamArn = `arn:aws:kinesis:us-east-1:000000000000:stream/${name}`;
   const processorBuffer = options.processorBuffer ?? { sizeInMBs: 1, intervalInSeconds: 0 };
   const parameters = options.lambdaArn

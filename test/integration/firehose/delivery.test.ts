@@ -1,13 +1,20 @@
 // Delivery end to end through the SDK: records put into a Kinesis stream come out of Firehose in S3,
 // transformed by a real Lambda function, under Firehose's key format, with failures in the error output.
 import { createRequire } from 'node:module';
+import {
+  CreateDeliveryStreamCommand,
+  DescribeDeliveryStreamCommand,
+  PutRecordBatchCommand,
+} from '@aws-sdk/client-firehose';
 import { UpdateShardCountCommand } from '@aws-sdk/client-kinesis';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { FirehoseTransformationEvent, FirehoseTransformationRecord } from '../../../lambda/contract.js';
 import type { ProcessingFailedLine } from '../../../src/local-cloud/firehose/transformation.js';
 import {
   createPipeline,
   type DeliveredObject,
+  FIREHOSE_ROLE,
   functionLogLines,
   linesOf,
   objectReader,
@@ -166,6 +173,94 @@ describe('Firehose delivery from a Kinesis stream through a Lambda processor to 
       expect(time).toBeGreaterThanOrEqual(Math.floor(before / 1000) * 1000 - 1000);
       expect(time).toBeLessThanOrEqual(after + 1000);
     }
+  });
+
+  it('delivers only what arrived after the delivery stream was created, from every shard', async () => {
+    const { clients } = lc();
+    const entries = (label: string) =>
+      Array.from({ length: 20 }, (_, i) => ({ data: `${label}-${i}`, partitionKey: `${label}-${i}` }));
+    const pipeline = await createPipeline(clients, {
+      name: 'fh-start',
+      shards: 3,
+      lambdaArn: linesArn,
+      before: entries('older'),
+    });
+    await putAll(clients, pipeline.stream, entries('newer'));
+    const read = objectReader(clients.s3, pipeline.bucket);
+    const lines = await waitFor('the newer records in S3', async () => {
+      const all = linesOf(await read());
+      return all.length >= 20 ? all : undefined;
+    });
+    // Shards are read in order, so the older records would have come first.
+    expect([...lines].sort()).toEqual(
+      entries('newer')
+        .map((e) => e.data)
+        .sort(),
+    );
+  });
+
+  it('flushes by the size hint: a full buffer becomes an object at once, never a bigger one', async () => {
+    const { clients } = lc();
+    // No processor, 1 MB or 15 minutes: only the size can flush within the test's wait.
+    const pipeline = await createPipeline(clients, {
+      name: 'fh-size',
+      buffer: { SizeInMBs: 1, IntervalInSeconds: 900 },
+    });
+    const record = (i: number) => `${`${String(i).padStart(5, '0')}-`.padEnd(1023, 's')}\n`;
+    await putAll(
+      clients,
+      pipeline.stream,
+      Array.from({ length: 2560 }, (_, i) => ({ data: record(i) })),
+    );
+    const read = objectReader(clients.s3, pipeline.bucket);
+    const objects = await waitFor('two full objects', async () => {
+      const all = await read();
+      return all.length >= 2 ? all : undefined;
+    });
+    // 2.5 MB in: two 1 MB objects of the oldest records, in order; the last half waits for its interval.
+    expect(objects.map((o) => o.body.length)).toEqual([1024 * 1024, 1024 * 1024]);
+    const lines = linesOf([...objects].sort((a, b) => a.body.compare(b.body)));
+    expect(lines.map((line) => Number(line.slice(0, 5)))).toEqual(Array.from({ length: 2048 }, (_, i) => i));
+  });
+
+  it('delivers DirectPut records (PutRecordBatch) to S3 with the delimiter processor', async () => {
+    const { clients } = lc();
+    await clients.s3.send(new CreateBucketCommand({ Bucket: 'fh-direct' }));
+    await clients.firehose.send(
+      new CreateDeliveryStreamCommand({
+        DeliveryStreamName: 'fh-direct',
+        ExtendedS3DestinationConfiguration: {
+          RoleARN: FIREHOSE_ROLE,
+          BucketARN: 'arn:aws:s3:::fh-direct',
+          BufferingHints: { SizeInMBs: 1, IntervalInSeconds: 0 },
+          ProcessingConfiguration: {
+            Enabled: true,
+            Processors: [{ Type: 'AppendDelimiterToRecord', Parameters: [] }],
+          },
+        },
+      }),
+    );
+    await waitFor('fh-direct to be ACTIVE', async () => {
+      const d = await clients.firehose.send(
+        new DescribeDeliveryStreamCommand({ DeliveryStreamName: 'fh-direct' }),
+      );
+      return d.DeliveryStreamDescription?.DeliveryStreamStatus === 'ACTIVE';
+    });
+    const sent = Array.from({ length: 30 }, (_, i) => `direct-${i}`);
+    const result = await clients.firehose.send(
+      new PutRecordBatchCommand({
+        DeliveryStreamName: 'fh-direct',
+        Records: sent.map((text) => ({ Data: Buffer.from(text) })),
+      }),
+    );
+    expect(result.FailedPutCount).toBe(0);
+    const read = objectReader(clients.s3, 'fh-direct');
+    const objects = await waitFor('the records in S3', async () => {
+      const all = await read();
+      return linesOf(all).length >= 30 ? all : undefined;
+    });
+    expect(linesOf(objects)).toEqual(sent);
+    for (const { key } of objects) expect(key).toMatch(/^\d{4}\/\d{2}\/\d{2}\/\d{2}\/fh-direct-1-/);
   });
 
   it('evaluates a custom Prefix with !{timestamp:..} and !{firehose:random-string}', async () => {
