@@ -1,6 +1,12 @@
 // Delivery end to end through the SDK: records put into a Kinesis stream come out of Firehose in S3,
 // transformed by a real Lambda function, under Firehose's key format, with failures in the error output.
 import { createRequire } from 'node:module';
+import { gunzipSync } from 'node:zlib';
+import {
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  GetLogEventsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import {
   CreateDeliveryStreamCommand,
   DescribeDeliveryStreamCommand,
@@ -379,10 +385,25 @@ describe('Firehose delivery from a Kinesis stream through a Lambda processor to 
   it('retries a function that throws NumberOfRetries times, then writes its records to processing-failed/', async () => {
     const { clients } = lc();
     const fn = await createInlineFunction(clients.lambda, 'fh-throwing', THROWING_HANDLER);
+    // Firehose writes its delivery errors to a log stream that must exist, as the console creates it.
+    await clients.logs.send(new CreateLogGroupCommand({ logGroupName: '/aws/kinesisfirehose/fh-throwing' }));
+    await clients.logs.send(
+      new CreateLogStreamCommand({
+        logGroupName: '/aws/kinesisfirehose/fh-throwing',
+        logStreamName: 'DestinationDelivery',
+      }),
+    );
     const pipeline = await createPipeline(clients, {
       name: 'fh-throwing',
       lambdaArn: fn.FunctionArn ?? '',
       retries: 2,
+      destination: {
+        CloudWatchLoggingOptions: {
+          Enabled: true,
+          LogGroupName: '/aws/kinesisfirehose/fh-throwing',
+          LogStreamName: 'DestinationDelivery',
+        },
+      },
     });
     const read = objectReader(clients.s3, pipeline.bucket);
     await putAll(clients, pipeline.stream, [{ data: 'broken-1' }, { data: 'broken-2' }]);
@@ -407,6 +428,39 @@ describe('Firehose delivery from a Kinesis stream through a Lambda processor to 
     expect(invocations).toHaveLength(3);
     expect(invocations.every((line) => line.includes('invoked with 2 records'))).toBe(true);
     expect(await read()).toHaveLength((await read('processing-failed/')).length);
+    const logged = await clients.logs.send(
+      new GetLogEventsCommand({
+        logGroupName: '/aws/kinesisfirehose/fh-throwing',
+        logStreamName: 'DestinationDelivery',
+      }),
+    );
+    const errors = (logged.events ?? []).map((e) => JSON.parse(e.message ?? '{}') as Record<string, unknown>);
+    expect(errors.length).toBeGreaterThanOrEqual(1);
+    for (const error of errors) {
+      expect(error).toMatchObject({
+        deliveryStreamARN: pipeline.deliveryStreamArn,
+        destination: 'arn:aws:s3:::fh-throwing',
+        errorCode: 'Lambda.FunctionError',
+        processor: fn.FunctionArn,
+      });
+    }
+  });
+
+  it('compresses objects with GZIP and names them with the extension', async () => {
+    const { clients } = lc();
+    const pipeline = await createPipeline(clients, {
+      name: 'fh-gzip',
+      lambdaArn: linesArn,
+      destination: { CompressionFormat: 'GZIP' },
+    });
+    await putAll(clients, pipeline.stream, [{ data: 'zipped-1' }, { data: 'zipped-2' }]);
+    const read = objectReader(clients.s3, pipeline.bucket);
+    const objects = await waitFor('the compressed records in S3', async () => {
+      const all = (await read()).map((o) => ({ key: o.key, body: gunzipSync(o.body) }));
+      return linesOf(all).length >= 2 ? all : undefined;
+    });
+    expect(linesOf(objects).sort()).toEqual(['zipped-1', 'zipped-2']);
+    for (const { key } of objects) expect(key).toMatch(/\/fh-gzip-1-\d{4}(-\d{2}){5}-[0-9a-f-]{36}\.gz$/);
   });
 
   it('retries a function that times out, then reports Lambda.FunctionTimedOut', async () => {
