@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import {
   CreateDeliveryStreamCommand,
   DeleteDeliveryStreamCommand,
@@ -19,7 +18,8 @@ import {
   stopTestCloud,
   useLocalCloud,
 } from '../../support/local-cloud.js';
-import { missingTool, skipTitle } from '../../support/tools.js';
+import { AWS_CLI_V2, noAwsCliV2, runOutsideClient } from '../../support/outside-clients.js';
+import { skipTitle } from '../../support/tools.js';
 import { waitFor } from '../../support/wait.js';
 
 const ROLE = 'arn:aws:iam::000000000000:role/firehose';
@@ -362,35 +362,13 @@ describe('Firehose persistence', () => {
 
 describe('Firehose with the aws CLI v2', () => {
   const lc = useLocalCloud();
-  const noCli = missingTool(
-    '/usr/bin/aws',
-    ['--version'],
-    'awscli (Debian) for the aws CLI v2 at /usr/bin/aws',
-  );
+  const aws = (args: string[]) =>
+    runOutsideClient(AWS_CLI_V2, [...args, '--endpoint-url', lc().cloud.endpoint, '--output', 'json']);
 
-  function aws(args: string[]): { status: number | null; stdout: string; stderr: string } {
-    const run = spawnSync(
-      '/usr/bin/aws',
-      [...args, '--endpoint-url', lc().cloud.endpoint, '--output', 'json'],
-      {
-        encoding: 'utf8',
-        timeout: 60_000,
-        env: {
-          ...process.env,
-          AWS_ACCESS_KEY_ID: 'cli-test',
-          AWS_SECRET_ACCESS_KEY: 'cli-test-secret',
-          AWS_DEFAULT_REGION: 'us-east-1',
-          AWS_PAGER: '',
-        },
-      },
-    );
-    return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-  }
-
-  it.skipIf(noCli)(
-    skipTitle('creates, describes, lists and refuses writes to a stream-sourced delivery stream', noCli),
+  it.skipIf(noAwsCliV2)(
+    skipTitle('creates, describes, lists and refuses writes to a stream-sourced delivery stream', noAwsCliV2),
     async () => {
-      const created = aws([
+      const created = await aws([
         'firehose',
         'create-delivery-stream',
         '--delivery-stream-name',
@@ -411,8 +389,13 @@ describe('Firehose with the aws CLI v2', () => {
       expect(JSON.parse(created.stdout)).toEqual({
         DeliveryStreamARN: 'arn:aws:firehose:us-east-1:000000000000:deliverystream/cli-stream',
       });
-      const described = await waitFor('ACTIVE through the CLI', () => {
-        const out = aws(['firehose', 'describe-delivery-stream', '--delivery-stream-name', 'cli-stream']);
+      const described = await waitFor('ACTIVE through the CLI', async () => {
+        const out = await aws([
+          'firehose',
+          'describe-delivery-stream',
+          '--delivery-stream-name',
+          'cli-stream',
+        ]);
         const d = JSON.parse(out.stdout || '{}').DeliveryStreamDescription;
         return d?.DeliveryStreamStatus === 'ACTIVE' ? d : undefined;
       });
@@ -420,9 +403,9 @@ describe('Firehose with the aws CLI v2', () => {
         SizeInMBs: 1,
         IntervalInSeconds: 60,
       });
-      const listed = aws(['firehose', 'list-delivery-streams']);
+      const listed = await aws(['firehose', 'list-delivery-streams']);
       expect(JSON.parse(listed.stdout).DeliveryStreamNames).toContain('cli-stream');
-      const refused = aws([
+      const refused = await aws([
         'firehose',
         'put-record',
         '--delivery-stream-name',

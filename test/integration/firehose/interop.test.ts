@@ -6,14 +6,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TEST_CREDENTIALS, tempDir } from '../../support/local-cloud.js';
-import { missingTool, skipTitle } from '../../support/tools.js';
+import { tempDir } from '../../support/local-cloud.js';
+import { noBoto3, runOutsideClient } from '../../support/outside-clients.js';
+import { skipTitle } from '../../support/tools.js';
 
 const cli = join(import.meta.dirname, '../../../dist/src/cli.js');
 const script = join(import.meta.dirname, '../../fixtures/firehose-boto3.py');
-const noBoto3 =
-  missingTool('python3', ['--version'], 'Python 3') ??
-  missingTool('python3', ['-c', 'import boto3'], 'boto3 with pip');
 
 interface Found {
   dataKeys: string[];
@@ -38,30 +36,6 @@ function startCli(dataDir: string): Promise<{ proc: ChildProcess; endpoint: stri
   });
 }
 
-function run(
-  command: string,
-  args: string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(command, args, {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-      AWS_DEFAULT_REGION: 'us-east-1',
-    },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString('utf8');
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
-}
-
 describe('Firehose delivery with boto3 against kinesis-tui local-cloud', () => {
   const dataDir = tempDir('firehose-boto3-');
   let cloud: ChildProcess | undefined;
@@ -82,9 +56,9 @@ describe('Firehose delivery with boto3 against kinesis-tui local-cloud', () => {
     async () => {
       const started = await startCli(dataDir);
       cloud = started.proc;
-      const result = await run('python3', [script, started.endpoint, 'interop']);
+      const result = await runOutsideClient('python3', [script, started.endpoint, 'interop']);
       expect(result.stderr).toBe('');
-      expect(result.code).toBe(0);
+      expect(result.status).toBe(0);
       const found = JSON.parse(result.stdout) as Record<'node' | 'python', Found>;
       for (const kind of ['node', 'python'] as const) {
         const { dataKeys, failedKeys, lines, failures } = found[kind];
