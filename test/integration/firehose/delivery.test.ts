@@ -1,6 +1,5 @@
 // Delivery end to end through the SDK: records put into a Kinesis stream come out of Firehose in S3,
 // transformed by a real Lambda function, under Firehose's key format, with failures in the error output.
-import { createRequire } from 'node:module';
 import { gunzipSync } from 'node:zlib';
 import {
   CreateLogGroupCommand,
@@ -28,6 +27,7 @@ import {
 } from '../../support/delivery.js';
 import { injectFault, listFaults } from '../../support/faults.js';
 import { waitForStatus } from '../../support/kinesis.js';
+import { aggregateRecords } from '../../support/kpl.js';
 import { createInlineFunction } from '../../support/lambda.js';
 import {
   type LocalCloudFixture,
@@ -36,14 +36,6 @@ import {
   useLocalCloud,
 } from '../../support/local-cloud.js';
 import { waitFor } from '../../support/wait.js';
-
-/** aws-kinesis-agg's aggregator (its bundled typings need the v2 SDK, so it is loaded untyped). */
-const kpl = createRequire(import.meta.url)('aws-kinesis-agg') as {
-  RecordAggregator: new () => {
-    addUserRecord(record: { partitionKey: string; data: Buffer }): void;
-    build(): { partitionKey: string; data: Buffer };
-  };
-};
 
 // Transforms each record into a JSON line carrying what Firehose sent with it, so the test can check the
 // event contract; data starting with drop/fail asks for Dropped/ProcessingFailed; a batch holding a record
@@ -535,13 +527,11 @@ describe('Firehose delivery from a Kinesis stream through a Lambda processor to 
       lambdaArn: contractArn,
     });
     // Aggregated as the KPL (and the producer's --aggregate) does, with the same library.
-    const aggregates = [0, 1, 2].map((a) => {
-      const aggregator = new kpl.RecordAggregator();
-      for (let i = 0; i < 40; i += 1) {
-        aggregator.addUserRecord({ partitionKey: `user-${a}-${i % 5}`, data: Buffer.from(`agg-${a}-${i}`) });
-      }
-      return aggregator.build();
-    });
+    const aggregates = [0, 1, 2].map((a) =>
+      aggregateRecords(
+        Array.from({ length: 40 }, (_, i) => ({ partitionKey: `user-${a}-${i % 5}`, data: `agg-${a}-${i}` })),
+      ),
+    );
     await putAll(clients, pipeline.stream, [
       ...aggregates.map((record) => ({ data: record.data, partitionKey: record.partitionKey })),
       { data: 'plain-0', partitionKey: 'plain' },
