@@ -16,6 +16,17 @@ export interface BackendReady {
   port: number;
 }
 
+/** What a backend is started with: the environment without the user's AWS credentials, which it never needs. */
+export function withoutCredentials(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const secret = new Set([
+    'AWS_ACCESS_KEY_ID',
+    'AWS_SECRET_ACCESS_KEY',
+    'AWS_SESSION_TOKEN',
+    'AWS_SECURITY_TOKEN',
+  ]);
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !secret.has(name)));
+}
+
 export async function startBackend(
   name: string,
   script: string,
@@ -23,7 +34,11 @@ export async function startBackend(
   log: (message: string) => void,
   execArgv: string[] = [],
 ): Promise<Backend> {
-  const child = fork(script, args, { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], execArgv, env: process.env });
+  const child = fork(script, args, {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    execArgv,
+    env: withoutCredentials(process.env),
+  });
   const forward = (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) if (line.trim()) log(`${name}: ${line}`);
   };

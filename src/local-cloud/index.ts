@@ -2,6 +2,7 @@
 // process with its own event loop, so the UI never competes with it, that ends when this process does.
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { withoutCredentials } from './backend.js';
 import { LocalCloudStartError } from './data-dir.js';
 import type { LocalCloudMessage } from './main.js';
 import { defaultOptions, type LocalCloudOptions } from './options.js';
@@ -36,6 +37,7 @@ export async function startLocalCloud(
     detached: true,
     // Not the parent's flags (a test runner's loaders, --input-type): the child is plain compiled JavaScript.
     execArgv: [],
+    env: withoutCredentials(process.env),
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {

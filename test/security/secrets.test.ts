@@ -17,6 +17,7 @@ import { tempDir } from '../support/local-cloud.js';
 import { openTerminal } from '../support/tmux.js';
 import { missingTool, skipTitle } from '../support/tools.js';
 import { waitFor } from '../support/wait.js';
+import { commandOf, noProcfs, processTree } from './sockets.js';
 
 const SECRET = `fakeSecret${randomBytes(12).toString('hex')}`;
 const TOKEN = `fakeToken${randomBytes(12).toString('hex')}`;
@@ -32,6 +33,7 @@ const serverDir = join(work, 'server');
 const env = cleanEnv({ ...CREDENTIALS, KINESIS_TUI_STATE_DIR: stateDir });
 const noPipeline = missingServices();
 const noTmux = missingTool('tmux', ['-V']);
+const noProc = noProcfs();
 
 /** Every byte kinesis-tui printed, for the final check. */
 const printed: string[] = [];
@@ -160,6 +162,36 @@ describe('secrets in the environment stay out of everything kinesis-tui writes',
       expect(readFileSync(join(stateDir, 'wizard.log'), 'utf8')).toMatch(/wizard stopped/);
     },
     180_000,
+  );
+
+  it.skipIf(noProc)(
+    skipTitle(
+      'the local cloud’s own processes do not carry the keys (only the command the user ran does)',
+      noProc,
+    ),
+    () => {
+      const pid = server?.pid ?? 0;
+      const below = processTree(pid).filter((p) => p !== pid);
+      const commands = below.map(commandOf);
+      // Not vacuous: the backends and the warm Lambda runtime are among them.
+      expect(
+        commands.some((c) => /kinesalite/.test(c)),
+        commands.join('\n'),
+      ).toBe(true);
+      expect(
+        commands.some((c) => /s3\/backend-main/.test(c)),
+        commands.join('\n'),
+      ).toBe(true);
+      for (const child of below) {
+        let environ: Buffer;
+        try {
+          environ = readFileSync(`/proc/${child}/environ`);
+        } catch {
+          continue; // gone meanwhile
+        }
+        expectNoSecret(`the environment of ${commandOf(child)}`, environ);
+      }
+    },
   );
 
   it('none of it holds the secret, and the folders are private', async () => {
