@@ -3,6 +3,7 @@
 import type { Scenario } from '../scenario.js';
 import { coldStartScenario } from './cold-start.js';
 import { producerScenario } from './producer.js';
+import { soakScenario } from './soak.js';
 import { transformScenario } from './transform.js';
 
-export const SCENARIOS: Scenario[] = [producerScenario, transformScenario, coldStartScenario];
+export const SCENARIOS: Scenario[] = [producerScenario, transformScenario, coldStartScenario, soakScenario];
