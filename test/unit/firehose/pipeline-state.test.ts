@@ -1,8 +1,6 @@
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { RecordBuffer } from '../../../src/local-cloud/firehose/buffer.js';
 import { CheckpointTracker } from '../../../src/local-cloud/firehose/checkpoints.js';
-import { deaggregate } from '../../../src/local-cloud/firehose/deaggregate.js';
 import { readableShards } from '../../../src/local-cloud/firehose/kinesis-source.js';
 
 const item = (size: number) => ({ size });
@@ -87,53 +85,5 @@ describe('resharding', () => {
 
   it('reads a child whose parent has expired from the stream', () => {
     expect(ids(readableShards([{ ShardId: 'c', ParentShardId: 'gone' }], {}, new Set()))).toEqual(['c']);
-  });
-});
-
-describe('de-aggregation', () => {
-  it('splits a KPL aggregate into its user records, and passes a plain record through', async () => {
-    const agg = createRequire(import.meta.url)('aws-kinesis-agg') as {
-      aggregate(
-        records: Array<{ partitionKey: string; data: Buffer }>,
-        onEncoded: (encoded: { partitionKey: string; data: Buffer }, done: (err?: Error) => void) => void,
-        afterPut: () => void,
-        onError: (err: Error) => void,
-      ): void;
-    };
-    const encoded: Array<{ partitionKey: string; data: Buffer }> = [];
-    await new Promise<void>((resolve, reject) => {
-      agg.aggregate(
-        ['one', 'two', 'three'].map((t, i) => ({ partitionKey: `pk${i}`, data: Buffer.from(t) })),
-        (record, done) => {
-          encoded.push(record);
-          done();
-        },
-        resolve,
-        reject,
-      );
-    });
-    expect(encoded).toHaveLength(1);
-    const parts = deaggregate({
-      data: Buffer.from(encoded[0]?.data ?? []),
-      partitionKey: 'pk0',
-      sequenceNumber: '1',
-    });
-    expect(parts.map((p) => [p.data.toString(), p.partitionKey, p.subsequenceNumber])).toEqual([
-      ['one', 'pk0', 0],
-      ['two', 'pk1', 1],
-      ['three', 'pk2', 2],
-    ]);
-    const plain = deaggregate({ data: Buffer.from('{"a":1}'), partitionKey: 'k', sequenceNumber: '2' });
-    expect(plain.map((p) => p.data.toString())).toEqual(['{"a":1}']);
-  });
-
-  it('passes a corrupt aggregate on whole rather than dropping it', () => {
-    const corrupt = Buffer.concat([
-      Buffer.from('f3899ac2', 'hex'),
-      Buffer.from('garbage-that-is-not-protobuf-with-md5'),
-    ]);
-    const parts = deaggregate({ data: corrupt, partitionKey: 'k', sequenceNumber: '3' });
-    expect(parts).toHaveLength(1);
-    expect(parts[0]?.data.equals(corrupt)).toBe(true);
   });
 });
