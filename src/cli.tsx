@@ -173,6 +173,10 @@ pipelineCommand('stream', "send fake e-commerce events into the stack's Kinesis 
     'also send this many malformed records (they land in processing-failed/)',
     wholeNumber(0, '--malformed'),
   )
+  .option(
+    '--aggregate',
+    'pack events into KPL-aggregated records: several times the events a shard takes (consumers must de-aggregate; Firehose does)',
+  )
   .action(
     async (
       opts: CommonOptions & {
@@ -183,6 +187,7 @@ pipelineCommand('stream', "send fake e-commerce events into the stack's Kinesis 
         users: number;
         maxInFlight: number;
         malformed?: number;
+        aggregate?: boolean;
       },
     ) => {
       process.exitCode = await runStream({

@@ -16,6 +16,8 @@ export interface StreamCommandOptions extends CommonOptions {
   maxInFlight?: number;
   /** Send this many malformed records too (to watch processing-failed/ fill). */
   malformed?: number;
+  /** KPL-aggregate events into fewer, larger records. */
+  aggregate?: boolean;
 }
 
 export const DEFAULT_RATE = 100;
@@ -42,7 +44,9 @@ export function parseRate(text: string): number {
 function statsLine(s: ProducerStats): string {
   return (
     `sent ${count(s.sent)}  acknowledged ${count(s.acknowledged)}  retried ${count(s.retried)}  ` +
-    `throttled ${count(s.throttled)}  failed ${count(s.failed)}  rate ${count(s.rate)}/s`
+    `throttled ${count(s.throttled)}  failed ${count(s.failed)}  rate ${count(s.rate)}/s` +
+    (s.shardLimitedRate !== undefined ? `  (shards take ~${count(s.shardLimitedRate)}/s)` : '') +
+    (s.eventsPerRecord > 1 ? `  ${s.eventsPerRecord.toFixed(0)} events a record` : '')
   );
 }
 
@@ -55,6 +59,8 @@ function statsData(s: ProducerStats) {
     failed: s.failed,
     outstanding: s.outstanding,
     rate: Math.round(s.rate),
+    ...(s.shardLimitedRate !== undefined ? { shardLimitedRate: Math.round(s.shardLimitedRate) } : {}),
+    eventsPerRecord: Math.round(s.eventsPerRecord * 10) / 10,
     elapsedMs: Math.round(s.elapsedMs),
   };
 }
@@ -73,6 +79,7 @@ export function runStream(options: StreamCommandOptions): Promise<number> {
         ...(options.count !== undefined ? { count: options.count } : {}),
         ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
         ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
+        ...(options.aggregate ? { aggregate: true } : {}),
         signal: interrupts.abort,
       });
       const { source, streamName, journalPath } = session;
@@ -106,10 +113,11 @@ export function runStream(options: StreamCommandOptions): Promise<number> {
           rate: Number.isFinite(rate) ? rate : 'max',
           seed: source.seed,
           users: source.users,
+          aggregate: Boolean(options.aggregate),
           journal: journalPath,
         },
         `streaming to ${streamName} at ${Number.isFinite(rate) ? `${count(rate)} events/s` : 'the highest rate it takes'} ` +
-          `(seed ${source.seed}, ${count(source.users)} users) ${until.length ? `for ${until.join(' or ')}` : 'until Ctrl-C'}; journal ${journalPath}`,
+          `(seed ${source.seed}, ${count(source.users)} users${options.aggregate ? ', KPL-aggregated' : ''}) ${until.length ? `for ${until.join(' or ')}` : 'until Ctrl-C'}; journal ${journalPath}`,
       );
       const ticker = setInterval(() => {
         const s = p.stats();

@@ -57,6 +57,18 @@ export class TokenBucket {
     return Math.ceil(((1 - this.tokens) / this.rate) * 1000);
   }
 
+  /**
+   * Takes `count` tokens if at least one is there, going into debt for the rest (a retried KPL aggregate
+   * carries hundreds of events): new events wait until the debt is paid. Infinite rates never limit.
+   */
+  takeOwing(count: number): boolean {
+    if (!Number.isFinite(this.rate)) return true;
+    this.refill();
+    if (this.tokens < 1) return false;
+    this.tokens -= count;
+    return true;
+  }
+
   /** Forgets the time that passed (after a pause, so resuming is not a burst). */
   reset(): void {
     this.last = this.now();
@@ -121,5 +133,76 @@ export class RateMeter {
     }
     const span = Math.min(this.windowMs, since === undefined ? this.windowMs : Math.max(1, now - since));
     return (total * 1000) / span;
+  }
+}
+
+/**
+ * The rate the stream's shards take, learned from throttling. It starts as TCP does, with a slow start:
+ * a modest rate doubling every quarter second while answers come back clean, so a producer told "as fast
+ * as possible" does not throw thousands of events at a one-shard stream at once (they would all come back
+ * throttled, to be retried). The first throttled answer ends the slow start; from then on it is
+ * additive-increase, multiplicative-decrease on a rate: a throttled answer sets the limit a little under
+ * what was accepted over the last second (while shards are saturated, that is what they take), and each
+ * second without throttling raises it a tenth, probing for room (a reshard, a quieter neighbour). The
+ * shards' own burst allowance absorbs the probe's overshoot, so throttling stays rare.
+ */
+export class ShardRateLimit {
+  private limit: number;
+  private slowStart = true;
+  private lastCut = Number.NEGATIVE_INFINITY;
+  private lastRaise: number;
+
+  constructor(
+    private readonly now: () => number,
+    private readonly policy = {
+      initial: 2_000,
+      doublingMs: 250,
+      backoff: 0.9,
+      raisePerSecond: 0.1,
+      settleMs: 250,
+      floor: 500,
+    },
+  ) {
+    this.limit = policy.initial;
+    this.lastRaise = now();
+  }
+
+  /** Events a second to send at most now. */
+  get perSecond(): number {
+    return this.limit;
+  }
+
+  /** Events a second the shards take, once throttling has shown it; undefined before. */
+  get learned(): number | undefined {
+    return this.slowStart ? undefined : this.limit;
+  }
+
+  /**
+   * A throttled answer. `accepted` and `offered`: events a second acknowledged and sent over the last
+   * second. Answers of one overload arrive together, so the limit is cut at most once per `settleMs`.
+   */
+  throttled(accepted: number, offered: number): void {
+    const now = this.now();
+    this.lastRaise = now;
+    if (now - this.lastCut < this.policy.settleMs) return;
+    this.lastCut = now;
+    const base = accepted > 0 ? accepted : Math.min(this.limit, offered) / 2;
+    // Not below half of what the smallest stream (one shard, 1,000 records a second) takes: throttling
+    // that goes on at any rate (another writer hogging the shard) must not spiral the rate down to nothing.
+    const cut = Math.max(this.policy.floor, base * this.policy.backoff);
+    this.limit = this.slowStart ? cut : Math.min(this.limit, cut);
+    this.slowStart = false;
+  }
+
+  /** A clean answer: the limit rises with the time since the last raise, up to `ceiling`. */
+  clean(ceiling: number): void {
+    const now = this.now();
+    const elapsed = Math.max(0, now - this.lastRaise);
+    this.lastRaise = now;
+    if (this.limit >= ceiling) return;
+    const factor = this.slowStart
+      ? 2 ** (elapsed / this.policy.doublingMs)
+      : 1 + (this.policy.raisePerSecond * elapsed) / 1000;
+    this.limit = Math.min(ceiling, this.limit * factor);
   }
 }

@@ -7,10 +7,18 @@
 import { setMaxListeners } from 'node:events';
 import { PutRecordsCommand, type PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
 import { type Category, categoryOf, type ShopEvent } from '../../lambda/records.js';
+import { Aggregate, DEFAULT_AGGREGATE_BYTES, spreadHashKey } from './aggregation.js';
 import { fitInCall, MAX_RECORD_BYTES, recordSize } from './batches.js';
 import type { EventSource } from './events.js';
 import type { JournalAck, JournalFailure, JournalWriter } from './journal.js';
-import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF, RateMeter, TokenBucket } from './pacing.js';
+import {
+  type BackoffPolicy,
+  backoffDelay,
+  DEFAULT_BACKOFF,
+  RateMeter,
+  ShardRateLimit,
+  TokenBucket,
+} from './pacing.js';
 
 /** The one call the producer makes; a KinesisClient fits (built with maxAttempts 1: we retry ourselves). */
 export interface PutRecordsClient {
@@ -38,6 +46,12 @@ export interface ProducerOptions {
   lingerMs?: number;
   /** Aborting stops at once: calls in flight are cancelled and their events left unconfirmed. */
   signal?: AbortSignal;
+  /**
+   * KPL aggregation: events packed into aggregated records of up to `aggregate.maxBytes` (default 51,200,
+   * the KPL's), so a shard's 1,000 records a second carry several times as many events within its 1 MiB.
+   * Consumers must de-aggregate (Firehose, the KCL and Lambda's Kinesis trigger do).
+   */
+  aggregate?: boolean | { maxBytes?: number };
   now?: () => number;
   random?: () => number;
 }
@@ -62,6 +76,13 @@ export interface ProducerStats {
   rate: number;
   /** The pacing target, events a second. */
   targetRate: number;
+  /**
+   * Events a second the stream's shards take, learned from throttling, when that is below the target:
+   * the producer paces to it instead of piling up retries.
+   */
+  shardLimitedRate?: number;
+  /** Events per Kinesis record: 1, or more with aggregation. */
+  eventsPerRecord: number;
   elapsedMs: number;
   /** Set when the stream refused for good (it does not exist, access denied): the producer stopped. */
   error?: string;
@@ -98,14 +119,21 @@ export interface ProducerSummary extends ProducerStats {
   unconfirmed: number;
 }
 
-interface Entry {
+/** One event as the producer tracks it to its acknowledgement. */
+interface Member {
   eventId: string;
   event?: ShopEvent;
-  data: Uint8Array;
-  partitionKey: string;
-  size: number;
   category: Category;
   malformed: boolean;
+}
+
+/** One Kinesis record: an event, or a KPL aggregate of several. */
+interface Entry {
+  members: Member[];
+  data: Uint8Array;
+  partitionKey: string;
+  explicitHashKey?: string;
+  size: number;
   attempts: number;
   readyAt: number;
   queuedAt: number;
@@ -188,6 +216,14 @@ export class Producer {
   private readonly random: () => number;
   private readonly bucket: TokenBucket;
   private readonly meter: RateMeter;
+  /** Acknowledged and offered events over the last second: what throttling compares. */
+  private readonly accepted: RateMeter;
+  private readonly offered: RateMeter;
+  private readonly shardLimit: ShardRateLimit;
+  private target: number;
+  private readonly aggregateBytes: number | undefined;
+  private open: Aggregate<Member> | undefined;
+  private aggregates = 0;
   private readonly queue = new Fifo<Entry>();
   private retries: Entry[] = [];
   private readonly listeners = new Set<(update: ProducerUpdate) => void>();
@@ -204,7 +240,17 @@ export class Producer {
   private startedAt = 0;
   private extra = 0;
   private generated = 0;
-  private counts = { sent: 0, acknowledged: 0, retried: 0, throttled: 0, failed: 0, inCalls: 0 };
+  private counts = {
+    sent: 0,
+    acknowledged: 0,
+    retried: 0,
+    throttled: 0,
+    failed: 0,
+    /** Events in calls in flight. */
+    inCalls: 0,
+    records: 0,
+    recordEvents: 0,
+  };
   private wake: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<ProducerSummary> | undefined;
@@ -214,8 +260,17 @@ export class Producer {
     if (!(options.rate > 0)) throw new RangeError('the rate is a number of events a second above 0');
     this.now = options.now ?? (() => performance.now());
     this.random = options.random ?? Math.random;
+    this.target = options.rate;
     this.bucket = new TokenBucket(options.rate, this.now);
     this.meter = new RateMeter(this.now);
+    this.accepted = new RateMeter(this.now, 1_000, 10);
+    this.offered = new RateMeter(this.now, 1_000, 10);
+    this.shardLimit = new ShardRateLimit(this.now);
+    this.pace();
+    this.aggregateBytes = options.aggregate
+      ? ((typeof options.aggregate === 'object' ? options.aggregate.maxBytes : undefined) ??
+        DEFAULT_AGGREGATE_BYTES)
+      : undefined;
     this.maxInFlight = options.maxInFlight ?? 8;
     this.concurrency = this.maxInFlight;
     this.maxAttempts = options.maxAttempts ?? 10;
@@ -234,7 +289,8 @@ export class Producer {
   }
 
   stats(): ProducerStats {
-    const outstanding = this.queue.length + this.retries.length + this.counts.inCalls;
+    const outstanding = this.counts.sent - this.counts.acknowledged - this.counts.failed;
+    const limit = this.shardLimit.learned;
     return {
       state: this.state,
       sent: this.counts.sent,
@@ -245,7 +301,9 @@ export class Producer {
       outstanding,
       callsInFlight: this.inFlight.size,
       rate: this.startedAt ? this.meter.perSecond(this.startedAt) : 0,
-      targetRate: this.bucket.perSecond,
+      targetRate: this.target,
+      ...(limit !== undefined && limit < this.target ? { shardLimitedRate: limit } : {}),
+      eventsPerRecord: this.counts.records ? this.counts.recordEvents / this.counts.records : 1,
       elapsedMs: this.startedAt ? this.now() - this.startedAt : 0,
       ...(this.error ? { error: this.error } : {}),
     };
@@ -272,8 +330,15 @@ export class Producer {
 
   setRate(rate: number): void {
     if (!(rate > 0)) throw new RangeError('the rate is a number of events a second above 0');
-    this.bucket.setRate(rate);
+    this.target = rate;
+    this.pace();
     this.poke();
+  }
+
+  /** The bucket runs at the target, or at what the shards take when that is lower. */
+  private pace(): void {
+    const rate = Math.min(this.target, this.shardLimit.perSecond);
+    if (rate !== this.bucket.perSecond) this.bucket.setRate(rate);
   }
 
   /** Sends `count` more events at once, outside the pacing (and beyond --count). */
@@ -289,7 +354,7 @@ export class Producer {
     if (this.stopping) return undefined;
     const eventId = this.options.source.next().event_id;
     const data = Buffer.from(malformedPayload(eventId), 'utf8');
-    this.push({ eventId, data, partitionKey: eventId, category: 'Other', malformed: true });
+    this.push({ eventId, category: 'Other', malformed: true }, data, eventId);
     this.extra += 1;
     this.poke();
     return eventId;
@@ -324,26 +389,63 @@ export class Producer {
 
   private enqueue(event: ShopEvent): void {
     const data = Buffer.from(JSON.stringify(event), 'utf8');
-    this.push({
-      eventId: event.event_id,
-      event,
-      data,
-      partitionKey: event.user_id,
-      category: categoryOf(event.item_id),
-      malformed: false,
-    });
+    const member = { eventId: event.event_id, event, category: categoryOf(event.item_id), malformed: false };
+    this.push(member, data, event.user_id);
   }
 
-  private push(entry: Omit<Entry, 'size' | 'attempts' | 'readyAt' | 'queuedAt'>): void {
-    const size = recordSize(entry.data, entry.partitionKey);
+  private push(member: Member, data: Buffer, partitionKey: string): void {
+    const size = recordSize(data, partitionKey);
     this.counts.sent++;
     const now = this.now();
-    const full: Entry = { ...entry, size, attempts: 0, readyAt: now, queuedAt: now };
     if (size > MAX_RECORD_BYTES) {
-      this.giveUp([full], `the record is ${size} bytes; Kinesis takes at most ${MAX_RECORD_BYTES} a record`);
+      const entry: Entry = {
+        members: [member],
+        data,
+        partitionKey,
+        size,
+        attempts: 0,
+        readyAt: now,
+        queuedAt: now,
+      };
+      this.giveUp([entry], `the record is ${size} bytes; Kinesis takes at most ${MAX_RECORD_BYTES} a record`);
       return;
     }
-    this.queue.push(full);
+    if (this.aggregateBytes === undefined) {
+      this.queue.push({
+        members: [member],
+        data,
+        partitionKey,
+        size,
+        attempts: 0,
+        readyAt: now,
+        queuedAt: now,
+      });
+      return;
+    }
+    this.open ??= new Aggregate<Member>(this.aggregateBytes, now);
+    if (!this.open.add(member, data, partitionKey)) {
+      this.seal();
+      this.open = new Aggregate<Member>(this.aggregateBytes, now);
+      this.open.add(member, data, partitionKey);
+    }
+  }
+
+  /** The aggregate being filled becomes a record in the queue. */
+  private seal(): void {
+    const open = this.open;
+    this.open = undefined;
+    if (!open || open.size === 0) return;
+    const { data, partitionKey } = open.build();
+    this.queue.push({
+      members: open.members,
+      data,
+      partitionKey,
+      explicitHashKey: spreadHashKey(this.aggregates++),
+      size: recordSize(data, partitionKey),
+      attempts: 0,
+      readyAt: open.openedAt,
+      queuedAt: open.openedAt,
+    });
   }
 
   private get limit(): number {
@@ -365,8 +467,14 @@ export class Producer {
       return;
     }
     // A bounded queue is the backpressure: when the stream takes less than the rate, we make fewer events
-    // instead of piling them up.
-    const room = this.maxInFlight * 500 * 2 - (this.queue.length + this.retries.length);
+    // instead of piling them up. The bound follows what the stream took over the last second (half a
+    // second's worth waiting), so a slow stream does not sit on thousands of events in memory.
+    const waiting = this.counts.sent - this.counts.acknowledged - this.counts.failed - this.counts.inCalls;
+    const bound = Math.min(
+      this.maxInFlight * 1_000,
+      Math.max(1_000, this.accepted.perSecond(this.startedAt) / 2),
+    );
+    const room = bound - waiting;
     const take = this.bucket.take(Math.min(left, room, 5_000));
     for (let i = 0; i < take; i++) this.enqueue(this.options.source.next());
     this.generated += take;
@@ -377,9 +485,18 @@ export class Producer {
     if (this.retries.length === 0 || room <= 0) return [];
     const ready: Entry[] = [];
     const waiting: Entry[] = [];
+    // Retries are paced with new events (taking their tokens first), so a throttled stream sees the
+    // rate it takes, not the rate plus a wave of retries.
+    let paced = true;
     for (const entry of this.retries) {
-      if (entry.readyAt <= now && ready.length < room) ready.push(entry);
-      else waiting.push(entry);
+      if (paced && entry.readyAt <= now && ready.length < room) {
+        paced = this.bucket.takeOwing(entry.members.length);
+        if (paced) {
+          ready.push(entry);
+          continue;
+        }
+      }
+      waiting.push(entry);
     }
     this.retries = waiting;
     return ready;
@@ -387,6 +504,11 @@ export class Producer {
 
   private dispatch(): void {
     const draining = Boolean(this.stopping);
+    if (this.open) {
+      const now = this.now();
+      const idle = this.inFlight.size === 0 && this.queue.length === 0;
+      if (draining || idle || now - this.open.openedAt >= this.lingerMs) this.seal();
+    }
     while (this.inFlight.size < this.concurrency && !(this.stopping === 'abort')) {
       const now = this.now();
       const retried = this.takeReadyRetries(now, 500);
@@ -406,12 +528,17 @@ export class Producer {
   }
 
   private startCall(batch: Entry[]): void {
-    const firstTries = batch.filter((e) => e.attempts === 0).map((e) => e.eventId);
+    const firstTries = batch.filter((e) => e.attempts === 0).flatMap((e) => e.members.map((m) => m.eventId));
     this.options.journal?.pending(firstTries, Date.now());
-    for (const entry of batch) entry.attempts++;
-    this.counts.inCalls += batch.length;
+    let events = 0;
+    for (const entry of batch) {
+      entry.attempts++;
+      events += entry.members.length;
+    }
+    this.offered.add(events);
+    this.counts.inCalls += events;
     const call = this.put(batch).finally(() => {
-      this.counts.inCalls -= batch.length;
+      this.counts.inCalls -= events;
       this.inFlight.delete(call);
       this.poke();
     });
@@ -425,7 +552,11 @@ export class Producer {
       response = await this.options.kinesis.send(
         new PutRecordsCommand({
           ...(arn ? { StreamARN: arn } : { StreamName: name }),
-          Records: batch.map((e) => ({ Data: e.data, PartitionKey: e.partitionKey })),
+          Records: batch.map((e) => ({
+            Data: e.data,
+            PartitionKey: e.partitionKey,
+            ...(e.explicitHashKey ? { ExplicitHashKey: e.explicitHashKey } : {}),
+          })),
         }),
         { abortSignal: this.callAbort.signal },
       );
@@ -444,19 +575,23 @@ export class Producer {
     batch.forEach((entry, i) => {
       const result = results[i];
       if (result && !result.ErrorCode && result.SequenceNumber && result.ShardId) {
-        acks.push({
-          eventId: entry.eventId,
-          ...(entry.event ? { event: entry.event } : {}),
-          category: entry.category,
-          malformed: entry.malformed,
-          shardId: result.ShardId,
-          sequenceNumber: result.SequenceNumber,
-          acknowledgedAt,
-        });
+        this.counts.records++;
+        this.counts.recordEvents += entry.members.length;
+        for (const member of entry.members) {
+          acks.push({
+            eventId: member.eventId,
+            ...(member.event ? { event: member.event } : {}),
+            category: member.category,
+            malformed: member.malformed,
+            shardId: result.ShardId,
+            sequenceNumber: result.SequenceNumber,
+            acknowledgedAt,
+          });
+        }
         return;
       }
       const code = result?.ErrorCode ?? 'MissingResult';
-      if (THROTTLED.has(code)) throttled++;
+      if (THROTTLED.has(code)) throttled += entry.members.length;
       reason = `${code}${result?.ErrorMessage ? `: ${result.ErrorMessage}` : ''}`;
       entry.lastError = reason;
       failed.push(entry);
@@ -466,15 +601,28 @@ export class Producer {
     this.adapt(throttled > 0);
   }
 
-  /** Fewer calls in flight while throttled, one more per clean answer: stay near what the shards take. */
+  /**
+   * Throttled: pace to what the shards took over the last second, with fewer calls in flight. Clean:
+   * probe upward, one more call in flight per answer.
+   */
   private adapt(throttled: boolean): void {
-    if (throttled) this.concurrency = Math.max(1, Math.floor(this.concurrency / 2));
-    else if (this.concurrency < this.maxInFlight) this.concurrency++;
+    if (throttled) {
+      this.concurrency = Math.max(1, Math.floor(this.concurrency / 2));
+      this.shardLimit.throttled(
+        this.accepted.perSecond(this.startedAt),
+        this.offered.perSecond(this.startedAt),
+      );
+    } else {
+      if (this.concurrency < this.maxInFlight) this.concurrency++;
+      this.shardLimit.clean(this.target);
+    }
+    this.pace();
   }
 
   private acknowledge(acks: AcknowledgedEvent[]): void {
     this.counts.acknowledged += acks.length;
     this.meter.add(acks.length);
+    this.accepted.add(acks.length);
     this.options.journal?.acknowledged(
       acks.map(
         (a): JournalAck => ({
@@ -495,7 +643,8 @@ export class Producer {
       this.retries.push(...entries);
       return;
     }
-    const throttledCount = callThrottled ? entries.length : throttled;
+    const events = entries.reduce((sum, e) => sum + e.members.length, 0);
+    const throttledCount = callThrottled ? events : throttled;
     this.counts.throttled += throttledCount;
     if (callThrottled) this.adapt(true);
     const again: Entry[] = [];
@@ -510,28 +659,29 @@ export class Producer {
       }
     }
     if (again.length > 0) {
-      this.counts.retried += again.length;
+      const count = again.reduce((sum, e) => sum + e.members.length, 0);
+      this.counts.retried += count;
       this.retries.push(...again);
-      this.emit({ type: 'retrying', count: again.length, throttled: throttledCount, reason });
+      this.emit({ type: 'retrying', count, throttled: throttledCount, reason });
     }
     if (spent.length > 0) this.giveUp(spent, reason);
   }
 
   private giveUp(entries: Entry[], reason: string): void {
-    this.counts.failed += entries.length;
     const time = Date.now();
-    this.options.journal?.failed(
-      entries.map((e): JournalFailure => ({ event_id: e.eventId, reason: e.lastError ?? reason, time })),
-    );
-    this.emit({
-      type: 'failed',
-      events: entries.map((e) => ({
-        eventId: e.eventId,
-        ...(e.event ? { event: e.event } : {}),
+    const events = entries.flatMap((e) =>
+      e.members.map((m) => ({
+        eventId: m.eventId,
+        ...(m.event ? { event: m.event } : {}),
         reason: e.lastError ?? reason,
         attempts: e.attempts,
       })),
-    });
+    );
+    this.counts.failed += events.length;
+    this.options.journal?.failed(
+      events.map((e): JournalFailure => ({ event_id: e.eventId, reason: e.reason, time })),
+    );
+    this.emit({ type: 'failed', events });
   }
 
   private fatal(batch: Entry[], message: string): void {
@@ -541,6 +691,7 @@ export class Producer {
     }
     this.stopping = 'error';
     // Nothing more will be accepted: everything not yet acknowledged is reported as failed, not dropped.
+    this.seal();
     const rest = [...batch, ...this.queue.drain(), ...this.retries.splice(0)];
     for (const entry of rest) entry.lastError = message;
     this.giveUp(rest, message);
@@ -555,9 +706,14 @@ export class Producer {
         delay = Math.min(delay, Math.max(0, this.startedAt + this.options.durationMs - now));
       }
     }
-    for (const entry of this.retries) delay = Math.min(delay, Math.max(0, entry.readyAt - now));
-    const oldest = this.queue.peek();
-    if (oldest) delay = Math.min(delay, Math.max(0, oldest.queuedAt + this.lingerMs - now));
+    if (this.retries.length > 0) {
+      // A retry waits for its time and for a token (retries are paced too).
+      let soonest = Number.POSITIVE_INFINITY;
+      for (const entry of this.retries) soonest = Math.min(soonest, entry.readyAt - now);
+      delay = Math.min(delay, Math.max(0, soonest, this.bucket.msUntilNext()));
+    }
+    const oldest = this.queue.peek()?.queuedAt ?? this.open?.openedAt;
+    if (oldest !== undefined) delay = Math.min(delay, Math.max(0, oldest + this.lingerMs - now));
     // Not below a few ms: at thousands of events a second each tick takes many at once.
     return Math.max(delay, this.inFlight.size > 0 || this.state === 'running' ? 4 : 0);
   }
@@ -566,6 +722,7 @@ export class Producer {
     if (this.stopping === 'abort') return this.inFlight.size === 0;
     return (
       Boolean(this.stopping) &&
+      this.open === undefined &&
       this.queue.length === 0 &&
       this.retries.length === 0 &&
       this.inFlight.size === 0
@@ -594,13 +751,16 @@ export class Producer {
       seed: this.options.source.seed,
     });
     while (true) {
+      // Retries first: they take their tokens before new events do, so they are not starved to the end.
+      this.dispatch();
       this.generate();
       if (this.stopping && this.state !== 'draining') this.state = 'draining';
       this.dispatch();
       if (this.finished()) break;
       await this.sleep(this.nextDelay());
     }
-    const unconfirmed = this.queue.length + this.retries.length;
+    this.seal();
+    const unconfirmed = this.counts.sent - this.counts.acknowledged - this.counts.failed;
     this.state = 'done';
     return { ...this.stats(), stoppedBy: this.stopping ?? 'stop', unconfirmed };
   }

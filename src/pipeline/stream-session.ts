@@ -11,7 +11,7 @@ import { Producer, type ProducerOptions } from './producer.js';
 import type { PipelineOutputs } from './stack.js';
 
 export interface StreamSessionOptions
-  extends Partial<Pick<ProducerOptions, 'count' | 'durationMs' | 'maxInFlight' | 'signal'>> {
+  extends Partial<Pick<ProducerOptions, 'count' | 'durationMs' | 'maxInFlight' | 'signal' | 'aggregate'>> {
   /** Events a second; Infinity for as fast as the stream takes them. */
   rate: number;
   seed?: number;
@@ -78,6 +78,7 @@ export async function openStreamSession(
     ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
     ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.aggregate ? { aggregate: options.aggregate } : {}),
     journal,
   });
   let closed = false;

@@ -73,6 +73,19 @@ describe('the Stream screen', () => {
     await waitForText(r, 'target 20/s');
   });
 
+  it('shows the rate the shards take when throttling holds the stream under its target', async () => {
+    const { r, engine } = await streaming();
+    // A stream that takes one record in three: at 10,000/s the producer learns it and paces to it.
+    engine.kinesis.throttle = (n) => n % 3 !== 0;
+    for (let i = 0; i < 7; i++) await press(r, '+');
+    await waitForText(r, 'target 10,000/s');
+    const frame = await waitForText(r, 'shards take ~');
+    const shown = Number(/shards take ~([\d,]+)\/s/.exec(frame)?.[1]?.replace(/,/g, ''));
+    expect(shown).toBeGreaterThan(0);
+    expect(shown).toBeLessThan(10_000);
+    expect(engine.producers[0]?.stats().shardLimitedRate).toBeDefined();
+  });
+
   it('sends a burst of 100 with b', async () => {
     const { r, engine } = await streaming();
     await press(r, ' ');

@@ -108,7 +108,9 @@ function LiveStream({
     filtering,
   );
 
-  const sparkWidth = Math.max(10, Math.min(60, width - 70));
+  const limited =
+    stats.shardLimitedRate !== undefined ? `· shards take ~${rate(stats.shardLimitedRate)} ` : '';
+  const sparkWidth = Math.max(10, Math.min(60, width - 70 - limited.length));
   const state =
     stats.state === 'paused'
       ? 'paused'
@@ -127,6 +129,7 @@ function LiveStream({
             {state === 'paused' ? '❚❚ paused' : state === 'sending' ? '▶ sending' : `■ ${state}`}
           </Text>
           {` to ${controller.streamName} · target ${rate(stats.targetRate)} · actual ${rate(stats.rate)} `}
+          {limited ? <Text color={tone('warn')}>{limited}</Text> : null}
         </Text>
         <Sparkline values={view.rateHistory} width={sparkWidth} />
       </Box>

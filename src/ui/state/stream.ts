@@ -146,6 +146,7 @@ export class StreamController {
       stats.acknowledged === last.acknowledged &&
       stats.state === last.state &&
       stats.targetRate === last.targetRate &&
+      Math.round(stats.shardLimitedRate ?? 0) === Math.round(last.shardLimitedRate ?? 0) &&
       stats.retried === last.retried &&
       stats.failed === last.failed &&
       Math.round(stats.rate) === Math.round(last.rate);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fitInCall, MAX_BYTES_PER_CALL, recordSize } from '../../../src/pipeline/batches.js';
-import { backoffDelay, RateMeter, TokenBucket } from '../../../src/pipeline/pacing.js';
+import { backoffDelay, RateMeter, ShardRateLimit, TokenBucket } from '../../../src/pipeline/pacing.js';
 
 describe('token bucket', () => {
   it('hands out tokens at the rate, never more than a tenth of a second ahead', () => {
@@ -73,5 +73,41 @@ describe('packing PutRecords calls', () => {
     expect(n).toBe(5);
     expect(n * big.size).toBeLessThanOrEqual(MAX_BYTES_PER_CALL);
     expect(fitInCall([{ size: 10 }], 0, { records: 0, bytes: 100 })).toBe(0);
+  });
+});
+
+describe('shard rate limit', () => {
+  it('starts slow and doubles while clean, then paces just under what throttled shards accepted', () => {
+    let now = 0;
+    const limit = new ShardRateLimit(() => now);
+    expect(limit.perSecond).toBe(2_000);
+    expect(limit.learned).toBeUndefined();
+    now = 500;
+    limit.clean(Number.POSITIVE_INFINITY);
+    expect(limit.perSecond).toBeCloseTo(8_000);
+    now = 600;
+    limit.throttled(1_000, 8_000);
+    expect(limit.learned).toBeCloseTo(900);
+    // Answers of the same overload do not cut it again.
+    now = 650;
+    limit.throttled(700, 900);
+    expect(limit.perSecond).toBeCloseTo(900);
+    // A second without throttling raises it a tenth, never past the target.
+    now = 1_650;
+    limit.clean(Number.POSITIVE_INFINITY);
+    expect(limit.perSecond).toBeCloseTo(990);
+    now = 11_650;
+    limit.clean(1_200);
+    expect(limit.perSecond).toBe(1_200);
+  });
+
+  it('never spirals below half a shard, whatever keeps throttling', () => {
+    let now = 0;
+    const limit = new ShardRateLimit(() => now);
+    for (let i = 0; i < 50; i++) {
+      now += 300;
+      limit.throttled(10, 10);
+    }
+    expect(limit.perSecond).toBe(500);
   });
 });

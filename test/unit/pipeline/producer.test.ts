@@ -19,6 +19,7 @@ class FakeKinesis {
   constructor(
     private readonly decide: (id: string, attempt: number) => Outcome = () => 'ok',
     private readonly callError?: (call: number) => Error | undefined,
+    private readonly latencyMs = 2,
   ) {}
   private attempts = new Map<string, number>();
 
@@ -31,7 +32,7 @@ class FakeKinesis {
     this.calls.push(ids);
     this.inFlight++;
     this.peak = Math.max(this.peak, this.inFlight);
-    await new Promise((r) => setTimeout(r, 2));
+    await new Promise((r) => setTimeout(r, this.latencyMs));
     this.inFlight--;
     const failure = this.callError?.(this.calls.length);
     if (failure) throw failure;
@@ -63,7 +64,9 @@ function producer(kinesis: FakeKinesis, options: Partial<ProducerOptions> = {}) 
 
 describe('producer', () => {
   it('sends exactly --count events in calls of at most 500, several at once, and journals each', async () => {
-    const kinesis = new FakeKinesis();
+    // Calls that take a while: the producer's slow start paces the first second, so parallel calls show
+    // when the stream answers slower than events come.
+    const kinesis = new FakeKinesis(undefined, undefined, 40);
     const path = join(tempDir('journal-'), 'stack.ndjson');
     const journal = JournalWriter.open(path);
     const p = producer(kinesis, { count: 2_345, journal, maxInFlight: 4 });
@@ -199,5 +202,62 @@ describe('producer', () => {
     expect(summary.stoppedBy).toBe('duration');
     expect(summary.sent).toBeGreaterThanOrEqual(95);
     expect(summary.sent).toBeLessThanOrEqual(111);
+  });
+});
+
+describe('producer against throttling shards', () => {
+  it('backs off to what one shard takes, shows that rate, and loses no event', async () => {
+    // A clock that moves 5 ms per real millisecond, and a shard on it that takes 1,000 records a second
+    // with one second of burst, as Kinesis does.
+    let now = 0;
+    const tick = setInterval(() => {
+      now += 5;
+    }, 1);
+    let tokens = 1_000;
+    let refilled = 0;
+    const accepted = new Set<string>();
+    let seq = 0;
+    const kinesis = {
+      async send(command: PutRecordsCommand): Promise<PutRecordsCommandOutput> {
+        await new Promise((r) => setTimeout(r, 2));
+        tokens = Math.min(1_000, tokens + (now - refilled));
+        refilled = now;
+        const records = (command.input.Records ?? []) as Entry[];
+        const out = records.map((r) => {
+          if (tokens < 1)
+            return {
+              ErrorCode: 'ProvisionedThroughputExceededException',
+              ErrorMessage: 'Rate exceeded for shard',
+            };
+          tokens--;
+          accepted.add((JSON.parse(Buffer.from(r.Data).toString('utf8')) as { event_id: string }).event_id);
+          return { ShardId: 'shardId-000000000000', SequenceNumber: String(++seq) };
+        });
+        return { Records: out, FailedRecordCount: out.filter((o) => o.ErrorCode).length, $metadata: {} };
+      },
+    };
+    const limited: number[] = [];
+    const p = new Producer({
+      kinesis,
+      stream: { name: 'events' },
+      source: createEventSource({ seed: 9, users: 500 }),
+      rate: Number.POSITIVE_INFINITY,
+      durationMs: 8_000,
+      now: () => now,
+    });
+    p.subscribe(() => {
+      const rate = p.stats().shardLimitedRate;
+      if (rate !== undefined) limited.push(rate);
+    });
+    const summary = await p.run().finally(() => clearInterval(tick));
+    expect(summary).toMatchObject({ failed: 0, unconfirmed: 0 });
+    expect(summary.acknowledged).toBe(summary.sent);
+    expect(accepted.size).toBe(summary.sent);
+    // It learned the shard's rate (within what AIMD wanders) instead of retrying at will.
+    expect(limited.length).toBeGreaterThan(0);
+    const last = limited[limited.length - 1] ?? 0;
+    expect(last).toBeGreaterThan(600);
+    expect(last).toBeLessThan(1_500);
+    expect(summary.retried).toBeLessThan(summary.sent / 2);
   });
 });
