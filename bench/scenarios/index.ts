@@ -2,8 +2,17 @@
 // Add a scenario by writing bench/scenarios/<name>.ts exporting a Scenario and listing it here.
 import type { Scenario } from '../scenario.js';
 import { coldStartScenario } from './cold-start.js';
+import { endToEndScenario } from './end-to-end.js';
 import { producerScenario } from './producer.js';
+import { producerLimitsScenario } from './producer-limits.js';
 import { soakScenario } from './soak.js';
 import { transformScenario } from './transform.js';
 
-export const SCENARIOS: Scenario[] = [producerScenario, transformScenario, coldStartScenario, soakScenario];
+export const SCENARIOS: Scenario[] = [
+  producerScenario,
+  producerLimitsScenario,
+  transformScenario,
+  endToEndScenario,
+  coldStartScenario,
+  soakScenario,
+];

@@ -24,6 +24,11 @@ export interface ProducerRun {
   journalPath: string;
   /** Acknowledged events a second over the whole run, draining included. */
   perSecond: number;
+  /**
+   * Acknowledged events a second from `steadyAfterMs` into the run until it stopped taking new events:
+   * the rate once the shards' one-second burst allowance is spent (the whole run's rate when unset).
+   */
+  steadyPerSecond: number;
 }
 
 /** Our producer at full speed for `durationMs` (or `count` events), journaling as `stream` does. */
@@ -31,12 +36,15 @@ export async function runProducer(
   endpoint: string,
   stream: string,
   dir: string,
-  options: Partial<Omit<ProducerOptions, 'kinesis' | 'journal'>> & { seed?: number } = {},
+  options: Partial<Omit<ProducerOptions, 'kinesis' | 'journal'>> & {
+    seed?: number;
+    steadyAfterMs?: number;
+  } = {},
 ): Promise<ProducerRun> {
   const kinesis = kinesisClient(endpoint, 1);
   const journalPath = join(dir, `journal-${Date.now()}-${Math.random().toString(36).slice(2)}.ndjson`);
   const journal = JournalWriter.open(journalPath);
-  const { seed, ...rest } = options;
+  const { seed, steadyAfterMs, ...rest } = options;
   const producer = new Producer({
     kinesis,
     stream: { name: stream },
@@ -45,10 +53,25 @@ export async function runProducer(
     ...rest,
     journal,
   });
+  // Samples (elapsed ms, acknowledged) while it runs: the first past the steady mark, the last while running.
+  let first: [number, number] | undefined;
+  let last: [number, number] | undefined;
+  const sampler = setInterval(() => {
+    const s = producer.stats();
+    if (s.state !== 'running') return;
+    if (!first && s.elapsedMs >= (steadyAfterMs ?? 0)) first = [s.elapsedMs, s.acknowledged];
+    last = [s.elapsedMs, s.acknowledged];
+  }, 20);
   try {
     const summary = await producer.run();
-    return { summary, journalPath, perSecond: summary.acknowledged / (summary.elapsedMs / 1000) };
+    const perSecond = summary.acknowledged / (summary.elapsedMs / 1000);
+    const steadyPerSecond =
+      first && last && last[0] - first[0] > 500
+        ? (last[1] - first[1]) / ((last[0] - first[0]) / 1000)
+        : perSecond;
+    return { summary, journalPath, perSecond, steadyPerSecond };
   } finally {
+    clearInterval(sampler);
     journal.close();
     kinesis.destroy();
   }
