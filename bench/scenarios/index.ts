@@ -7,12 +7,14 @@ import { producerScenario } from './producer.js';
 import { producerLimitsScenario } from './producer-limits.js';
 import { soakScenario } from './soak.js';
 import { transformScenario } from './transform.js';
+import { wizardScenario } from './wizard.js';
 
 export const SCENARIOS: Scenario[] = [
   producerScenario,
   producerLimitsScenario,
   transformScenario,
   endToEndScenario,
+  wizardScenario,
   coldStartScenario,
   soakScenario,
 ];

@@ -1,0 +1,157 @@
+// The wizard's Stream screen at the producer's top rate for 30 s, in a real terminal (tmux): the CPU the
+// wizard's process uses (the UI and the producer live in it; the local cloud is a child process of its
+// own) and its resident memory, which must stay flat (the screen keeps bounded buffers, not every event).
+// For scale, the same producer at the same rate headless in the bench's process: the difference is the UI.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import type { Scenario } from '../scenario.js';
+import { createStream, startBenchCloud, waitFor } from '../support/cloud.js';
+import { runProducer } from '../support/producer.js';
+import { openBenchTerminal, tmuxAvailable } from '../support/terminal.js';
+import { CLI } from './cold-start.js';
+
+const TOP_RATE = 10_000;
+/** Enough shards that the top rate is what the stream takes (limits enforced). */
+const SHARDS = 10;
+const TICKS_PER_SECOND = 100;
+
+/** CPU seconds (user + system) the process has used, from /proc (Linux). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+}
+
+function rssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  return kib / 1024;
+}
+
+/** The "actual N/s" the Stream screen shows. */
+function shownRate(screen: string): number | undefined {
+  const match = /actual ([\d,]+)\/s/.exec(screen);
+  return match?.[1] ? Number(match[1].replace(/,/g, '')) : undefined;
+}
+
+export const wizardScenario: Scenario = {
+  id: 'wizard',
+  title: `Wizard, Stream screen at ${TOP_RATE.toLocaleString('en-US')} events/s`,
+  figures: [
+    {
+      id: 'cpu',
+      label: 'wizard process CPU (UI + producer), share of one core',
+      unit: '%',
+      target: { op: '<=', value: 25 },
+      digits: 1,
+    },
+    {
+      id: 'producerCpu',
+      label: 'the producer alone at the same rate, share of one core',
+      unit: '%',
+      digits: 1,
+    },
+    { id: 'uiCpu', label: 'the UI (wizard minus producer alone), share of one core', unit: '%', digits: 1 },
+    { id: 'rate', label: 'events/s acknowledged while measured', unit: 'events/s' },
+    { id: 'rssStart', label: 'RSS at full rate, start', unit: 'MiB', digits: 0 },
+    { id: 'rssEnd', label: 'RSS at full rate, after 30 s', unit: 'MiB', digits: 0 },
+    {
+      id: 'rssGrowth',
+      label: 'RSS growth over the 30 s',
+      unit: '%',
+      target: { op: '<=', value: 10 },
+      digits: 1,
+    },
+  ],
+  async run(context) {
+    const noTmux = tmuxAvailable();
+    if (noTmux) {
+      context.note(`not measured: ${noTmux}`);
+      return;
+    }
+    const seconds = 30 * context.scale;
+    const state = context.tempDir('wizard');
+    const dataDir = join(state, 'cloud');
+    const env = { ...process.env, KINESIS_TUI_STATE_DIR: state };
+    context.log(`deploying the stack (${SHARDS} shards) with the CLI`);
+    execFileSync(
+      process.execPath,
+      [CLI, 'deploy', '--data-dir', dataDir, '--param', `ShardCount=${SHARDS}`, '--json'],
+      { env, stdio: 'ignore' },
+    );
+    const terminal = openBenchTerminal([process.execPath, CLI, '--data-dir', dataDir], {
+      columns: 120,
+      rows: 40,
+      env: { KINESIS_TUI_STATE_DIR: state },
+    });
+    context.defer(() => terminal.close());
+    terminal.launch();
+    await terminal.waitForOutput('CREATE_COMPLETE', 120_000);
+    terminal.keys(['2']);
+    await terminal.waitForOutput('▶ sending');
+    // 50/s -> 10,000/s in the screen's steps, one key at a time (keys sent together arrive as one input).
+    for (const step of [100, 200, 500, 1_000, 2_000, 5_000, TOP_RATE]) {
+      terminal.keys(['+']);
+      await terminal.waitForOutput(`target ${step.toLocaleString('en-US')}/s`);
+    }
+    await waitFor(
+      async () => (shownRate(terminal.screen()) ?? 0) >= TOP_RATE * 0.5,
+      'the Stream screen to reach its top rate',
+      60_000,
+    );
+    const pid = terminal.pid();
+    // Warm-up at full rate, then the measured stretch.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const rssStart = rssMiB(pid);
+    const cpuStart = cpuSeconds(pid);
+    const started = performance.now();
+    const rates: number[] = [];
+    while (performance.now() - started < seconds * 1000) {
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const r = shownRate(terminal.screen());
+      if (r !== undefined) rates.push(r);
+    }
+    const wall = (performance.now() - started) / 1000;
+    const cpu = ((cpuSeconds(pid) - cpuStart) / wall) * 100;
+    const rssEnd = rssMiB(pid);
+    const rate = rates.reduce((a, b) => a + b, 0) / Math.max(1, rates.length);
+    terminal.keys(['q']);
+    await waitFor(async () => /Bye\./.test(terminal.screen()), 'the wizard to quit', 60_000).catch(
+      () => undefined,
+    );
+    terminal.close();
+
+    // The same producer, same rate, headless: what the wizard would cost without its screen.
+    const cloudDir = context.tempDir('wizard-headless');
+    const cloud = await startBenchCloud(context, { dataDir: cloudDir });
+    await createStream(cloud.clients.kinesis, 'headless', SHARDS);
+    const cpuBefore = process.cpuUsage();
+    const headlessStart = performance.now();
+    await runProducer(cloud.endpoint, 'headless', context.tempDir('wizard-journal'), {
+      rate: Math.max(1, rate),
+      durationMs: Math.min(10_000, seconds * 1000),
+    });
+    const used = process.cpuUsage(cpuBefore);
+    const producerCpu =
+      ((used.user + used.system) / 1e6 / ((performance.now() - headlessStart) / 1000)) * 100;
+
+    context.record('cpu', cpu);
+    context.record('producerCpu', producerCpu);
+    context.record('uiCpu', Math.max(0, cpu - producerCpu));
+    context.record('rate', rate);
+    context.record('rssStart', rssStart);
+    context.record('rssEnd', rssEnd);
+    context.record('rssGrowth', ((rssEnd - rssStart) / rssStart) * 100);
+    context.log(
+      `wizard ${cpu.toFixed(1)}% of a core at ${rate.toFixed(0)}/s (producer alone ${producerCpu.toFixed(1)}%), ` +
+        `RSS ${rssStart.toFixed(0)} -> ${rssEnd.toFixed(0)} MiB, load ${loadavg()[0]?.toFixed(2)}`,
+    );
+    context.note(
+      `one run of ${seconds.toFixed(0)} s (after 3 s at full rate); ${SHARDS} shards, limits enforced; ` +
+        'the local cloud runs in its own process and is not counted; the producer-alone figure runs the same ' +
+        'Producer in the bench process at the rate the screen showed',
+    );
+  },
+};
