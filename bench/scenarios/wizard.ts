@@ -16,6 +16,7 @@ const TOP_RATE = 10_000;
 /** Enough shards that the top rate is what the stream takes (limits enforced). */
 const SHARDS = 10;
 const TICKS_PER_SECOND = 100;
+const WARM_UP_MS = 10_000;
 
 /** CPU seconds (user + system) the process has used, from /proc (Linux). */
 function cpuSeconds(pid: number): number {
@@ -102,20 +103,24 @@ export const wizardScenario: Scenario = {
       60_000,
     );
     const pid = terminal.pid();
-    // Warm-up at full rate, then the measured stretch.
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    // Warm-up at full rate (V8 grows its heap to a working size in the first seconds), then the
+    // measured stretch, RSS sampled each second.
+    await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS));
     const rssStart = rssMiB(pid);
     const cpuStart = cpuSeconds(pid);
     const started = performance.now();
     const rates: number[] = [];
+    const rss: number[] = [];
     while (performance.now() - started < seconds * 1000) {
       await new Promise((resolve) => setTimeout(resolve, 1_000));
       const r = shownRate(terminal.screen());
       if (r !== undefined) rates.push(r);
+      rss.push(rssMiB(pid));
     }
     const wall = (performance.now() - started) / 1000;
     const cpu = ((cpuSeconds(pid) - cpuStart) / wall) * 100;
     const rssEnd = rssMiB(pid);
+    context.log(`RSS each second, MiB: ${rss.map((m) => m.toFixed(0)).join(' ')}`);
     const rate = rates.reduce((a, b) => a + b, 0) / Math.max(1, rates.length);
     terminal.keys(['q']);
     await waitFor(async () => /Bye\./.test(terminal.screen()), 'the wizard to quit', 60_000).catch(
@@ -149,7 +154,7 @@ export const wizardScenario: Scenario = {
         `RSS ${rssStart.toFixed(0)} -> ${rssEnd.toFixed(0)} MiB, load ${loadavg()[0]?.toFixed(2)}`,
     );
     context.note(
-      `one run of ${seconds.toFixed(0)} s (after 3 s at full rate); ${SHARDS} shards, limits enforced; ` +
+      `one run of ${seconds.toFixed(0)} s (after ${WARM_UP_MS / 1000} s at full rate); ${SHARDS} shards, limits enforced; ` +
         'the local cloud runs in its own process and is not counted; the producer-alone figure runs the same ' +
         'Producer in the bench process at the rate the screen showed',
     );
