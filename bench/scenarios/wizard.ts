@@ -3,7 +3,7 @@
 // own) and its resident memory, which must stay flat (the screen keeps bounded buffers, not every event).
 // For scale, the same producer at the same rate headless in the bench's process: the difference is the UI.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Scenario } from '../scenario.js';
@@ -29,6 +29,39 @@ function rssMiB(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kib = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
   return kib / 1024;
+}
+
+/** Bytes of live objects in a V8 heap snapshot (taken after a full GC): the heap the program holds. */
+function liveHeapMiB(path: string): number {
+  const snapshot = JSON.parse(readFileSync(path, 'utf8')) as {
+    snapshot: { meta: { node_fields: string[] } };
+    nodes: number[];
+  };
+  const fields = snapshot.snapshot.meta.node_fields;
+  const size = fields.indexOf('self_size');
+  let total = 0;
+  for (let i = size; i < snapshot.nodes.length; i += fields.length) total += snapshot.nodes[i] ?? 0;
+  return total / 1024 ** 2;
+}
+
+/** Asks the wizard for a heap snapshot (--heapsnapshot-signal) and waits until it is written. */
+async function heapSnapshot(pid: number, dir: string): Promise<string> {
+  const before = new Set(readdirSync(dir));
+  process.kill(pid, 'SIGUSR2');
+  let lastSize = -1;
+  return waitFor(
+    async () => {
+      const file = readdirSync(dir).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
+      if (!file) return undefined;
+      const size = statSync(join(dir, file)).size;
+      const done = size > 0 && size === lastSize;
+      lastSize = size;
+      if (done) await new Promise((resolve) => setTimeout(resolve, 500));
+      return done ? join(dir, file) : undefined;
+    },
+    'the heap snapshot',
+    120_000,
+  );
 }
 
 /** The "actual N/s" the Stream screen shows. */
@@ -58,9 +91,11 @@ export const wizardScenario: Scenario = {
     { id: 'rate', label: 'events/s acknowledged while measured', unit: 'events/s' },
     { id: 'rssStart', label: 'RSS at full rate, start', unit: 'MiB', digits: 0 },
     { id: 'rssEnd', label: 'RSS at full rate, after 30 s', unit: 'MiB', digits: 0 },
+    { id: 'heapStart', label: 'live heap (after full GC), start', unit: 'MiB', digits: 1 },
+    { id: 'heapEnd', label: 'live heap (after full GC), after 30 s', unit: 'MiB', digits: 1 },
     {
-      id: 'rssGrowth',
-      label: 'RSS growth over the 30 s',
+      id: 'heapGrowth',
+      label: 'live heap growth over the 30 s (buffers bounded)',
       unit: '%',
       target: { op: '<=', value: 10 },
       digits: 1,
@@ -82,7 +117,9 @@ export const wizardScenario: Scenario = {
       [CLI, 'deploy', '--data-dir', dataDir, '--param', `ShardCount=${SHARDS}`, '--json'],
       { env, stdio: 'ignore' },
     );
-    const terminal = openBenchTerminal([process.execPath, CLI, '--data-dir', dataDir], {
+    const snapshots = context.tempDir('wizard-heap');
+    const node = [process.execPath, '--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${snapshots}`];
+    const terminal = openBenchTerminal([...node, CLI, '--data-dir', dataDir], {
       columns: 120,
       rows: 40,
       env: { KINESIS_TUI_STATE_DIR: state },
@@ -106,6 +143,7 @@ export const wizardScenario: Scenario = {
     // Warm-up at full rate (V8 grows its heap to a working size in the first seconds), then the
     // measured stretch, RSS sampled each second.
     await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS));
+    const heapStart = liveHeapMiB(await heapSnapshot(pid, snapshots));
     const rssStart = rssMiB(pid);
     const cpuStart = cpuSeconds(pid);
     const started = performance.now();
@@ -120,6 +158,7 @@ export const wizardScenario: Scenario = {
     const wall = (performance.now() - started) / 1000;
     const cpu = ((cpuSeconds(pid) - cpuStart) / wall) * 100;
     const rssEnd = rssMiB(pid);
+    const heapEnd = liveHeapMiB(await heapSnapshot(pid, snapshots));
     context.log(`RSS each second, MiB: ${rss.map((m) => m.toFixed(0)).join(' ')}`);
     const rate = rates.reduce((a, b) => a + b, 0) / Math.max(1, rates.length);
     terminal.keys(['q']);
@@ -148,15 +187,19 @@ export const wizardScenario: Scenario = {
     context.record('rate', rate);
     context.record('rssStart', rssStart);
     context.record('rssEnd', rssEnd);
-    context.record('rssGrowth', ((rssEnd - rssStart) / rssStart) * 100);
+    context.record('heapStart', heapStart);
+    context.record('heapEnd', heapEnd);
+    context.record('heapGrowth', ((heapEnd - heapStart) / heapStart) * 100);
     context.log(
       `wizard ${cpu.toFixed(1)}% of a core at ${rate.toFixed(0)}/s (producer alone ${producerCpu.toFixed(1)}%), ` +
-        `RSS ${rssStart.toFixed(0)} -> ${rssEnd.toFixed(0)} MiB, load ${loadavg()[0]?.toFixed(2)}`,
+        `RSS ${rssStart.toFixed(0)} -> ${rssEnd.toFixed(0)} MiB, live heap ${heapStart.toFixed(1)} -> ${heapEnd.toFixed(1)} MiB, load ${loadavg()[0]?.toFixed(2)}`,
     );
     context.note(
       `one run of ${seconds.toFixed(0)} s (after ${WARM_UP_MS / 1000} s at full rate); ${SHARDS} shards, limits enforced; ` +
         'the local cloud runs in its own process and is not counted; the producer-alone figure runs the same ' +
-        'Producer in the bench process at the rate the screen showed',
+        'Producer in the bench process at the rate the screen showed; "bounded buffers" is held against the ' +
+        'live heap (heap snapshots, taken after a full GC): RSS also counts the heap V8 grows between ' +
+        'collections at this allocation rate, and settles',
     );
   },
 };
