@@ -1,5 +1,5 @@
 // `kinesis-tui stream`: fake events into the stack's Kinesis stream, journaled for verify.
-import { InputError, TargetError } from '../config/errors.js';
+import { TargetError } from '../config/errors.js';
 import type { Producer, ProducerStats } from '../pipeline/producer.js';
 import { requireStack } from '../pipeline/stack.js';
 import { openStreamSession } from '../pipeline/stream-session.js';
@@ -22,24 +22,7 @@ export interface StreamCommandOptions extends CommonOptions {
 
 export const DEFAULT_RATE = 100;
 
-/** "30s", "2m", "1500ms", "1h" or plain seconds, as milliseconds. */
-export function parseDuration(text: string): number {
-  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!match) throw new InputError(`"${text}" is not a duration: use e.g. 30s, 2m, 1500ms`);
-  const n = Number(match[1]);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[match[2] ?? 's'] ?? 1000;
-  if (!(n > 0)) throw new InputError('a duration is above 0');
-  return n * unit;
-}
-
-/** Events a second: a number above 0, or "max" for as fast as the stream takes them. */
-export function parseRate(text: string): number {
-  if (text === 'max') return Number.POSITIVE_INFINITY;
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new InputError(`--rate takes events a second above 0, or max; not "${text}"`);
-  return n;
-}
+export { parseDuration, parseRate } from './parse.js';
 
 function statsLine(s: ProducerStats): string {
   return (
@@ -163,8 +146,12 @@ export function runStream(options: StreamCommandOptions): Promise<number> {
       return EXIT.ok;
     },
     {
-      onInterrupt: (out) =>
-        out.info('stopping: no new events; finishing those in flight (Ctrl-C again to stop now)'),
+      onInterrupt: (out) => {
+        // An event, so --json shows it too: what reads the output knows the first Ctrl-C was taken (the
+        // producer drains in well under a second now that its queue follows what the stream takes).
+        const message = 'stopping: no new events; finishing those in flight (Ctrl-C again to stop now)';
+        out.event('stopping', { message }, message);
+      },
     },
   );
 }
