@@ -1,15 +1,11 @@
 #!/usr/bin/env node
-// Entry: arguments -> wizard or command.
+// Entry: arguments -> wizard or command. Each command's module (and the SDK clients it needs) loads only
+// when that command runs: loading them all took ~1 s before the wizard could draw its first frame.
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CommonOptions } from './commands/common.js';
-import { runDeploy } from './commands/deploy.js';
 import { EXIT } from './commands/exit-codes.js';
-import { runLocalCloud } from './commands/local-cloud.js';
-import { runStatus } from './commands/status.js';
-import { parseDuration, parseRate, runStream } from './commands/stream.js';
+import { parseDuration, parseRate } from './commands/parse.js';
 import { closest } from './commands/suggest.js';
-import { runTeardown } from './commands/teardown.js';
-import { runVerify } from './commands/verify.js';
 import { InputError } from './config/errors.js';
 import { checkStackName } from './config/names.js';
 import { defaultLocalCloudDir, wizardLogPath } from './config/paths.js';
@@ -130,7 +126,7 @@ program
       limits: boolean;
       kinesisFailureRate: number;
     }) => {
-      process.exitCode = await runLocalCloud({
+      process.exitCode = await (await import('./commands/local-cloud.js')).runLocalCloud({
         port: opts.port,
         dataDir: opts.dataDir,
         region: opts.region,
@@ -164,7 +160,7 @@ pipelineCommand('deploy', 'create the stack from cfn/pipeline.yaml, or update it
         template?: string;
       },
     ) => {
-      process.exitCode = await runDeploy(opts);
+      process.exitCode = await (await import('./commands/deploy.js')).runDeploy(opts);
     },
   );
 
@@ -197,7 +193,7 @@ pipelineCommand('stream', "send fake e-commerce events into the stack's Kinesis 
         aggregate?: boolean;
       },
     ) => {
-      process.exitCode = await runStream({
+      process.exitCode = await (await import('./commands/stream.js')).runStream({
         ...opts,
         ...(opts.duration !== undefined ? { durationMs: opts.duration } : {}),
       });
@@ -212,7 +208,7 @@ pipelineCommand('verify', 'reconcile what reached S3 with what was sent')
     parsed(parseDuration),
   )
   .action(async (opts: CommonOptions & { wait?: boolean; timeout?: number }) => {
-    process.exitCode = await runVerify({
+    process.exitCode = await (await import('./commands/verify.js')).runVerify({
       ...opts,
       ...(opts.timeout !== undefined ? { timeoutMs: opts.timeout } : {}),
     });
@@ -222,12 +218,15 @@ pipelineCommand('teardown', 'empty the bucket and delete the stack')
   .option('--export <dir>', 'save every object of the bucket under this folder first')
   .option('--yes', 'do not ask before deleting on AWS')
   .action(async (opts: CommonOptions & { export?: string }) => {
-    process.exitCode = await runTeardown({ ...opts, ...(opts.export ? { exportDir: opts.export } : {}) });
+    process.exitCode = await (await import('./commands/teardown.js')).runTeardown({
+      ...opts,
+      ...(opts.export ? { exportDir: opts.export } : {}),
+    });
   });
 
 pipelineCommand('status', 'the stack, its stream, delivery stream and bucket').action(
   async (opts: CommonOptions) => {
-    process.exitCode = await runStatus(opts);
+    process.exitCode = await (await import('./commands/status.js')).runStatus(opts);
   },
 );
 

@@ -6,7 +6,7 @@ import { messageOf } from '../config/errors.js';
 import { App } from './app.js';
 import { openDebugLog } from './debug-log.js';
 import type { WizardEngine } from './engine.js';
-import { type EngineOptions, openEngine } from './engine-target.js';
+import type { EngineOptions } from './engine-target.js';
 import { WizardSession } from './state/session.js';
 
 export interface WizardIo {
@@ -64,7 +64,8 @@ export async function runWizard(
   const onUnhandled = (reason: unknown) => log.write(`unhandled: ${messageOf(reason)}`);
   process.on('unhandledRejection', onUnhandled);
   const session = new WizardSession({
-    open: options.open ?? (() => openEngine(options)),
+    // Loaded after the first frame is drawn: the engine pulls in the SDK clients and the local cloud (~0.5 s).
+    open: options.open ?? (async () => (await import('./engine-target.js')).openEngine(options)),
     stackName: options.stackName,
     log: log.write,
   });
