@@ -36,6 +36,7 @@ const FRAME_BYTES = 20;
 export class Aggregate<T> {
   private readonly records = new agg.RecordAggregator();
   readonly members: T[] = [];
+  private firstKey = '';
 
   constructor(
     private readonly maxBytes: number,
@@ -50,9 +51,13 @@ export class Aggregate<T> {
   /** Adds a user record unless that would take the aggregate past its size; an empty one takes any. */
   add(member: T, data: Buffer, partitionKey: string): boolean {
     const record = { data, partitionKey };
-    const grown = this.records.totalBytes + this.records.calculateUserRecordSize(record) + FRAME_BYTES;
+    // What Kinesis counts: the record's data (frame included) and its partition key, the first member's.
+    const keyBytes = Buffer.byteLength(this.members.length > 0 ? this.firstKey : partitionKey, 'utf8');
+    const grown =
+      this.records.totalBytes + this.records.calculateUserRecordSize(record) + FRAME_BYTES + keyBytes;
     if (this.members.length > 0 && grown > this.maxBytes) return false;
     this.records.addUserRecord(record);
+    if (this.members.length === 0) this.firstKey = partitionKey;
     this.members.push(member);
     return true;
   }
