@@ -101,7 +101,8 @@ export function formatTable(results: BenchResults): string {
   const numeric = new Set([1, 2, 3]);
   const line = (row: string[]) =>
     `| ${row.map((c, i) => (numeric.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join(' | ')} |`;
-  const rule = `|${widths.map((w, i) => (numeric.has(i) ? `${'-'.repeat(w + 1)}:` : '-'.repeat(w + 2))).join('|')}|`;
+  // Spaced like the rows, as Biome formats Markdown tables (the README is linted).
+  const rule = `|${widths.map((w, i) => ` ${numeric.has(i) ? `${'-'.repeat(w - 1)}:` : '-'.repeat(w)} `).join('|')}|`;
   const table = [line(rows[0] ?? []), rule, ...rows.slice(1).map(line)];
   return [...table, ...(after.length ? ['', ...after] : [])].join('\n');
 }
