@@ -60,8 +60,15 @@ export interface CreateChangeSetInput extends UpdateStackInput {
   Description?: string;
 }
 
-/** What is wrong with a template beyond its structure (per the resource specification), first first. */
-export type TemplateValidator = (template: Template) => string | undefined;
+/**
+ * What is wrong with a template beyond its structure (per the resource specification), first first.
+ * `syntaxOnly`: leave resource properties alone, as ValidateTemplate and GetTemplateSummary do on AWS
+ * (CreateStack, UpdateStack and CreateChangeSet check them too: pre-deployment validation).
+ */
+export type TemplateValidator = (
+  template: Template,
+  options?: { syntaxOnly?: boolean },
+) => string | undefined;
 
 export interface ApiEnv extends LifecycleEnv {
   /** Reads a TemplateURL's object (from the local S3). */
@@ -164,10 +171,10 @@ export class CloudFormationApi {
     throw validation('Either Template URL or Template Body must be specified.');
   }
 
-  private readAndValidate(body: string): Template {
+  private readAndValidate(body: string, options: { syntaxOnly?: boolean } = {}): Template {
     return asValidation(() => {
       const template = readTemplate(body);
-      const problem = this.env.validateTemplate(template);
+      const problem = this.env.validateTemplate(template, options);
       if (problem) throw new TemplateError(problem);
       return template;
     });
@@ -511,7 +518,7 @@ export class CloudFormationApi {
   // -- templates ---------------------------------------------------------------------------------
 
   async validateTemplate(input: TemplateSource) {
-    const template = this.readAndValidate(await this.templateBody(input));
+    const template = this.readAndValidate(await this.templateBody(input), { syntaxOnly: true });
     // Without parameter values every Fn::If branch counts; a cycle in any of them is the template's error.
     asValidation(() =>
       creationOrder(
@@ -546,7 +553,7 @@ export class CloudFormationApi {
     const body = input.StackName
       ? this.stack(input.StackName).definition.templateBody
       : await this.templateBody(input);
-    const template = this.readAndValidate(body);
+    const template = this.readAndValidate(body, { syntaxOnly: true });
     const { capabilities, reason } = requiredCapabilities(template);
     return {
       Parameters: Object.entries(template.Parameters ?? {}).map(([key, p]) => ({

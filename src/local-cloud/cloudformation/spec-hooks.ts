@@ -5,6 +5,7 @@ import { resourceSpecification } from '../../template/spec.js';
 import type { Template } from '../../template/types.js';
 import {
   propertiesValidationReason,
+  templateRejection,
   validateResourceProperties,
   validateTemplate,
 } from '../../template/validate.js';
@@ -12,8 +13,9 @@ import { coerceProperties } from './coerce.js';
 import type { Properties } from './provisioners/types.js';
 
 export interface SpecHooks {
-  /** The first problem CloudFormation would answer CreateStack with, or undefined. */
-  templateProblem(template: Template): string | undefined;
+  /** The first problem CloudFormation would answer CreateStack with (ValidateTemplate with `syntaxOnly`:
+   *  properties aside), or undefined. */
+  templateProblem(template: Template, options?: { syntaxOnly?: boolean }): string | undefined;
   propertiesProblem(type: string, properties: Properties): string | undefined;
   replacingChanges(type: string, before: Properties, after: Properties): string[];
   normalizeProperties(type: string, properties: Properties): Properties;
@@ -21,7 +23,8 @@ export interface SpecHooks {
 
 export const resourceSpecHooks: SpecHooks = {
   normalizeProperties: coerceProperties,
-  templateProblem: (template) => validateTemplate(template)[0]?.message,
+  templateProblem: (template, options) =>
+    options?.syntaxOnly ? templateRejection(template) : validateTemplate(template)[0]?.message,
   propertiesProblem: (type, properties) =>
     propertiesValidationReason(validateResourceProperties(type, properties)),
   replacingChanges: (type, before, after) => {

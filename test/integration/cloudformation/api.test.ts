@@ -250,6 +250,11 @@ describe('CloudFormation API', () => {
         )
       ).message,
     ).toContain('Colour');
+    // ValidateTemplate checks syntax only: property values are for the stack operations to refuse.
+    const checked = await cfn().send(new ValidateTemplateCommand({ TemplateBody: badProperty }));
+    expect(checked.Parameters).toEqual([]);
+    const summary = await cfn().send(new GetTemplateSummaryCommand({ TemplateBody: badProperty }));
+    expect(summary.ResourceTypes).toEqual(['AWS::Kinesis::Stream']);
     await waitUntilStackCreateComplete({ client: cfn(), ...wait }, { StackName: 'api-dup' });
     expect(
       (await failure(cfn().send(new UpdateStackCommand({ StackName: 'api-dup', TemplateBody: handles(1) }))))
