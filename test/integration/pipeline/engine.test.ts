@@ -4,9 +4,11 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { UpdateFunctionCodeCommand, waitUntilFunctionUpdatedV2 } from '@aws-sdk/client-lambda';
 import { describe, expect, it } from 'vitest';
 import { baseClientOptions, createClients } from '../../../src/config/clients.js';
 import { startLocalCloud } from '../../../src/local-cloud/index.js';
+import { inlineCodeZip } from '../../../src/local-cloud/lambda/code.js';
 import { createEventSource } from '../../../src/pipeline/events.js';
 import { JournalWriter } from '../../../src/pipeline/journal.js';
 import { Producer } from '../../../src/pipeline/producer.js';
@@ -19,9 +21,10 @@ import {
 } from '../../../src/pipeline/stack.js';
 import { teardownStack } from '../../../src/pipeline/teardown.js';
 import { deployParameters, loadTemplate } from '../../../src/pipeline/template.js';
-import { Verifier, waitForDelivery } from '../../../src/pipeline/verify.js';
+import { diagnose, Verifier, waitForDelivery } from '../../../src/pipeline/verify.js';
 import { TEST_CREDENTIALS, TEST_REGION, tempDir } from '../../support/local-cloud.js';
 import { skipTitle } from '../../support/tools.js';
+import { waitFor } from '../../support/wait.js';
 import { missingServices } from './services.js';
 
 const FAST = ['BufferIntervalSeconds=0', 'ProcessorBufferIntervalSeconds=0'];
@@ -123,6 +126,80 @@ describe('the pipeline engine on the local cloud', () => {
         expect(blockedMessage(failed as StackState)).toMatch(/DELETE_FAILED.*Run `kinesis-tui teardown`/);
         await teardownStack(clients, failed as StackState, { pollMs: 300 });
         expect(await describeStack(clients.cloudformation, 'failures')).toBeUndefined();
+      } finally {
+        clients.destroy();
+        await cloud.stop();
+        rmSync(dataDir, { recursive: true, force: true });
+      }
+    },
+    600_000,
+  );
+
+  it.skipIf(missing)(
+    skipTitle(
+      "says why events did not arrive: the transform's errors from its log group, records under processing-failed",
+      missing,
+    ),
+    async () => {
+      const dataDir = tempDir('engine-diagnose-');
+      const cloud = await startLocalCloud({ dataDir });
+      const clients = createClients({
+        region: TEST_REGION,
+        endpoint: cloud.endpoint,
+        credentials: TEST_CREDENTIALS,
+      });
+      try {
+        const stack = await deploy(clients, 'diagnose', [
+          'StreamName=diagnose-events',
+          'DeliveryStreamName=diagnose-delivery',
+          'FunctionName=diagnose-transform',
+        ]);
+        const since = Date.now();
+        // The transform breaks after the deploy, as a bad code push would break it.
+        await clients.lambda.send(
+          new UpdateFunctionCodeCommand({
+            FunctionName: 'diagnose-transform',
+            ZipFile: inlineCodeZip(
+              'nodejs24.x',
+              'exports.handler = async () => { throw new Error("transform broke on purpose"); };',
+            ),
+          }),
+        );
+        await waitUntilFunctionUpdatedV2(
+          { client: clients.lambda, maxWaitTime: 60, minDelay: 1 },
+          { FunctionName: 'diagnose-transform' },
+        );
+        const journalPath = join(dataDir, 'journal.ndjson');
+        const { producer, close } = producerFor(cloud.endpoint, stack, journalPath, {
+          count: 20,
+          rate: 100,
+          seed: 9,
+        });
+        expect(await producer.run()).toMatchObject({ acknowledged: 20, failed: 0 });
+        close();
+
+        const verifier = new Verifier(clients, stack.outputs, journalPath);
+        const { report } = await waitForDelivery(verifier, { timeoutMs: 180_000, pollMs: 1000 });
+        expect(report.reconciliation).toMatchObject({ delivered: 0, processingFailed: 20, ok: false });
+        // What the transform printed reaches its log group a moment after each invocation.
+        const diagnosis = await waitFor(
+          'the transform errors in the diagnosis',
+          async () => {
+            const found = await diagnose(clients, stack.outputs, report, since);
+            return found.logErrors.some((line) => line.includes('transform broke on purpose'))
+              ? found
+              : undefined;
+          },
+          { timeoutMs: 60_000, intervalMs: 500 },
+        );
+        expect(diagnosis.logErrors[0]).toMatch(/^\/aws\/lambda\/diagnose-transform: /);
+        expect(diagnosis.reasons).toEqual(
+          expect.arrayContaining([
+            'the logs show errors (below)',
+            '20 records are under errors/processing-failed/: the transform refused them',
+          ]),
+        );
+        expect(diagnosis.deliveryStream?.status).toBe('ACTIVE');
       } finally {
         clients.destroy();
         await cloud.stop();
