@@ -1,7 +1,5 @@
 // The Cleanup screen's state outside React: export on or off, the confirmation AWS asks for, the teardown's
 // progress (as Deploy shows it), and what was deleted and what remains.
-import { messageOf } from '../../config/errors.js';
-import type { StackEventLine } from '../../pipeline/stack.js';
 import type { TeardownUpdate } from '../../pipeline/teardown.js';
 import type { TeardownOutcome } from '../engine.js';
 import { bytes, count } from '../format.js';
@@ -62,13 +60,7 @@ export class CleanupController {
       progress.finish({ phase: 'stack deleted', outcome: 'deleted' });
       this.store.update({ result });
     } catch (error) {
-      const failures = (error as { failures?: StackEventLine[] }).failures;
-      progress.finish({
-        phase: 'failed',
-        outcome: 'failed',
-        error: messageOf(error),
-        ...(failures?.length ? { failures } : {}),
-      });
+      progress.fail(error);
     } finally {
       this.store.update({ running: false });
     }

@@ -1,7 +1,5 @@
 // The Deploy screen's state outside React: parameter values being edited (checked as typed with the
 // template's own constraints), and a deploy's progress from the engine's updates.
-import { messageOf } from '../../config/errors.js';
-import type { StackEventLine } from '../../pipeline/stack.js';
 import { checkParameterValue, displayValue, type ParameterField } from '../../template/parameters.js';
 import { StackProgress, type StackProgressView, startProgress } from './progress.js';
 import type { WizardSession } from './session.js';
@@ -105,13 +103,7 @@ export class DeployController {
       this.edits = {};
       this.setCurrent(result.stack.parameters);
     } catch (error) {
-      const failures = (error as { failures?: StackEventLine[] }).failures;
-      progress.finish({
-        phase: 'failed',
-        outcome: 'failed',
-        error: messageOf(error),
-        ...(failures?.length ? { failures } : {}),
-      });
+      progress.fail(error);
     } finally {
       this.store.update({ running: false });
     }

@@ -1,5 +1,7 @@
 // A stack operation's progress as the screens show it, CDK-style: [done/total], resources in progress,
 // failure reasons pinned. Built from the engine's updates; shared by Deploy and Cleanup.
+
+import { messageOf } from '../../config/errors.js';
 import type { ResourceChange, StackEventLine, StackUpdate } from '../../pipeline/stack.js';
 import { RingBuffer } from './store.js';
 
@@ -83,5 +85,16 @@ export class StackProgress {
   /** The operation ended: nothing is in progress any more. */
   finish(patch: Partial<StackProgressView>): void {
     this.patch({ ...patch, finishedAt: Date.now(), inProgress: [] });
+  }
+
+  /** The operation failed: its message, and the failure events the engine's error carries, pinned. */
+  fail(error: unknown): void {
+    const failures = (error as { failures?: StackEventLine[] }).failures;
+    this.finish({
+      phase: 'failed',
+      outcome: 'failed',
+      error: messageOf(error),
+      ...(failures?.length ? { failures } : {}),
+    });
   }
 }
