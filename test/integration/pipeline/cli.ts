@@ -12,10 +12,13 @@ export interface CliResult {
   json: Array<Record<string, unknown> & { type: string }>;
 }
 
-/** An environment without the machine's AWS settings, so tests do not depend on them. */
+/**
+ * An environment without the machine's AWS settings or CI flag (CI changes what the wizard does), so tests
+ * do not depend on where they run.
+ */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_')) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_') && k !== 'CI') env[k] = v;
   return { ...env, AWS_EC2_METADATA_DISABLED: 'true', ...extra };
 }
 
