@@ -2,9 +2,19 @@
 // words), changes the stack model, and starts the lifecycle in the background. Inputs and results are
 // plain objects shaped like the API's; the wire layer (wire.ts) parses and serializes them.
 import { randomUUID } from 'node:crypto';
-import type { Template } from '../../template/types.js';
+import type { Template, TemplateProblem } from '../../template/types.js';
 import { ServiceError } from '../protocol/common.js';
 import { planChanges } from './changes.js';
+import {
+  blocking,
+  bucketNotEmpty,
+  changeSetFailureReason,
+  knownProperties,
+  type NamedResource,
+  nameConflictFindings,
+  propertyFindings,
+  type ValidationFinding,
+} from './early-validation.js';
 import { creationOrder, dependencyGraph } from './engine/dependencies.js';
 import { type PseudoParameters, TemplateError } from './engine/intrinsics.js';
 import { ParameterError, type ParameterInput } from './engine/parameters.js';
@@ -21,6 +31,7 @@ import {
   isInProgress,
   isLive,
   maskedParameters,
+  type OperationRecord,
   type Stack,
   type StackDefinition,
   type StackStatus,
@@ -61,19 +72,22 @@ export interface CreateChangeSetInput extends UpdateStackInput {
 }
 
 /**
- * What is wrong with a template beyond its structure (per the resource specification), first first.
- * `syntaxOnly`: leave resource properties alone, as ValidateTemplate and GetTemplateSummary do on AWS
- * (CreateStack, UpdateStack and CreateChangeSet check them too: pre-deployment validation).
+ * What makes CloudFormation refuse a template outright (a ValidationError, on every call that reads one):
+ * its form, types, references, intrinsic functions. Resource properties are not among them: they are the
+ * pre-deployment validation's (early-validation.ts), which ValidateTemplate does not run.
  */
-export type TemplateValidator = (
-  template: Template,
-  options?: { syntaxOnly?: boolean },
-) => string | undefined;
+export type TemplateValidator = (template: Template) => string | undefined;
 
 export interface ApiEnv extends LifecycleEnv {
   /** Reads a TemplateURL's object (from the local S3). */
   fetchTemplate(url: string): Promise<string>;
   validateTemplate: TemplateValidator;
+  /** Every problem the resource specification finds in a resource's properties (paths within Properties). */
+  propertyProblems(type: string, properties: Record<string, unknown>): readonly TemplateProblem[];
+  /** Whether a resource of this type already has this name (resource name conflict detection). */
+  resourceExists(type: string, name: string): Promise<boolean>;
+  /** Whether a bucket holds objects (S3 bucket emptiness validation). */
+  bucketHasObjects(bucket: string): Promise<boolean>;
 }
 
 const validation = (message: string) => new ServiceError('ValidationError', message);
@@ -171,10 +185,10 @@ export class CloudFormationApi {
     throw validation('Either Template URL or Template Body must be specified.');
   }
 
-  private readAndValidate(body: string, options: { syntaxOnly?: boolean } = {}): Template {
+  private readAndValidate(body: string): Template {
     return asValidation(() => {
       const template = readTemplate(body);
-      const problem = this.env.validateTemplate(template, options);
+      const problem = this.env.validateTemplate(template);
       if (problem) throw new TemplateError(problem);
       return template;
     });
@@ -274,7 +288,10 @@ export class CloudFormationApi {
 
   // -- stacks ------------------------------------------------------------------------------------
 
-  async createStack(input: CreateStackInput, region: string): Promise<{ StackId: string }> {
+  async createStack(
+    input: CreateStackInput,
+    region: string,
+  ): Promise<{ StackId: string; OperationId: string }> {
     const name = this.checkNewName(input.StackName);
     if (input.OnFailure !== undefined && input.DisableRollback !== undefined) {
       throw validation('You may not specify both OnFailure and DisableRollback');
@@ -285,20 +302,23 @@ export class CloudFormationApi {
       );
     }
     const pseudo = pseudoParameters({ StackId: stackArn(region, this.env.accountId, name), StackName: name });
-    const { definition } = await this.definition(input, pseudo);
+    const { definition, prepared } = await this.definition(input, pseudo);
+    const findings = await this.earlyValidation(prepared, pseudo, undefined);
     const stack = this.newStack(name, region, definition, 'CREATE_IN_PROGRESS');
     stack.DisableRollback = input.DisableRollback ?? input.OnFailure === 'DO_NOTHING';
     stack.EnableTerminationProtection = input.EnableTerminationProtection ?? false;
     if (input.TimeoutInMinutes !== undefined) stack.TimeoutInMinutes = input.TimeoutInMinutes;
     if (input.RoleARN) stack.RoleARN = input.RoleARN;
     stack.NotificationARNs = input.NotificationARNs ?? [];
+    const OperationId = this.recordOperation(stack, 'CREATE_STACK', findings);
     await this.env.store.save(stack);
     const deleteOnFailure = input.OnFailure === 'DELETE';
+    const refused = blocking(findings).length > 0;
     this.run(stack, async (operation) => {
-      await operation.create();
+      await (refused ? operation.createRefused() : operation.create());
       if (deleteOnFailure && stack.StackStatus === 'ROLLBACK_COMPLETE') await operation.delete();
     });
-    return { StackId: stack.StackId };
+    return { StackId: stack.StackId, OperationId };
   }
 
   private checkUpdatable(stack: Stack): void {
@@ -308,7 +328,7 @@ export class CloudFormationApi {
     }
   }
 
-  async updateStack(input: UpdateStackInput): Promise<{ StackId: string }> {
+  async updateStack(input: UpdateStackInput): Promise<{ StackId: string; OperationId: string }> {
     const stack = this.stack(input.StackName);
     this.checkUpdatable(stack);
     const { definition, prepared } = await this.definition(input, pseudoParameters(stack), stack.definition);
@@ -321,16 +341,88 @@ export class CloudFormationApi {
     );
     const tagsSame = JSON.stringify(definition.tags) === JSON.stringify(stack.definition.tags);
     if (plan.empty && tagsSame) throw validation('No updates are to be performed.');
-    this.startUpdate(stack, definition, input.DisableRollback);
-    return { StackId: stack.StackId };
+    const findings = await this.earlyValidation(prepared, pseudoParameters(stack), stack);
+    const OperationId = this.recordOperation(stack, 'UPDATE_STACK', findings);
+    this.startUpdate(stack, definition, input.DisableRollback, blocking(findings).length > 0);
+    return { StackId: stack.StackId, OperationId };
   }
 
-  private startUpdate(stack: Stack, definition: StackDefinition, disableRollback?: boolean): void {
+  private startUpdate(
+    stack: Stack,
+    definition: StackDefinition,
+    disableRollback?: boolean,
+    refused = false,
+  ): void {
     stack.previous = stack.definition;
     stack.definition = definition;
     if (disableRollback !== undefined) stack.DisableRollback = disableRollback;
     stack.StackStatus = 'UPDATE_IN_PROGRESS';
-    this.run(stack, (operation) => operation.update());
+    this.run(stack, (operation) => (refused ? operation.updateRefused() : operation.update()));
+  }
+
+  // -- pre-deployment validation -----------------------------------------------------------------
+
+  /**
+   * The checks CreateStack, UpdateStack and CreateChangeSet run before provisioning: properties against
+   * the schema, names the template asks for that another resource has; for a change set (`removing`),
+   * whether a bucket it deletes still holds objects.
+   */
+  private async earlyValidation(
+    prepared: PreparedStack,
+    pseudo: PseudoParameters,
+    stack: Stack | undefined,
+    options: { changeSet?: boolean } = {},
+  ): Promise<ValidationFinding[]> {
+    const findings = propertyFindings(prepared, pseudo, (type, properties) =>
+      this.env.propertyProblems(type, properties),
+    );
+    const owned = new Set(
+      Object.values(stack?.resources ?? {})
+        .filter((r) => isLive(r) && r.PhysicalResourceId !== undefined)
+        .map((r) => `${r.ResourceType} ${r.PhysicalResourceId}`),
+    );
+    const named: NamedResource[] = [];
+    for (const [logicalId, resource] of Object.entries(prepared.resources)) {
+      const nameProperty = this.env.provisioner(resource.Type)?.nameProperty;
+      if (!nameProperty) continue;
+      const name = knownProperties(prepared, pseudo, logicalId)[nameProperty];
+      // A name this stack's own resources already hold is no conflict: the update keeps or moves it.
+      if (typeof name !== 'string' || owned.has(`${resource.Type} ${name}`)) continue;
+      named.push({ logicalId, resourceType: resource.Type, name, nameProperty });
+    }
+    findings.push(
+      ...(await nameConflictFindings(named, (type, name) => this.env.resourceExists(type, name))),
+    );
+    if (options.changeSet && stack) {
+      for (const [logicalId, resource] of Object.entries(stack.resources)) {
+        const removed = !Object.hasOwn(prepared.resources, logicalId);
+        if (!removed || !isLive(resource) || resource.ResourceType !== 'AWS::S3::Bucket') continue;
+        if (resource.deletionPolicy === 'Retain' || !resource.PhysicalResourceId) continue;
+        if (await this.env.bucketHasObjects(resource.PhysicalResourceId))
+          findings.push(bucketNotEmpty(logicalId, resource.PhysicalResourceId));
+      }
+    }
+    return findings;
+  }
+
+  /** Records an operation and what its validation found; returns its id. */
+  private recordOperation(
+    stack: Stack,
+    type: OperationRecord['OperationType'],
+    findings: ValidationFinding[],
+    changeSet?: { ChangeSetId: string; ChangeSetName: string },
+  ): string {
+    const time = new Date().toISOString();
+    const record: OperationRecord = {
+      OperationId: randomUUID(),
+      OperationType: type,
+      ...(changeSet ?? {}),
+      StartTime: time,
+      EndTime: time,
+      findings,
+    };
+    stack.operations = [...(stack.operations ?? []), record];
+    return record.OperationId;
   }
 
   async deleteStack(input: {
@@ -518,7 +610,7 @@ export class CloudFormationApi {
   // -- templates ---------------------------------------------------------------------------------
 
   async validateTemplate(input: TemplateSource) {
-    const template = this.readAndValidate(await this.templateBody(input), { syntaxOnly: true });
+    const template = this.readAndValidate(await this.templateBody(input));
     // Without parameter values every Fn::If branch counts; a cycle in any of them is the template's error.
     asValidation(() =>
       creationOrder(
@@ -553,7 +645,7 @@ export class CloudFormationApi {
     const body = input.StackName
       ? this.stack(input.StackName).definition.templateBody
       : await this.templateBody(input);
-    const template = this.readAndValidate(body, { syntaxOnly: true });
+    const template = this.readAndValidate(body);
     const { capabilities, reason } = requiredCapabilities(template);
     return {
       Parameters: Object.entries(template.Parameters ?? {}).map(([key, p]) => ({
@@ -682,22 +774,34 @@ export class CloudFormationApi {
     );
     const tagsSame = JSON.stringify(definition.tags) === JSON.stringify(stack.definition.tags);
     const empty = type === 'UPDATE' && plan.empty && tagsSame;
+    const findings = await this.earlyValidation(
+      prepared,
+      pseudoParameters(stack),
+      type === 'CREATE' ? undefined : stack,
+      { changeSet: true },
+    );
+    const refused = blocking(findings).length > 0;
+    const ChangeSetId = changeSetArn(region, this.env.accountId, name);
+    const reason = refused
+      ? changeSetFailureReason(findings)
+      : empty
+        ? "The submitted information didn't contain changes. Submit different information to create a change set."
+        : undefined;
     const changeSet: ChangeSet = {
-      ChangeSetId: changeSetArn(region, this.env.accountId, name),
+      ChangeSetId,
       ChangeSetName: name,
       ChangeSetType: type,
       ...(input.Description !== undefined ? { Description: input.Description } : {}),
       CreationTime: new Date().toISOString(),
-      Status: empty ? 'FAILED' : 'CREATE_COMPLETE',
-      ...(empty
-        ? {
-            StatusReason:
-              "The submitted information didn't contain changes. Submit different information to create a change set.",
-          }
-        : {}),
-      ExecutionStatus: empty ? 'UNAVAILABLE' : 'AVAILABLE',
+      Status: reason ? 'FAILED' : 'CREATE_COMPLETE',
+      ...(reason ? { StatusReason: reason } : {}),
+      ExecutionStatus: reason ? 'UNAVAILABLE' : 'AVAILABLE',
       definition,
       changes: plan.changes,
+      OperationId: this.recordOperation(stack, 'CREATE_CHANGESET', findings, {
+        ChangeSetId,
+        ChangeSetName: name,
+      }),
     };
     stack.changeSets.push(changeSet);
     await this.env.store.save(stack);
@@ -726,6 +830,51 @@ export class CloudFormationApi {
       IncludeNestedStacks: false,
       ...(NextToken ? { NextToken } : {}),
     };
+  }
+
+  /**
+   * DescribeEvents: the events of a stack's operations, by stack, change set or operation id. What is
+   * recorded here is what pre-deployment validation found (VALIDATION_ERROR events, every one a failed
+   * check, so FailedEvents keeps them all); resource progress is DescribeStackEvents'.
+   */
+  describeEvents(input: {
+    StackName?: string;
+    ChangeSetName?: string;
+    OperationId?: string;
+    FailedEvents?: boolean;
+    NextToken?: string;
+  }) {
+    if (!input.StackName && !input.ChangeSetName && !input.OperationId) {
+      throw validation('One of ChangeSetName, OperationId or StackName must be specified.');
+    }
+    const stacks = input.StackName ? [this.stack(input.StackName)] : this.env.store.all();
+    let selected: Array<{ stack: Stack; operation: OperationRecord }> = stacks.flatMap((stack) =>
+      (stack.operations ?? []).map((operation) => ({ stack, operation })),
+    );
+    if (input.ChangeSetName) {
+      const name = input.ChangeSetName;
+      if (!isArn(name) && !input.StackName) {
+        throw validation('StackName must be specified if ChangeSetName is not specified as an ARN.');
+      }
+      selected = selected.filter(({ operation }) =>
+        isArn(name) ? operation.ChangeSetId === name : operation.ChangeSetName === name,
+      );
+      // A name used again belongs to the newest change set that has it.
+      if (!isArn(name)) selected = selected.slice(-1);
+      if (selected.length === 0)
+        throw new ServiceError('ChangeSetNotFound', `ChangeSet [${name}] does not exist`, 404);
+    }
+    if (input.OperationId) {
+      selected = selected.filter(({ operation }) => operation.OperationId === input.OperationId);
+      if (selected.length === 0) throw validation(`Operation ${input.OperationId} does not exist`);
+    }
+    const events = selected
+      .reverse()
+      .flatMap(({ stack, operation }) =>
+        operation.findings.map((finding, index) => operationEvent(stack, operation, finding, index)),
+      );
+    const { items, NextToken } = page(events, input.NextToken);
+    return { OperationEvents: items, ...(NextToken ? { NextToken } : {}) };
   }
 
   listChangeSets(input: { StackName?: string; NextToken?: string }) {
@@ -795,6 +944,29 @@ export class CloudFormationApi {
 }
 
 const USER_INITIATED_REVIEW = 'User Initiated';
+
+/** A validation finding as DescribeEvents answers it (an OperationEvent of type VALIDATION_ERROR). */
+function operationEvent(stack: Stack, operation: OperationRecord, finding: ValidationFinding, index: number) {
+  return {
+    EventId: `${operation.OperationId}-${index + 1}`,
+    StackId: stack.StackId,
+    OperationId: operation.OperationId,
+    OperationType: operation.OperationType,
+    OperationStatus: blocking(operation.findings).length > 0 ? 'FAILED' : 'SUCCEEDED',
+    EventType: 'VALIDATION_ERROR',
+    LogicalResourceId: finding.logicalId,
+    PhysicalResourceId: finding.physicalId,
+    ResourceType: finding.resourceType,
+    Timestamp: operation.EndTime,
+    StartTime: operation.StartTime,
+    EndTime: operation.EndTime,
+    ValidationFailureMode: finding.mode,
+    ValidationName: finding.name,
+    ValidationStatus: 'FAILED',
+    ValidationStatusReason: finding.reason,
+    ValidationPath: finding.path,
+  };
+}
 
 /** A stack as DescribeStacks shows it. */
 export function describeStack(stack: Stack) {

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { Clients } from '../../config/clients.js';
+import { STACK_VALIDATION_REASON } from './early-validation.js';
 import { dependents } from './engine/dependencies.js';
 import { evaluate, type PseudoParameters, TemplateError } from './engine/intrinsics.js';
 import { evalContext, evaluateOutputs, type PreparedStack, prepare, readTemplate } from './engine/prepare.js';
@@ -449,6 +450,12 @@ export class StackOperation {
     await this.createFailed(failedTo('create', failed));
   }
 
+  /** A create whose pre-deployment validation failed: nothing is provisioned, the stack fails at once. */
+  async createRefused(): Promise<void> {
+    await this.stackEvent('CREATE_IN_PROGRESS', USER_INITIATED);
+    await this.createFailed(STACK_VALIDATION_REASON);
+  }
+
   private async createFailed(reason: string): Promise<void> {
     if (this.stack.DisableRollback) {
       await this.stackEvent('CREATE_FAILED', reason);
@@ -541,6 +548,15 @@ export class StackOperation {
       return;
     }
     await this.stackEvent('UPDATE_ROLLBACK_IN_PROGRESS', this.updateFailureReason(prepared.order));
+    await this.rollbackUpdate();
+  }
+
+  /** An update whose pre-deployment validation failed: nothing is touched; the stack rolls back at once. */
+  async updateRefused(): Promise<void> {
+    this.stack.update = { before: {}, replaced: [] };
+    this.stack.LastUpdatedTime = now();
+    await this.stackEvent('UPDATE_IN_PROGRESS', USER_INITIATED);
+    await this.stackEvent('UPDATE_ROLLBACK_IN_PROGRESS', STACK_VALIDATION_REASON);
     await this.rollbackUpdate();
   }
 

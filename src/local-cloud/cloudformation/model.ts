@@ -1,6 +1,7 @@
 // The stack model: what CloudFormation remembers about a stack, its resources, events and change sets.
 // Field names follow the API's (StackStatus, LogicalResourceId, ...) so the wire layer serializes them as
 // they are; timestamps are ISO-8601 strings, as persisted.
+import type { ValidationFinding } from './early-validation.js';
 
 export type StackStatus =
   | 'CREATE_IN_PROGRESS'
@@ -140,6 +141,23 @@ export interface ChangeSet {
   ExecutionStatus: ExecutionStatus;
   definition: StackDefinition;
   changes: ResourceChange[];
+  /** The CREATE_CHANGESET operation that made it (DescribeEvents by change set). */
+  OperationId?: string;
+}
+
+/**
+ * A stack operation's pre-deployment validation (early-validation.ts): what DescribeEvents answers by
+ * stack, change set or operation id. Kept with the stack, so it outlives a deleted change set.
+ */
+export interface OperationRecord {
+  OperationId: string;
+  OperationType: 'CREATE_STACK' | 'UPDATE_STACK' | 'CREATE_CHANGESET';
+  ChangeSetId?: string;
+  ChangeSetName?: string;
+  StartTime: string;
+  EndTime: string;
+  /** Every check that failed, FAIL and WARN mode. */
+  findings: ValidationFinding[];
 }
 
 export interface Stack {
@@ -171,6 +189,8 @@ export interface Stack {
   /** Oldest first, as they happened; the API answers newest first. */
   events: StackEvent[];
   changeSets: ChangeSet[];
+  /** Oldest first. Absent in stacks stored before operations were recorded. */
+  operations?: OperationRecord[];
 }
 
 /** A physical resource that an operation left behind and its cleanup phase deletes. */

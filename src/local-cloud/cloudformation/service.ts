@@ -8,6 +8,7 @@ import { ServiceError } from '../protocol/common.js';
 import { nestQuery, queryParams, sendQueryError, sendQueryResult } from '../protocol/query.js';
 import type { EdgeRequest, Service, ServiceContext } from '../service.js';
 import { type ApiEnv, CloudFormationApi } from './api.js';
+import { bucketHasObjects, resourceExists } from './existence.js';
 import { createProvisioners } from './provisioners/index.js';
 import type { ResourceProvisioner } from './provisioners/types.js';
 import { resourceSpecHooks, type SpecHooks } from './spec-hooks.js';
@@ -38,6 +39,7 @@ const ACTIONS: Record<string, Handler> = {
   ExecuteChangeSet: (api, input) => api.executeChangeSet(input),
   DeleteChangeSet: (api, input) => api.deleteChangeSet(input),
   ListChangeSets: (api, input) => api.listChangeSets(input),
+  DescribeEvents: (api, input) => api.describeEvents(input),
 };
 
 export function createCloudFormationService(
@@ -61,6 +63,9 @@ export function createCloudFormationService(
         normalizeProperties: spec.normalizeProperties,
         propertiesProblem: spec.propertiesProblem,
         validateTemplate: spec.templateProblem,
+        propertyProblems: spec.propertyProblems,
+        resourceExists: (type, name) => resourceExists(context.clients, type, name),
+        bucketHasObjects: (bucket) => bucketHasObjects(context.clients, bucket),
         fetchTemplate: (url) => fetchTemplate(context.clients.s3, url),
         stopping: () => stopping,
         log: context.log,

@@ -83,5 +83,14 @@ export function stackInput(params: Params) {
     RetainResources: list(params, 'RetainResources'),
     StackStatusFilter: list(params, 'StackStatusFilter'),
     ExportName: text(params, 'ExportName'),
+    OperationId: text(params, 'OperationId'),
+    FailedEvents: failedEvents(params),
   });
+}
+
+/** DescribeEvents' `Filters.FailedEvents=true`. */
+function failedEvents(params: Params): boolean | undefined {
+  const filters = params.Filters;
+  if (typeof filters !== 'object' || filters === null || Array.isArray(filters)) return undefined;
+  return bool(filters, 'FailedEvents');
 }

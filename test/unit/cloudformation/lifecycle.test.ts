@@ -68,6 +68,10 @@ function setup(dir = mkdtempSync(join(tmpdir(), 'cfn-lifecycle-'))) {
     propertiesProblem: (_type, properties) =>
       properties.Invalid ? `Invalid is refused: ${properties.Invalid} (at Invalid)` : undefined,
     validateTemplate: () => undefined,
+    // Pre-deployment validation has tests of its own (integration/cloudformation/early-validation).
+    propertyProblems: () => [],
+    resourceExists: async () => false,
+    bucketHasObjects: async () => false,
     fetchTemplate: async () => '',
     stopping: () => stopping,
     log: () => undefined,
