@@ -140,6 +140,7 @@ export function runDeploy(options: DeployCommandOptions): Promise<number> {
                 logicalId: f.logicalId,
                 status: f.status,
                 reason: f.reason,
+                ...(f.path ? { path: f.path } : {}),
               })),
             },
             ['failed:', ...error.failures.map((f) => `  ${f.logicalId} ${f.status}: ${f.reason}`)],

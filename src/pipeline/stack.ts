@@ -20,6 +20,12 @@ import {
 import { TargetError } from '../config/errors.js';
 import type { ParameterInput } from '../template/parameters.js';
 import type { LoadedTemplate } from './template.js';
+import {
+  failureLine,
+  type ValidationFailure,
+  validationAdvice,
+  validationFailures,
+} from './validation-events.js';
 
 export interface StackEventLine {
   id: string;
@@ -29,6 +35,8 @@ export interface StackEventLine {
   status: string;
   reason?: string;
   physicalId?: string;
+  /** Where in the template a pre-deployment validation failure is (`/Resources/Stream/Properties/..`). */
+  path?: string;
 }
 
 export interface ResourceChange {
@@ -262,6 +270,39 @@ export class StackFailure extends TargetError {
   }
 }
 
+/** Pre-deployment validation failures as lines to pin (status VALIDATION_FAILED, the reason with its path). */
+function validationLines(failures: readonly ValidationFailure[]): StackEventLine[] {
+  const time = new Date();
+  return failures.map((f, i) => ({
+    id: `validation-${i}-${f.logicalId}-${f.path ?? ''}`,
+    time,
+    logicalId: f.logicalId,
+    type: f.resourceType,
+    status: f.mode === 'WARN' ? 'VALIDATION_WARNING' : 'VALIDATION_FAILED',
+    reason: f.path ? `${f.reason.replace(/\.$/, '')} (at ${f.path})` : f.reason,
+    ...(f.path ? { path: f.path } : {}),
+  }));
+}
+
+/**
+ * The failure of an operation CloudFormation's pre-deployment validation stopped: each problem (resource,
+ * path into the template, reason) and what to do. `extra` is advice for the state it left.
+ */
+export function validationFailure(
+  head: string,
+  status: string,
+  failures: readonly ValidationFailure[],
+  extra = '',
+): StackFailure {
+  const advice = `${validationAdvice(failures)}${extra ? ` ${extra}` : ''}`;
+  return new StackFailure(
+    `${head}: ${failures.map(failureLine).join('; ')}. ${advice}`,
+    status,
+    validationLines(failures),
+    `${head}: ${failures.length} problem(s), listed above. ${advice}`,
+  );
+}
+
 function reasonsOf(failures: StackEventLine[]): string {
   return failures.map((f) => `${f.logicalId} ${f.status}: ${(f.reason ?? '').replace(/\.$/, '')}`).join('; ');
 }
@@ -369,6 +410,25 @@ export async function deployStack(cf: CloudFormationClient, options: DeployOptio
     const result = await followStack(cf, stackId, since, options.template.resources.length, options);
     if (result.stack?.status !== 'CREATE_COMPLETE') {
       const status = result.stack?.status ?? 'DELETED';
+      const replace =
+        status === 'ROLLBACK_COMPLETE'
+          ? 'Then run `kinesis-tui deploy --replace` (a rolled-back stack can only be deleted).'
+          : '';
+      // No resource failed: CreateStack's pre-deployment validation may have stopped it before any was made.
+      if (result.failures.length === 0) {
+        const found = await validationFailures(cf, {
+          stackId,
+          ...(created.OperationId ? { operationId: created.OperationId } : {}),
+        });
+        if (found.kind === 'found' && found.failures.length > 0) {
+          throw validationFailure(
+            `stack "${options.stackName}" was not created (${status}): it failed CloudFormation's pre-deployment validation`,
+            status,
+            found.failures,
+            replace,
+          );
+        }
+      }
       throw failure(
         `stack "${options.stackName}" was not created`,
         status,
@@ -404,14 +464,25 @@ export async function deployStack(cf: CloudFormationClient, options: DeployOptio
     await sleep(options.pollMs ?? 1000, options.signal);
   }
   if (described.Status === 'FAILED') {
+    const unchanged = NO_CHANGES.test(described.StatusReason ?? '');
+    // Read before the change set is deleted: its events are looked up by its name.
+    const found = unchanged
+      ? undefined
+      : await validationFailures(cf, { stackId: existing.id, changeSetName });
     await cf
       .send(new DeleteChangeSetCommand({ StackName: existing.id, ChangeSetName: changeSetName }))
       .catch(() => undefined);
-    if (NO_CHANGES.test(described.StatusReason ?? '')) {
-      return { action: 'unchanged', stack: existing, changes: [], failures: [] };
+    if (unchanged) return { action: 'unchanged', stack: existing, changes: [], failures: [] };
+    if (found?.kind === 'found' && found.failures.some((f) => f.mode !== 'WARN')) {
+      throw validationFailure(
+        `the change set for "${options.stackName}" failed CloudFormation's pre-deployment validation, so nothing was changed`,
+        existing.status,
+        found.failures.filter((f) => f.mode !== 'WARN'),
+      );
     }
+    const unavailable = found?.kind === 'unavailable' && /EarlyValidation/.test(described.StatusReason ?? '');
     throw new StackFailure(
-      `the change set for "${options.stackName}" failed: ${described.StatusReason ?? 'no reason given'}`,
+      `the change set for "${options.stackName}" failed: ${described.StatusReason ?? 'no reason given'}${unavailable ? ` (no details: ${found.why})` : ''}`,
       existing.status,
       [],
     );
