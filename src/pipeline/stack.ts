@@ -303,6 +303,19 @@ export function validationFailure(
   );
 }
 
+/** An update whose change set pre-deployment validation failed (warnings left out: they did not stop it). */
+export function changeSetRefused(
+  stackName: string,
+  status: string,
+  failures: readonly ValidationFailure[],
+): StackFailure {
+  return validationFailure(
+    `the change set for "${stackName}" failed CloudFormation's pre-deployment validation, so nothing was changed`,
+    status,
+    failures.filter((f) => f.mode !== 'WARN'),
+  );
+}
+
 function reasonsOf(failures: StackEventLine[]): string {
   return failures.map((f) => `${f.logicalId} ${f.status}: ${(f.reason ?? '').replace(/\.$/, '')}`).join('; ');
 }
@@ -474,11 +487,7 @@ export async function deployStack(cf: CloudFormationClient, options: DeployOptio
       .catch(() => undefined);
     if (unchanged) return { action: 'unchanged', stack: existing, changes: [], failures: [] };
     if (found?.kind === 'found' && found.failures.some((f) => f.mode !== 'WARN')) {
-      throw validationFailure(
-        `the change set for "${options.stackName}" failed CloudFormation's pre-deployment validation, so nothing was changed`,
-        existing.status,
-        found.failures.filter((f) => f.mode !== 'WARN'),
-      );
+      throw changeSetRefused(options.stackName, existing.status, found.failures);
     }
     const unavailable = found?.kind === 'unavailable' && /EarlyValidation/.test(described.StatusReason ?? '');
     throw new StackFailure(

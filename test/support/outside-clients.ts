@@ -13,6 +13,22 @@ export const noBoto3 =
   missingTool('python3', ['--version'], 'Python 3') ??
   missingTool('python3', ['-c', 'import boto3'], 'boto3 with pip');
 
+/** CloudFormation's DescribeEvents came in November 2025: older CLIs and botocores do not have it. */
+export const noCliDescribeEvents =
+  noAwsCliV2 ??
+  (missingTool(AWS_CLI_V2, ['cloudformation', 'describe-events', '--generate-cli-skeleton'])
+    ? `the aws CLI v2 at ${AWS_CLI_V2} predates CloudFormation's DescribeEvents (November 2025): upgrade it to test describe-events with it`
+    : undefined);
+
+export const noBotoDescribeEvents =
+  noBoto3 ??
+  (missingTool('python3', [
+    '-c',
+    "import boto3; boto3.client('cloudformation', region_name='us-east-1').describe_events",
+  ])
+    ? "this boto3 predates CloudFormation's DescribeEvents (November 2025): upgrade boto3 to test it"
+    : undefined);
+
 /**
  * The environment of an outside client: the test credentials and region, a fresh HOME so no user config or
  * cached credentials leak in, no pager, and no instance-metadata lookups.

@@ -85,6 +85,34 @@ describe('the Deploy screen', () => {
     expect(engine.deploys[1]?.replace).toBe(true);
   });
 
+  it('pins each pre-deployment validation failure: the resource, the property path, the reason, what to do', async () => {
+    const engine = fakeEngine({
+      stack: { ...DEPLOYED, parameters: { ShardCount: '1' } },
+      refuse: [
+        {
+          logicalId: 'EventStream',
+          resourceType: 'AWS::Kinesis::Stream',
+          check: 'PROPERTY_VALIDATION',
+          mode: 'FAIL',
+          path: '/Resources/EventStream/Properties/ShardCount',
+          reason: 'Value of property ShardCount must be of type Integer',
+        },
+      ],
+    });
+    const { r } = renderApp(async () => engine);
+    resize(r, 160, 40);
+    await waitForText(r, 'Stack kinesis-tui: CREATE_COMPLETE', 'Enter update');
+    await press(r, KEYS.enter);
+    await press(r, KEYS.enter);
+    const failed = await waitForText(
+      r,
+      '✖ EventStream VALIDATION_FAILED: Value of property ShardCount must be of type Integer (at /Resources/EventStream/Properties/ShardCount)',
+      "failed CloudFormation's pre-deployment validation, so nothing was changed",
+      'Fix the property at that path in the template',
+    );
+    expect(failed).not.toContain('r delete and deploy again');
+  });
+
   it('shows an existing stack and its status at start', async () => {
     const { r } = renderApp(async () =>
       fakeEngine({ stack: { ...DEPLOYED, parameters: { ShardCount: '3' } } }),

@@ -3,7 +3,8 @@
 import type { PutRecordsCommand, PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
 import { createEventSource } from '../../src/pipeline/events.js';
 import { Producer } from '../../src/pipeline/producer.js';
-import { type StackEventLine, StackFailure } from '../../src/pipeline/stack.js';
+import { changeSetRefused, type StackEventLine, StackFailure } from '../../src/pipeline/stack.js';
+import type { ValidationFailure } from '../../src/pipeline/validation-events.js';
 import type { DeployRequest, StackSummary, TeardownRequest, WizardEngine } from '../../src/ui/engine.js';
 import { loadTemplateSummary } from '../../src/ui/engine-target.js';
 import { FakeBucket } from './fake-bucket.js';
@@ -164,6 +165,8 @@ export function fakeEngine(
     stack?: StackSummary;
     seed?: number;
     failOn?: string;
+    /** Updates fail pre-deployment validation with these failures (as DescribeEvents told them). */
+    refuse?: ValidationFailure[];
     gate?: () => Promise<void>;
     kind?: 'local' | 'aws';
   } = {},
@@ -192,6 +195,11 @@ export function fakeEngine(
     },
     deploy(request) {
       engine.deploys.push(request);
+      if (options.refuse && engine.stack) {
+        // An update whose change set CloudFormation's pre-deployment validation failed: nothing changes.
+        request.onUpdate({ type: 'phase', message: 'creating change set kinesis-tui-1' });
+        return Promise.reject(changeSetRefused(engine.stackName, engine.stack.status, options.refuse));
+      }
       return fakeDeploy(engine, request, options.failOn, options.gate);
     },
     async openStream(stack, { rate }) {

@@ -48,6 +48,7 @@ export interface ValidationFinding {
 const HOOKS: Record<ValidationName, string> = {
   PROPERTY_VALIDATION: 'AWS::EarlyValidation::PropertyValidation',
   NAME_CONFLICT_VALIDATION: 'AWS::EarlyValidation::ResourceExistenceCheck',
+  // WARN mode never fails a change set, so this name is never shown (no capture gives one).
   BUCKET_EMPTINESS_VALIDATION: 'AWS::EarlyValidation::BucketEmptinessCheck',
 };
 

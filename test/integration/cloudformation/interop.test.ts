@@ -2,10 +2,22 @@
 // change sets, `wait` through DescribeStacks) and boto3 with its waiters.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import {
+  CreateChangeSetCommand,
+  CreateStackCommand,
+  waitUntilStackCreateComplete,
+} from '@aws-sdk/client-cloudformation';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { describe, expect, it } from 'vitest';
 import { tempDir, useLocalCloud } from '../../support/local-cloud.js';
-import { AWS_CLI_V2, noAwsCliV2, noBoto3, runOutsideClient } from '../../support/outside-clients.js';
+import {
+  AWS_CLI_V2,
+  noAwsCliV2,
+  noBoto3,
+  noBotoDescribeEvents,
+  noCliDescribeEvents,
+  runOutsideClient,
+} from '../../support/outside-clients.js';
 import { skipTitle } from '../../support/tools.js';
 
 const run = runOutsideClient;
@@ -177,5 +189,95 @@ print(json.dumps({
       });
     },
     120_000,
+  );
+  /** A stack, and a change set on it whose property the schema refuses: what describe-events is for. */
+  async function refusedChangeSet(stack: string): Promise<string> {
+    const cfn = lc().clients.cloudformation;
+    const body = (extra: string) =>
+      `Resources:\n  Stream:\n    Type: AWS::Kinesis::Stream\n    Properties: { ShardCount: 1${extra} }\n`;
+    await cfn.send(new CreateStackCommand({ StackName: stack, TemplateBody: body('') }));
+    await waitUntilStackCreateComplete(
+      { client: cfn, maxWaitTime: 120, minDelay: 1, maxDelay: 2 },
+      { StackName: stack },
+    );
+    const created = await cfn.send(
+      new CreateChangeSetCommand({
+        StackName: stack,
+        ChangeSetName: 'refused',
+        TemplateBody: body(', Colour: red'),
+      }),
+    );
+    return created.Id ?? '';
+  }
+
+  const REFUSED_EVENT = {
+    EventType: 'VALIDATION_ERROR',
+    LogicalResourceId: 'Stream',
+    ValidationName: 'PROPERTY_VALIDATION',
+    ValidationStatus: 'FAILED',
+    ValidationFailureMode: 'FAIL',
+    ValidationPath: '/Resources/Stream/Properties/Colour',
+    ValidationStatusReason: 'Encountered unsupported property Colour',
+  };
+
+  it.skipIf(noBotoDescribeEvents)(
+    skipTitle(
+      'boto3: a change set failed by pre-deployment validation, read with describe_events',
+      noBotoDescribeEvents,
+    ),
+    async () => {
+      const arn = await refusedChangeSet('boto-refused');
+      const script = `
+import json, sys, boto3
+cfn = boto3.client('cloudformation', endpoint_url=sys.argv[1])
+change_set = cfn.describe_change_set(StackName='boto-refused', ChangeSetName='refused')
+by_name = cfn.describe_events(StackName='boto-refused', ChangeSetName='refused', Filters={'FailedEvents': True})
+paged = [e for page in cfn.get_paginator('describe_events').paginate(ChangeSetName=sys.argv[2]) for e in page['OperationEvents']]
+keys = ['EventType', 'LogicalResourceId', 'ValidationName', 'ValidationStatus', 'ValidationFailureMode',
+        'ValidationPath', 'ValidationStatusReason']
+print(json.dumps({
+    'status': [change_set['Status'], change_set['ExecutionStatus'], change_set['StatusReason']],
+    'events': [{k: e.get(k) for k in keys} for e in by_name['OperationEvents']],
+    'paged': len(paged),
+    'timestamp': type(by_name['OperationEvents'][0]['Timestamp']).__name__,
+}))
+`;
+      const result = await run('python3', ['-c', script, lc().cloud.endpoint, arn]);
+      expect(result.stderr).toBe('');
+      expect(JSON.parse(result.stdout)).toEqual({
+        status: [
+          'FAILED',
+          'UNAVAILABLE',
+          'The following hook(s)/validation failed: [AWS::EarlyValidation::PropertyValidation]. To troubleshoot Early Validation errors, use the DescribeEvents API for detailed failure information.',
+        ],
+        events: [REFUSED_EVENT],
+        paged: 1,
+        timestamp: 'datetime',
+      });
+    },
+    180_000,
+  );
+
+  it.skipIf(noCliDescribeEvents)(
+    skipTitle('aws CLI v2: describe-events --change-set-name', noCliDescribeEvents),
+    async () => {
+      await refusedChangeSet('cli-refused');
+      const out = await aws(
+        'cloudformation',
+        'describe-events',
+        '--stack-name',
+        'cli-refused',
+        '--change-set-name',
+        'refused',
+        '--filters',
+        'FailedEvents=true',
+      );
+      expect(out.stderr).toBe('');
+      const events = JSON.parse(out.stdout).OperationEvents as Array<Record<string, unknown>>;
+      expect(events.map((e) => Object.fromEntries(Object.keys(REFUSED_EVENT).map((k) => [k, e[k]])))).toEqual(
+        [REFUSED_EVENT],
+      );
+    },
+    180_000,
   );
 });
