@@ -27,10 +27,19 @@ export const MAX_REQUEST_BYTES = 5 * MIB;
 const ENTRY_AS_JAVA = 'com.amazonaws.kinesis.v20131202.PutRecordsRequestEntry@c965e310';
 
 export interface PutEntry {
-  /** Where Kinesis routes the record. */
-  hashKey: bigint;
+  partitionKey: string;
+  /** The ExplicitHashKey, already checked to be in range: it routes the record instead of the key's MD5. */
+  explicitHashKey?: bigint;
   /** Data plus partition key, in bytes: what counts against a shard's 1 MiB/s. */
   size: number;
+}
+
+/**
+ * Where Kinesis routes the record. Computed only where a record is routed (limits on): the MD5 of every
+ * partition key was the largest part of the edge's own work per record when nothing needs it.
+ */
+export function hashKeyOf(entry: PutEntry): bigint {
+  return entry.explicitHashKey ?? partitionKeyHash(entry.partitionKey);
 }
 
 export function checkStreamIdentifiers(input: Record<string, unknown>, violations: Violations): void {
@@ -46,8 +55,8 @@ export function checkStreamIdentifiers(input: Record<string, unknown>, violation
   });
 }
 
-function hashKeyOf(partitionKey: string, explicitHashKey: string | undefined): bigint {
-  if (explicitHashKey === undefined) return partitionKeyHash(partitionKey);
+function explicitHashKeyOf(explicitHashKey: string | undefined): bigint | undefined {
+  if (explicitHashKey === undefined) return undefined;
   const key = BigInt(explicitHashKey);
   if (key > MAX_HASH_KEY) {
     throw invalidArgument(
@@ -56,6 +65,10 @@ function hashKeyOf(partitionKey: string, explicitHashKey: string | undefined): b
     );
   }
   return key;
+}
+
+function entryOf(partitionKey: string, explicitHashKey: bigint | undefined, size: number): PutEntry {
+  return explicitHashKey === undefined ? { partitionKey, size } : { partitionKey, explicitHashKey, size };
 }
 
 function tooLarge(path: string): ServiceError {
@@ -104,7 +117,7 @@ export function putRecordsEntries(input: Record<string, unknown>): PutEntry[] {
     const size = record.dataBytes + Buffer.byteLength(record.partitionKey, 'utf8');
     if (size > MAX_RECORD_BYTES) throw tooLarge(`records.${i + 1}.member.data`);
     total += size;
-    return { hashKey: hashKeyOf(record.partitionKey, record.explicitHashKey), size };
+    return entryOf(record.partitionKey, explicitHashKeyOf(record.explicitHashKey), size);
   });
   if (total > MAX_REQUEST_BYTES) throw invalidArgument('Records size exceeds 5 MB limit');
   return entries;
@@ -132,5 +145,5 @@ export function putRecordEntry(input: Record<string, unknown>): PutEntry {
   violations.throwIfAny();
   const size = (dataBytes ?? 0) + Buffer.byteLength(partitionKey ?? '', 'utf8');
   if (size > MAX_RECORD_BYTES) throw tooLarge('data');
-  return { hashKey: hashKeyOf(partitionKey ?? '', explicitHashKey), size };
+  return entryOf(partitionKey ?? '', explicitHashKeyOf(explicitHashKey), size);
 }

@@ -6,7 +6,7 @@ import { targetStream } from './arn.js';
 import { INTERNAL_FAILURE_MESSAGE, writeThrottled, writeThrottledMessage } from './errors.js';
 import { errorOf } from './kinesalite-client.js';
 import { bodyFor, byName, type OperationCall, passThrough, withKmsEncryption } from './operation.js';
-import { putRecordEntry, putRecordsEntries } from './put-input.js';
+import { hashKeyOf, putRecordEntry, putRecordsEntries } from './put-input.js';
 
 interface ResultEntry {
   ShardId?: string;
@@ -30,7 +30,7 @@ export async function putRecords(call: OperationCall): Promise<void> {
       return;
     }
     if (enforceLimits) {
-      const shard = map.route(entry.hashKey);
+      const shard = map.route(hashKeyOf(entry));
       if (shard && !region.budgets.admitWrite(`${name}/${shard.shardId}`, entry.size, now)) {
         failed[i] = {
           ErrorCode: 'ProvisionedThroughputExceededException',
@@ -75,7 +75,7 @@ export async function putRecord(call: OperationCall): Promise<void> {
   const name = targetStream(input, region.region);
   const { map } = await region.writableStream(name);
   if (region.settings.enforceLimits) {
-    const shard = map.route(entry.hashKey);
+    const shard = map.route(hashKeyOf(entry));
     if (shard && !region.budgets.admitWrite(`${name}/${shard.shardId}`, entry.size, Date.now())) {
       throw writeThrottled(shard.shardId, name);
     }

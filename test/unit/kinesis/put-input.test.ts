@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { partitionKeyHash } from '../../../src/local-cloud/kinesis/hash-keys.js';
-import { putRecordEntry, putRecordsEntries } from '../../../src/local-cloud/kinesis/put-input.js';
+import { hashKeyOf, putRecordEntry, putRecordsEntries } from '../../../src/local-cloud/kinesis/put-input.js';
 
 const b64 = (bytes: number) => Buffer.alloc(bytes, 1).toString('base64');
 
@@ -22,10 +22,13 @@ describe('PutRecords input', () => {
         { PartitionKey: 'ü', ExplicitHashKey: '42', Data: b64(0) },
       ],
     });
-    expect(entries).toEqual([
+    expect(entries.map((entry) => ({ hashKey: hashKeyOf(entry), size: entry.size }))).toEqual([
       { hashKey: partitionKeyHash('user_1'), size: 16 },
       { hashKey: 42n, size: 2 },
     ]);
+    expect(hashKeyOf(putRecordEntry({ StreamName: 's', PartitionKey: 'user_1', Data: b64(1) }))).toBe(
+      partitionKeyHash('user_1'),
+    );
   });
 
   it('lists every violation in one ValidationException, as AWS does', () => {
