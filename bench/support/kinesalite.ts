@@ -6,7 +6,12 @@ import type { KinesaliteChildOptions } from '../../src/local-cloud/kinesis/kines
 import type { ScenarioContext } from '../scenario.js';
 import { BENCH_REGION } from './cloud.js';
 
-export async function startRawKinesalite(context: ScenarioContext): Promise<string> {
+export interface RawKinesalite {
+  endpoint: string;
+  pid: number;
+}
+
+export async function startRawKinesalite(context: ScenarioContext): Promise<RawKinesalite> {
   const dir = context.tempDir('kinesalite');
   const options: KinesaliteChildOptions = {
     path: dir,
@@ -18,5 +23,5 @@ export async function startRawKinesalite(context: ScenarioContext): Promise<stri
   const script = fileURLToPath(new URL('../../src/local-cloud/kinesis/kinesalite-main.js', import.meta.url));
   const backend = await startBackend('kinesalite', script, [JSON.stringify(options)], () => undefined);
   context.defer(() => backend.stop());
-  return backend.url;
+  return { endpoint: backend.url, pid: backend.child.pid ?? 0 };
 }
