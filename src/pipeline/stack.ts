@@ -144,11 +144,19 @@ function toLine(e: StackEvent): StackEventLine {
 }
 
 /** Events newer than `since` not yet in `seen`, oldest first (DescribeStackEvents pages newest first). */
-async function newEvents(cf: CloudFormationClient, stackId: string, since: Date, seen: Set<string>) {
+async function newEvents(
+  cf: CloudFormationClient,
+  stackId: string,
+  since: Date,
+  seen: Set<string>,
+  signal?: AbortSignal,
+) {
   const fresh: StackEventLine[] = [];
   let token: string | undefined;
   pages: do {
-    const page = await cf.send(new DescribeStackEventsCommand({ StackName: stackId, NextToken: token }));
+    const page = await cf.send(new DescribeStackEventsCommand({ StackName: stackId, NextToken: token }), {
+      ...(signal ? { abortSignal: signal } : {}),
+    });
     for (const event of page.StackEvents ?? []) {
       const line = toLine(event);
       if (line.time.getTime() < since.getTime() - 1000 || seen.has(line.id)) break pages;
@@ -201,9 +209,15 @@ export async function followStack(
   const failures: StackEventLine[] = [];
   const events: StackEventLine[] = [];
   const stackName = stackId;
+  const signal = options.signal;
+  // Stopping at once means not waiting for a call in flight either (a slow or stuck endpoint).
+  const interrupted = (error: unknown): never => {
+    if (signal?.aborted) throw new FollowInterrupted('stopped following the stack');
+    throw error;
+  };
   while (true) {
-    if (options.signal?.aborted) throw new FollowInterrupted('stopped following the stack');
-    for (const event of await newEvents(cf, stackId, since, seen)) {
+    if (signal?.aborted) throw new FollowInterrupted('stopped following the stack');
+    for (const event of await newEvents(cf, stackId, since, seen, signal).catch(interrupted)) {
       events.push(event);
       const isStack = event.type === 'AWS::CloudFormation::Stack';
       if (!isStack && TERMINAL.test(event.status)) finished.add(event.logicalId);
@@ -213,10 +227,12 @@ export async function followStack(
     }
     let stack: StackState | undefined;
     try {
-      const out = await cf.send(new DescribeStacksCommand({ StackName: stackName }));
+      const out = await cf.send(new DescribeStacksCommand({ StackName: stackName }), {
+        ...(signal ? { abortSignal: signal } : {}),
+      });
       stack = out.Stacks?.[0] ? toState(out.Stacks[0]) : undefined;
     } catch (error) {
-      if (!isNotFound(error)) throw error;
+      if (!isNotFound(error)) interrupted(error);
       stack = undefined;
     }
     if (!stack || (SETTLED.test(stack.status) && !/IN_PROGRESS/.test(stack.status))) {
@@ -331,6 +347,32 @@ function failure(head: string, status: string, failures: StackEventLine[], advic
   );
 }
 
+/**
+ * Why a create was rolled back, in CloudFormation's words: the reason on the stack's ROLLBACK_IN_PROGRESS
+ * event (a stack in ROLLBACK_COMPLETE carries no reason of its own). Best effort: undefined if unreadable.
+ */
+export async function rollbackReason(cf: CloudFormationClient, stackId: string): Promise<string | undefined> {
+  try {
+    // Newest first: the rollback's own events (a few per resource) come before the event that started it.
+    let token: string | undefined;
+    for (let pages = 0; pages < 5; pages++) {
+      const page = await cf.send(new DescribeStackEventsCommand({ StackName: stackId, NextToken: token }));
+      const started = page.StackEvents?.find(
+        (e) => e.ResourceType === 'AWS::CloudFormation::Stack' && e.ResourceStatus === 'ROLLBACK_IN_PROGRESS',
+      );
+      if (started) {
+        const reason = (started.ResourceStatusReason ?? '').replace(/\s*Rollback requested by user\.?$/, '');
+        return reason.replace(/\.$/, '') || undefined;
+      }
+      token = page.NextToken;
+      if (!token) return undefined;
+    }
+  } catch {
+    // The message is still right without the reason.
+  }
+  return undefined;
+}
+
 /** Why a stack in this state cannot be deployed over, and what to do. */
 export function blockedMessage(stack: StackState): string | undefined {
   const name = stack.name;
@@ -396,6 +438,12 @@ export async function deleteStack(cf: CloudFormationClient, stack: StackState, o
 export async function deployStack(cf: CloudFormationClient, options: DeployOptions): Promise<DeployResult> {
   const capabilities = options.capabilities ?? ['CAPABILITY_IAM'];
   let existing = await describeStack(cf, options.stackName);
+  if (existing && /^ROLLBACK_(COMPLETE|FAILED)$/.test(existing.status) && !existing.reason) {
+    // Say why the create failed: the next run after an interruption must explain what it finds, however
+    // far the local cloud's rollback had got when this run looked.
+    const reason = await rollbackReason(cf, existing.id);
+    if (reason) existing = { ...existing, reason };
+  }
   if (existing) {
     const blocked = blockedMessage(existing);
     if (blocked && !(options.replace && !/IN_PROGRESS$/.test(existing.status))) {

@@ -518,8 +518,11 @@ const interruptRows: Row[] = [
     next: {
       run: () => cli(['deploy', ...local()]),
       code: EXIT.target,
+      // The local cloud rolls the create back as soon as it starts, while this run is still connecting:
+      // whether it is seen in progress ("rolling back first") depends on load. Why it was rolled back is
+      // said either way.
       message:
-        /interrupted when the local cloud last stopped \((CREATE|ROLLBACK)_IN_PROGRESS\): rolling back first[\s\S]*is in ROLLBACK_COMPLETE: its creation failed and was rolled back[\s\S]*deploy --replace/,
+        /(interrupted when the local cloud last stopped \((CREATE|ROLLBACK)_IN_PROGRESS\): rolling back first[\s\S]*)?is in ROLLBACK_COMPLETE: its creation failed and was rolled back \(The local cloud stopped during this operation[\s\S]*deploy --replace/,
     },
   },
   {
