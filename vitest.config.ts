@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.{ts,tsx}'],
     pool: 'forks',
+    // The same environment everywhere: nothing inherited from CI or a developer's shell (see the file).
+    setupFiles: ['./test/support/hermetic-env.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     // Every skipped test is listed with its reason, so a missing tool is visible in CI's output.

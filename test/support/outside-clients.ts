@@ -1,6 +1,7 @@
 // Clients nobody here wrote (the aws CLI v2 and boto3) are the best test of wire compatibility. What they
 // need, and why a test of them is skipped on a machine without them, is said once here.
 import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { TEST_CREDENTIALS, TEST_REGION, tempDir } from './local-cloud.js';
 import { missingTool } from './tools.js';
 
@@ -29,6 +30,18 @@ export const noBotoDescribeEvents =
     ? "this boto3 predates CloudFormation's DescribeEvents (November 2025): upgrade boto3 to test it"
     : undefined);
 
+let home: string | undefined;
+
+/** One empty home per test process for the outside clients, removed when the process ends. */
+function outsideHome(): string {
+  if (!home) {
+    const dir = tempDir('aws-home-');
+    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    home = dir;
+  }
+  return home;
+}
+
 /**
  * The environment of an outside client: the test credentials and region, a fresh HOME so no user config or
  * cached credentials leak in, no pager, and no instance-metadata lookups.
@@ -36,7 +49,7 @@ export const noBotoDescribeEvents =
 export function outsideClientEnv(): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
-    HOME: tempDir('aws-home-'),
+    HOME: outsideHome(),
     AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
     AWS_DEFAULT_REGION: TEST_REGION,
