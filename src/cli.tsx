@@ -177,6 +177,11 @@ pipelineCommand('stream', "send fake e-commerce events into the stack's Kinesis 
     wholeNumber(0, '--malformed'),
   )
   .option(
+    '--record-ttl <time>',
+    "give an event up when Kinesis has not taken it after this long, retries included (default 30s, the KPL's RecordTtl)",
+    parsed(parseDuration),
+  )
+  .option(
     '--aggregate',
     'pack events into KPL-aggregated records: several times the events a shard takes (consumers must de-aggregate; Firehose does)',
   )
@@ -191,11 +196,14 @@ pipelineCommand('stream', "send fake e-commerce events into the stack's Kinesis 
         maxInFlight: number;
         malformed?: number;
         aggregate?: boolean;
+        recordTtl?: number;
       },
     ) => {
+      const { recordTtl, ...rest } = opts;
       process.exitCode = await (await import('./commands/stream.js')).runStream({
-        ...opts,
+        ...rest,
         ...(opts.duration !== undefined ? { durationMs: opts.duration } : {}),
+        ...(recordTtl !== undefined ? { recordTtlMs: recordTtl } : {}),
       });
     },
   );

@@ -18,6 +18,8 @@ export interface StreamCommandOptions extends CommonOptions {
   malformed?: number;
   /** KPL-aggregate events into fewer, larger records. */
   aggregate?: boolean;
+  /** Give an event up when Kinesis has not taken it after this long, retries included (ms). */
+  recordTtlMs?: number;
 }
 
 export const DEFAULT_RATE = 100;
@@ -63,6 +65,7 @@ export function runStream(options: StreamCommandOptions): Promise<number> {
         ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
         ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
         ...(options.aggregate ? { aggregate: true } : {}),
+        ...(options.recordTtlMs !== undefined ? { recordTtlMs: options.recordTtlMs } : {}),
         signal: interrupts.abort,
       });
       const { source, streamName, journalPath } = session;

@@ -1,6 +1,7 @@
 // The producer: events from an EventSource into a Kinesis stream through PutRecords, paced by a token
-// bucket, several calls in flight, failed entries (and only those) retried with backoff and jitter, every
-// acknowledged event journaled, and every event that cannot be sent reported and counted.
+// bucket, several calls in flight, failed entries (and only those) retried with backoff and jitter for as
+// long as each event's time budget lasts (the KPL's RecordTtl), every acknowledged event journaled, and
+// every event that cannot be sent reported and counted.
 //
 // It never prints. A UI polls `stats()` on its own timer (cheap: a snapshot of counters) and subscribes to
 // `subscribe()` for what happened, delivered once per PutRecords answer rather than once per event.
@@ -39,8 +40,13 @@ export interface ProducerOptions {
   journal?: JournalWriter;
   /** PutRecords calls in flight at once (default 8). */
   maxInFlight?: number;
-  /** Attempts per event before it is given up and reported (default 10). */
-  maxAttempts?: number;
+  /**
+   * How long an event may take to be acknowledged, ms from when it was queued, retries included (default
+   * 30,000, the KPL's RecordTtl). An event still failing once its time is up is given up and reported.
+   * A time, not a count of attempts: under throttling the adaptive rate holds retries back, and a count
+   * ran out while the shards were still catching up.
+   */
+  recordTtlMs?: number;
   backoff?: BackoffPolicy;
   /** How long a part-filled call may wait for more events while others are in flight, ms (default 20). */
   lingerMs?: number;
@@ -67,7 +73,7 @@ export interface ProducerStats {
   retried: number;
   /** Entries refused with ProvisionedThroughputExceededException (or a throttled call). */
   throttled: number;
-  /** Events given up after the retry budget, or refused for good. */
+  /** Events given up when their time budget (the record TTL) ran out, or refused for good. */
   failed: number;
   /** Events still waiting: queued, in a call, or waiting to retry. */
   outstanding: number;
@@ -127,6 +133,9 @@ interface Member {
   malformed: boolean;
 }
 
+/** The time budget of an event when none is given: the KPL's RecordTtl default. */
+export const DEFAULT_RECORD_TTL_MS = 30_000;
+
 /** One Kinesis record: an event, or a KPL aggregate of several. */
 interface Entry {
   members: Member[];
@@ -136,6 +145,7 @@ interface Entry {
   size: number;
   attempts: number;
   readyAt: number;
+  /** When its (oldest) event was queued: its time budget runs from here. */
   queuedAt: number;
   lastError?: string;
 }
@@ -206,6 +216,10 @@ function errorText(error: unknown): string {
     .join(': ');
 }
 
+function seconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))} s`;
+}
+
 /** A malformed record for watching processing-failed/ fill: not JSON, but carrying its id so verify can match it. */
 export function malformedPayload(eventId: string): string {
   return `malformed record ${eventId} (not JSON, sent on purpose)`;
@@ -229,7 +243,7 @@ export class Producer {
   private readonly listeners = new Set<(update: ProducerUpdate) => void>();
   private readonly inFlight = new Set<Promise<void>>();
   private readonly maxInFlight: number;
-  private readonly maxAttempts: number;
+  private readonly recordTtlMs: number;
   private readonly backoff: BackoffPolicy;
   private readonly lingerMs: number;
   private readonly callAbort = new AbortController();
@@ -273,7 +287,8 @@ export class Producer {
       : undefined;
     this.maxInFlight = options.maxInFlight ?? 8;
     this.concurrency = this.maxInFlight;
-    this.maxAttempts = options.maxAttempts ?? 10;
+    this.recordTtlMs = options.recordTtlMs ?? DEFAULT_RECORD_TTL_MS;
+    if (!(this.recordTtlMs > 0)) throw new RangeError('the record TTL is a time above 0');
     this.backoff = options.backoff ?? DEFAULT_BACKOFF;
     this.lingerMs = options.lingerMs ?? 20;
     // Every call in flight listens on this one signal; Node would warn (on the user's screen) past 10.
@@ -652,9 +667,13 @@ export class Producer {
     const now = this.now();
     for (const entry of entries) {
       entry.lastError = reason;
-      if (entry.attempts >= this.maxAttempts) spent.push(entry);
-      else {
-        entry.readyAt = now + backoffDelay(entry.attempts, this.backoff, this.random);
+      const deadline = entry.queuedAt + this.recordTtlMs;
+      if (now >= deadline) {
+        entry.lastError = `${reason} (still failing after ${entry.attempts} attempts in ${seconds(now - entry.queuedAt)}: the record TTL is ${seconds(this.recordTtlMs)})`;
+        spent.push(entry);
+      } else {
+        // The last try comes as the time runs out rather than never: a backoff never overshoots the budget.
+        entry.readyAt = Math.min(now + backoffDelay(entry.attempts, this.backoff, this.random), deadline);
         again.push(entry);
       }
     }

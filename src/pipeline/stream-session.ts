@@ -11,7 +11,9 @@ import { Producer, type ProducerOptions } from './producer.js';
 import type { PipelineOutputs } from './stack.js';
 
 export interface StreamSessionOptions
-  extends Partial<Pick<ProducerOptions, 'count' | 'durationMs' | 'maxInFlight' | 'signal' | 'aggregate'>> {
+  extends Partial<
+    Pick<ProducerOptions, 'count' | 'durationMs' | 'maxInFlight' | 'signal' | 'aggregate' | 'recordTtlMs'>
+  > {
   /** Events a second; Infinity for as fast as the stream takes them. */
   rate: number;
   seed?: number;
@@ -79,6 +81,7 @@ export async function openStreamSession(
     ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.aggregate ? { aggregate: options.aggregate } : {}),
+    ...(options.recordTtlMs !== undefined ? { recordTtlMs: options.recordTtlMs } : {}),
     journal,
   });
   let closed = false;

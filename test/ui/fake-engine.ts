@@ -209,6 +209,8 @@ export function fakeEngine(
         source: createEventSource({ seed: options.seed ?? 7, users: 50 }),
         rate,
         backoff: { baseMs: 1, maxMs: 5 },
+        // A short time budget: an event the fake stream keeps refusing is given up within the test.
+        recordTtlMs: 200,
       });
       engine.producers.push(producer);
       return { producer, streamName: stack.outputs.StreamName ?? '', journalPath: '(memory)', close() {} };

@@ -57,7 +57,9 @@ function producerFor(
     rate: options.rate,
     count: options.count,
     journal,
-    maxAttempts: 20,
+    // The restart test's outage lasts as long as a local cloud takes to stop and start again, which on a
+    // loaded machine can pass the default 30 s: every event waits it out.
+    recordTtlMs: 180_000,
   });
   return {
     producer,

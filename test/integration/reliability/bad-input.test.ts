@@ -251,6 +251,12 @@ const inputRows: Row[] = [
     message: /not a duration/,
   },
   {
+    title: 'a record TTL of zero',
+    run: () => cli(['stream', '--record-ttl', '0s']),
+    code: EXIT.usage,
+    message: /a duration is above 0/,
+  },
+  {
     title: 'a port out of range',
     run: () => cli(['local-cloud', '--port', '70000']),
     code: EXIT.usage,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PutRecordsCommand, PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createEventSource } from '../../../src/pipeline/events.js';
 import { JournalWriter, parseJournal } from '../../../src/pipeline/journal.js';
 import { Producer, type ProducerOptions, type ProducerUpdate } from '../../../src/pipeline/producer.js';
@@ -48,6 +48,21 @@ class FakeKinesis {
         : { ErrorCode: 'InternalFailure', ErrorMessage: 'Internal service failure.' };
     });
     return { FailedRecordCount: failed, Records: out, $metadata: {} };
+  }
+}
+
+/** Runs `run` on fake timers (setTimeout, Date), moving time on until it settles: simulated minutes take ms. */
+async function onFakeClock<T>(run: () => Promise<T>): Promise<T> {
+  vi.useFakeTimers();
+  try {
+    let settled = false;
+    const result = run().finally(() => {
+      settled = true;
+    });
+    while (!settled) await vi.advanceTimersByTimeAsync(20);
+    return await result;
+  } finally {
+    vi.useRealTimers();
   }
 }
 
@@ -111,31 +126,80 @@ describe('producer', () => {
     expect(updates.some((u) => u.type === 'retrying')).toBe(true);
   });
 
-  it('gives up on an event only after the retry budget, and reports and journals it', async () => {
-    const doomed = new Set<string>();
-    const kinesis = new FakeKinesis((id) => (doomed.has(id) ? 'internal' : 'ok'));
-    const source = createEventSource({ seed: 3, users: 10 });
-    const peek = createEventSource({ seed: 3, users: 10 });
-    for (let i = 0; i < 100; i++) {
-      const e = peek.next();
-      if (i % 10 === 0) doomed.add(e.event_id);
-    }
-    const path = join(tempDir('journal-'), 'stack.ndjson');
-    const journal = JournalWriter.open(path);
-    const failures: string[] = [];
-    const p = producer(kinesis, { count: 100, source, journal, maxAttempts: 4 });
-    p.subscribe((u) => {
-      if (u.type === 'failed')
-        failures.push(...u.events.map((e) => `${e.eventId} ${e.attempts} ${e.reason}`));
+  it.each([
+    ['the default budget, the KPL’s RecordTtl', undefined, 30_000],
+    ['a budget of its own (recordTtlMs)', 2_000, 2_000],
+  ])(
+    'keeps retrying a failing event for %s, then gives it up, reported and journalled with why',
+    async (_, ttl, budgetMs) => {
+      const doomed = new Set<string>();
+      const peek = createEventSource({ seed: 3, users: 10 });
+      for (let i = 0; i < 100; i++) {
+        const e = peek.next();
+        if (i % 10 === 0) doomed.add(e.event_id);
+      }
+      const path = join(tempDir('journal-'), 'stack.ndjson');
+      const journal = JournalWriter.open(path);
+      const failures: Array<{ line: string; at: number; attempts: number }> = [];
+      const { summary, startedAt } = await onFakeClock(async () => {
+        const kinesis = new FakeKinesis((id) => (doomed.has(id) ? 'internal' : 'ok'));
+        const startedAt = Date.now();
+        const p = producer(kinesis, {
+          count: 100,
+          source: createEventSource({ seed: 3, users: 10 }),
+          journal,
+          // The production backoff (100 ms doubling to 5 s), without jitter: attempts are as far apart as they get.
+          backoff: { baseMs: 100, maxMs: 5_000 },
+          random: () => 1,
+          now: () => Date.now(),
+          ...(ttl ? { recordTtlMs: ttl } : {}),
+        });
+        p.subscribe((u) => {
+          if (u.type === 'failed')
+            for (const e of u.events)
+              failures.push({ line: `${e.eventId} ${e.reason}`, at: Date.now(), attempts: e.attempts });
+        });
+        return { summary: await p.run(), startedAt };
+      });
+      journal.close();
+      expect(summary).toMatchObject({ sent: 100, acknowledged: 90, failed: 10 });
+      expect(failures).toHaveLength(10);
+      for (const failure of failures) {
+        // Given up when its time ran out: not before, and not long after (the last try comes at the deadline).
+        expect(failure.at - startedAt).toBeGreaterThanOrEqual(budgetMs);
+        expect(failure.at - startedAt).toBeLessThan(budgetMs + 500);
+        expect(failure.line).toMatch(
+          new RegExp(
+            `InternalFailure: Internal service failure\\. \\(still failing after ${failure.attempts} attempts in [\\d.]+ s: the record TTL is ${budgetMs / 1000} s\\)`,
+          ),
+        );
+      }
+      if (!ttl) {
+        // More tries than the old fixed count of 10 allowed: the budget is time, not attempts.
+        expect(Math.min(...failures.map((f) => f.attempts))).toBeGreaterThan(10);
+      }
+      const read = parseJournal(readFileSync(path, 'utf8'));
+      expect([...read.failed.keys()].sort()).toEqual([...doomed].sort());
+      expect([...read.failed.values()].every((f) => /the record TTL/.test(f.reason))).toBe(true);
+      expect(read.acknowledged.size).toBe(90);
+    },
+  );
+
+  it('rides out an outage that outlasts ten attempts but not the time budget: nothing is given up', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:4566'), { code: 'ECONNREFUSED' });
+    const summary = await onFakeClock(async () => {
+      const outageEnds = Date.now() + 25_000;
+      const kinesis = new FakeKinesis(undefined, () => (Date.now() < outageEnds ? refused : undefined));
+      return producer(kinesis, {
+        count: 300,
+        backoff: { baseMs: 100, maxMs: 2_000 },
+        random: () => 1,
+        now: () => Date.now(),
+      }).run();
     });
-    const summary = await p.run();
-    journal.close();
-    expect(summary).toMatchObject({ sent: 100, acknowledged: 90, failed: 10 });
-    expect(failures).toHaveLength(10);
-    expect(failures[0]).toMatch(/ 4 InternalFailure: Internal service failure\./);
-    const read = parseJournal(readFileSync(path, 'utf8'));
-    expect([...read.failed.keys()].sort()).toEqual([...doomed].sort());
-    expect(read.acknowledged.size).toBe(90);
+    expect(summary).toMatchObject({ sent: 300, acknowledged: 300, failed: 0 });
+    // Each event was tried more than ten times (the old fixed budget) before the outage ended.
+    expect(summary.retried / 300).toBeGreaterThan(10);
   });
 
   it('retries whole calls that fail on the wire', async () => {
