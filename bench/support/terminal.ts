@@ -1,9 +1,9 @@
-// The built binary in a real pseudo-terminal: a tmux server of its own, with a control-mode client
-// attached so the program's output arrives as it is written (`%output` lines), timed to the millisecond
-// without polling the screen. The command waits for a key before it starts, so the launch is timed from
-// the moment we press it.
+// The built binary in a real pseudo-terminal: a tmux session of its own (test/support/tmux-session.ts,
+// shared with the tests), with a control-mode client attached so the program's output arrives as it is
+// written (`%output` lines), timed to the millisecond without polling the screen. The command waits for a
+// key before it starts, so the launch is timed from the moment we press it.
 import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { openTmuxSession } from '../../test/support/tmux-session.js';
 
 export interface BenchTerminal {
   /** Starts the command (it waits on a `read` until now); returns the time it was started. */
@@ -37,33 +37,12 @@ export function openBenchTerminal(
   command: string[],
   options: { columns: number; rows: number; env?: Record<string, string> },
 ): BenchTerminal {
-  const socket = `kinesis-tui-bench-${randomUUID().slice(0, 8)}`;
-  const tmux = (...args: string[]) =>
-    execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
-  const env = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`);
   const quoted = command.map((part) => `'${part.replace(/'/g, "'\\''")}'`).join(' ');
-  tmux(
-    'new-session',
-    '-d',
-    '-s',
-    'b',
-    '-x',
-    String(options.columns),
-    '-y',
-    String(options.rows),
-    'env',
-    '-u',
-    'CI',
-    'TERM=xterm-256color',
-    ...env,
-    'sh',
-    '-c',
-    `read go; exec ${quoted}`,
-  );
-  tmux('set-option', '-t', 'b', 'remain-on-exit', 'on');
+  // exec: the pane's process is the program, so its pid is the one to measure.
+  const session = openTmuxSession(`read go; exec ${quoted}`, [], { ...options, prefix: 'kinesis-tui-bench' });
   const control: ChildProcessWithoutNullStreams = spawn(
     'tmux',
-    ['-L', socket, '-f', '/dev/null', '-C', 'attach', '-t', 'b'],
+    [...session.server, '-C', 'attach', '-t', session.target],
     { stdio: 'pipe' },
   );
   let launched = false;
@@ -94,10 +73,10 @@ export function openBenchTerminal(
     launch() {
       launched = true;
       const at = performance.now();
-      tmux('send-keys', '-t', 'b', 'Enter');
+      session.keys(['Enter']);
       return at;
     },
-    pid: () => Number(tmux('display-message', '-p', '-t', 'b', '#{pane_pid}').trim()),
+    pid: () => Number(session.tmux('display-message', '-p', '-t', session.target, '#{pane_pid}').trim()),
     waitForOutput(text, timeoutMs = 60_000) {
       const test = (s: string) => (typeof text === 'string' ? s.includes(text) : text.test(s));
       if (test(window)) return Promise.resolve(performance.now());
@@ -119,18 +98,12 @@ export function openBenchTerminal(
         };
       });
     },
-    keys(keys, literal = false) {
-      tmux('send-keys', '-t', 'b', ...(literal ? ['-l'] : []), ...keys);
-    },
-    screen: () => tmux('capture-pane', '-p', '-t', 'b'),
+    keys: session.keys,
+    screen: session.screen,
     outputBytes: () => bytes,
     close() {
       control.kill();
-      try {
-        execFileSync('tmux', ['-L', socket, 'kill-server'], { stdio: 'ignore' });
-      } catch {
-        // already gone
-      }
+      session.close();
     },
   };
   return terminal;

@@ -1,10 +1,9 @@
-// The built binary in a real terminal: a tmux server of its own (so tests never touch a user's tmux),
-// keys sent with send-keys, screens read with capture-pane.
-import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+// The built binary in a real terminal (a tmux session of its own, see tmux-session.ts): keys sent with
+// send-keys, screens read with capture-pane, and how the program ended.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openTmuxSession } from './tmux-session.js';
 
 export interface Terminal {
   /** The screen as text. */
@@ -24,10 +23,6 @@ export function openTerminal(
   command: string[],
   options: { columns: number; rows: number; env?: Record<string, string> },
 ): Terminal {
-  const socket = `kinesis-tui-test-${randomUUID().slice(0, 8)}`;
-  const tmux = (...args: string[]) =>
-    execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...args], { encoding: 'utf8' });
-  const env = Object.entries(options.env ?? {}).map(([k, v]) => `${k}=${v}`);
   // tmux 3.3a (Debian's) marks the pane dead but leaves #{pane_dead_status} empty, so the program's exit
   // status is recorded by a shell around it. The shell catches INT and TERM (a caught signal is reset to its
   // default in the child, unlike an ignored one) so a Ctrl-C reaches only the program, and it can still
@@ -42,35 +37,15 @@ export function openTerminal(
       return undefined;
     }
   };
-  tmux(
-    'new-session',
-    '-d',
-    '-s',
-    'w',
-    '-x',
-    String(options.columns),
-    '-y',
-    String(options.rows),
-    'env',
-    '-u',
-    'CI',
-    'TERM=xterm-256color',
-    ...env,
-    'sh',
-    '-c',
+  const session = openTmuxSession(
     'trap : INT TERM; "$@"; echo $? > "$0.tmp" && mv "$0.tmp" "$0"',
-    statusFile,
-    ...command,
+    [statusFile, ...command],
+    { ...options, prefix: 'kinesis-tui-test' },
   );
-  tmux('set-option', '-t', 'w', 'remain-on-exit', 'on');
   const terminal: Terminal = {
-    screen: () => tmux('capture-pane', '-p', '-t', 'w'),
-    keys(keys, literal = false) {
-      tmux('send-keys', '-t', 'w', ...(literal ? ['-l'] : []), ...keys);
-    },
-    resize(columns, rows) {
-      tmux('resize-window', '-t', 'w', '-x', String(columns), '-y', String(rows));
-    },
+    screen: session.screen,
+    keys: session.keys,
+    resize: session.resize,
     async waitFor(predicate, timeoutMs = 60_000) {
       const until = Date.now() + timeoutMs;
       while (true) {
@@ -84,11 +59,7 @@ export function openTerminal(
     exited: () => exitStatus() !== undefined,
     exitStatus,
     close() {
-      try {
-        tmux('kill-server');
-      } catch {
-        // already gone
-      }
+      session.close();
       rmSync(statusDir, { recursive: true, force: true });
     },
   };
