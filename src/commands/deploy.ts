@@ -2,13 +2,13 @@
 import type { Capability } from '@aws-sdk/client-cloudformation';
 import { InputError } from '../config/errors.js';
 import { archiveJournal } from '../pipeline/journal.js';
-import { deployStack, type StackEventLine, StackFailure, type StackUpdate } from '../pipeline/stack.js';
+import { deployStack } from '../pipeline/stack.js';
 import { emptyBucket, stackBucket } from '../pipeline/teardown.js';
 import { deployParameters, loadTemplate } from '../pipeline/template.js';
 import { templateRejection } from '../template/validate.js';
 import { type CommonOptions, confirm, followSignal, interruptNotice, runCommand } from './common.js';
 import { EXIT } from './exit-codes.js';
-import type { Output } from './output.js';
+import { endStackOperation, reportStackUpdate } from './stack-output.js';
 
 /** The capabilities CloudFormation knows. */
 const CAPABILITIES = ['CAPABILITY_IAM', 'CAPABILITY_NAMED_IAM', 'CAPABILITY_AUTO_EXPAND'];
@@ -18,46 +18,6 @@ export interface DeployCommandOptions extends CommonOptions {
   replace?: boolean;
   capabilities?: string[];
   template?: string;
-}
-
-export function eventLine(event: StackEventLine, done: number, total: number): string {
-  const isStack = event.type === 'AWS::CloudFormation::Stack';
-  const head = isStack ? `stack ${event.logicalId}` : `[${done}/${total}] ${event.logicalId}`;
-  return `${head} ${event.status}${event.reason && event.reason !== 'User Initiated' ? `: ${event.reason}` : ''}`;
-}
-
-export function reportStackUpdate(out: Output, update: StackUpdate): void {
-  if (update.type === 'phase') out.event('phase', { message: update.message }, update.message);
-  else if (update.type === 'changes') {
-    out.event(
-      'changes',
-      { changes: update.changes },
-      update.changes.length === 0
-        ? 'change set: no resource changes'
-        : [
-            `change set: ${update.changes.length} resource change(s)`,
-            ...update.changes.map(
-              (c) =>
-                `  ${c.action} ${c.logicalId} (${c.type})${c.replacement && c.action === 'Modify' ? `, replacement: ${c.replacement}` : ''}`,
-            ),
-          ],
-    );
-  } else {
-    const { event, done, total } = update;
-    out.event(
-      'stack-event',
-      {
-        logicalId: event.logicalId,
-        resourceType: event.type,
-        status: event.status,
-        ...(event.reason ? { reason: event.reason } : {}),
-        time: event.time.toISOString(),
-        done,
-        total,
-      },
-      eventLine(event, done, total),
-    );
-  }
 }
 
 export function runDeploy(options: DeployCommandOptions): Promise<number> {
@@ -132,35 +92,14 @@ export function runDeploy(options: DeployCommandOptions): Promise<number> {
         );
         return interrupts.stop.aborted ? EXIT.interrupted : EXIT.ok;
       } catch (error) {
-        if (error instanceof StackFailure && error.failures.length > 0) {
-          out.event(
-            'failures',
-            {
-              failures: error.failures.map((f) => ({
-                logicalId: f.logicalId,
-                status: f.status,
-                reason: f.reason,
-                ...(f.path ? { path: f.path } : {}),
-              })),
-            },
-            ['failed:', ...error.failures.map((f) => `  ${f.logicalId} ${f.status}: ${f.reason}`)],
-          );
-        }
-        if (error instanceof StackFailure && error.failures.length > 0 && !follow.aborted) {
-          out.error(error.summary, EXIT.target);
-          return EXIT.target;
-        }
-        if (follow.aborted) {
-          out.event(
-            'interrupted',
-            {},
-            local
-              ? 'stopped at once: the local cloud stops with this command, and on its next start rolls back the unfinished create or update'
-              : 'stopped following the stack; CloudFormation carries on with it: `kinesis-tui status` shows where it is',
-          );
-          return EXIT.interrupted;
-        }
-        throw error;
+        return endStackOperation(
+          out,
+          error,
+          follow,
+          local
+            ? 'stopped at once: the local cloud stops with this command, and on its next start rolls back the unfinished create or update'
+            : 'stopped following the stack; CloudFormation carries on with it: `kinesis-tui status` shows where it is',
+        );
       }
     },
     {

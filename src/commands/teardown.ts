@@ -1,11 +1,11 @@
 // `kinesis-tui teardown`: export (optional), empty the bucket, delete the stack.
 import { archiveJournal } from '../pipeline/journal.js';
-import { describeStack, StackFailure } from '../pipeline/stack.js';
+import { describeStack } from '../pipeline/stack.js';
 import { teardownStack } from '../pipeline/teardown.js';
 import { type CommonOptions, confirm, followSignal, interruptNotice, runCommand } from './common.js';
-import { reportStackUpdate } from './deploy.js';
 import { EXIT } from './exit-codes.js';
 import { count } from './output.js';
+import { endStackOperation, reportStackUpdate } from './stack-output.js';
 
 export interface TeardownCommandOptions extends CommonOptions {
   exportDir?: string;
@@ -73,34 +73,14 @@ export function runTeardown(options: TeardownCommandOptions): Promise<number> {
         );
         return interrupts.stop.aborted ? EXIT.interrupted : EXIT.ok;
       } catch (error) {
-        if (error instanceof StackFailure && !follow.aborted) {
-          if (error.failures.length > 0) {
-            out.event(
-              'failures',
-              {
-                failures: error.failures.map((f) => ({
-                  logicalId: f.logicalId,
-                  status: f.status,
-                  reason: f.reason,
-                })),
-              },
-              ['failed:', ...error.failures.map((f) => `  ${f.logicalId} ${f.status}: ${f.reason}`)],
-            );
-          }
-          out.error(error.summary, EXIT.target);
-          return EXIT.target;
-        }
-        if (follow.aborted) {
-          out.event(
-            'interrupted',
-            {},
-            local
-              ? 'stopped at once: the local cloud stops with this command, and on its next start finishes the delete; `kinesis-tui teardown` then completes it'
-              : 'stopped following the delete; CloudFormation carries on: `kinesis-tui status` shows where it is, `kinesis-tui teardown` resumes',
-          );
-          return EXIT.interrupted;
-        }
-        throw error;
+        return endStackOperation(
+          out,
+          error,
+          follow,
+          local
+            ? 'stopped at once: the local cloud stops with this command, and on its next start finishes the delete; `kinesis-tui teardown` then completes it'
+            : 'stopped following the delete; CloudFormation carries on: `kinesis-tui status` shows where it is, `kinesis-tui teardown` resumes',
+        );
       }
     },
     { onInterrupt: (out) => interruptNotice(out, local) },

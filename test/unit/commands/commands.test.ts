@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { eventLine } from '../../../src/commands/deploy.js';
 import { createOutput, duration } from '../../../src/commands/output.js';
+import { eventLine } from '../../../src/commands/stack-output.js';
 import { parseDuration, parseRate } from '../../../src/commands/stream.js';
 import { InputError } from '../../../src/config/errors.js';
 import { blockedMessage } from '../../../src/pipeline/stack.js';
