@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/commands/exit-codes.js';
 import { createClients } from '../../src/config/clients.js';
-import { CLI, cleanEnv, runCli } from '../integration/pipeline/cli.js';
+import { CLI, cleanEnv, FAST_PIPELINE, runCli } from '../integration/pipeline/cli.js';
 import { missingServices } from '../integration/pipeline/services.js';
 import { createInlineFunction, invokeJson } from '../support/lambda.js';
 import { tempDir } from '../support/local-cloud.js';
@@ -94,16 +94,7 @@ describe('secrets in the environment stay out of everything kinesis-tui writes',
     skipTitle('deploy, stream, verify, status and teardown through an endpoint', noPipeline),
     async () => {
       const at = ['--endpoint-url', endpoint];
-      await cli([
-        'deploy',
-        ...at,
-        '--param',
-        'ShardCount=1',
-        '--param',
-        'BufferIntervalSeconds=0',
-        '--param',
-        'ProcessorBufferIntervalSeconds=0',
-      ]);
+      await cli(['deploy', ...at, ...FAST_PIPELINE]);
       await cli(['stream', ...at, '--count', '40', '--rate', '100', '--json']);
       const verified = await cli(['verify', ...at, '--wait', '--timeout', '3m']);
       expect(verified.stdout).toMatch(/OK: all 40 acknowledged events are accounted for/);

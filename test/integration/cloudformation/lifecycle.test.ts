@@ -4,13 +4,12 @@ import {
   CreateStackCommand,
   DeleteStackCommand,
   DescribeStackEventsCommand,
-  DescribeStackResourcesCommand,
-  DescribeStacksCommand,
   ListExportsCommand,
   UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
 import { DescribeLogGroupsCommand, DescribeLogStreamsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { describe, expect, it } from 'vitest';
+import { physicalIds, settledStatus } from '../../support/cloudformation.js';
 import { useLocalCloud } from '../../support/local-cloud.js';
 
 describe('stack lifecycle with real resources', () => {
@@ -18,14 +17,8 @@ describe('stack lifecycle with real resources', () => {
   const cfn = () => lc().clients.cloudformation;
   const logs = () => lc().clients.logs;
 
-  async function settled(name: string): Promise<string | undefined> {
-    while (true) {
-      const status = (await cfn().send(new DescribeStacksCommand({ StackName: name }))).Stacks?.[0]
-        ?.StackStatus;
-      if (!status?.endsWith('_IN_PROGRESS')) return status;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
+  const settled = (name: string) => settledStatus(cfn(), name);
+  const physical = (name: string) => physicalIds(cfn(), name);
 
   async function events(name: string): Promise<string[]> {
     const { StackEvents = [] } = await cfn().send(new DescribeStackEventsCommand({ StackName: name }));
@@ -33,13 +26,6 @@ describe('stack lifecycle with real resources', () => {
       (e) =>
         `${e.LogicalResourceId} ${e.ResourceStatus}${e.ResourceStatusReason ? ` ${e.ResourceStatusReason}` : ''}`,
     ).reverse();
-  }
-
-  async function physical(name: string): Promise<Record<string, string>> {
-    const { StackResources = [] } = await cfn().send(new DescribeStackResourcesCommand({ StackName: name }));
-    return Object.fromEntries(
-      StackResources.map((r) => [r.LogicalResourceId ?? '', r.PhysicalResourceId ?? '']),
-    );
   }
 
   async function streams(group: string): Promise<string[]> {

@@ -4,7 +4,6 @@ import {
   CreateStackCommand,
   DeleteStackCommand,
   DescribeStackEventsCommand,
-  DescribeStackResourcesCommand,
   DescribeStacksCommand,
   UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
@@ -25,6 +24,7 @@ import {
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { inlineCodeZip } from '../../../src/local-cloud/lambda/code.js';
+import { physicalIds, settledStatus } from '../../support/cloudformation.js';
 import { useLocalCloud } from '../../support/local-cloud.js';
 import { missingTool, skipTitle } from '../../support/tools.js';
 
@@ -32,21 +32,8 @@ describe('CloudFormation resources through the local services', () => {
   const lc = useLocalCloud();
   const cfn = () => lc().clients.cloudformation;
 
-  async function settled(name: string): Promise<string | undefined> {
-    while (true) {
-      const status = (await cfn().send(new DescribeStacksCommand({ StackName: name }))).Stacks?.[0]
-        ?.StackStatus;
-      if (!status?.endsWith('_IN_PROGRESS')) return status;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-  }
-
-  async function physicalIds(name: string): Promise<Record<string, string>> {
-    const { StackResources = [] } = await cfn().send(new DescribeStackResourcesCommand({ StackName: name }));
-    return Object.fromEntries(
-      StackResources.map((r) => [r.LogicalResourceId ?? '', r.PhysicalResourceId ?? '']),
-    );
-  }
+  const settled = (name: string) => settledStatus(cfn(), name);
+  const physicalIdsOf = (name: string) => physicalIds(cfn(), name);
 
   async function reasons(name: string): Promise<string[]> {
     const { StackEvents = [] } = await cfn().send(new DescribeStackEventsCommand({ StackName: name }));
@@ -109,7 +96,7 @@ describe('CloudFormation resources through the local services', () => {
       }),
     );
     expect(await settled('res-iam'), (await reasons('res-iam')).join('\n')).toBe('CREATE_COMPLETE');
-    const ids = await physicalIds('res-iam');
+    const ids = await physicalIdsOf('res-iam');
     expect(ids.Group).toMatch(/^res-iam-Group-[A-Z0-9]{13}$/);
     expect(ids.Role).toMatch(/^res-iam-Role-[A-Z0-9]{13}$/);
     expect(ids.Managed).toMatch(/^arn:aws:iam::000000000000:policy\/res-iam-Managed-/);
@@ -141,7 +128,7 @@ describe('CloudFormation resources through the local services', () => {
       }),
     );
     expect(await settled('res-iam')).toBe('UPDATE_COMPLETE');
-    expect(await physicalIds('res-iam')).toEqual(ids);
+    expect(await physicalIdsOf('res-iam')).toEqual(ids);
     const updated = await clients.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: ids.Group }));
     expect(updated.logGroups?.[0]?.retentionInDays).toBe(14);
 
@@ -198,7 +185,7 @@ describe('CloudFormation resources through the local services', () => {
       }),
     );
     expect(await settled('res-node'), (await reasons('res-node')).join('\n')).toBe('CREATE_COMPLETE');
-    const ids = await physicalIds('res-node');
+    const ids = await physicalIdsOf('res-node');
     const config = await lc().clients.lambda.send(
       new GetFunctionConfigurationCommand({ FunctionName: ids.Fn }),
     );
@@ -219,7 +206,7 @@ describe('CloudFormation resources through the local services', () => {
       }),
     );
     expect(await settled('res-node'), (await reasons('res-node')).join('\n')).toBe('UPDATE_COMPLETE');
-    expect((await physicalIds('res-node')).Fn).toBe(ids.Fn);
+    expect((await physicalIdsOf('res-node')).Fn).toBe(ids.Fn);
     expect(await invoke(ids.Fn as string, { n: 5 })).toEqual({ tripled: 15 });
     const stackId =
       (await cfn().send(new DescribeStacksCommand({ StackName: 'res-node' }))).Stacks?.[0]?.StackId ?? '';
@@ -250,7 +237,7 @@ describe('CloudFormation resources through the local services', () => {
       }),
     );
     expect(await settled('res-s3code'), (await reasons('res-s3code')).join('\n')).toBe('CREATE_COMPLETE');
-    expect(await invoke((await physicalIds('res-s3code')).Fn as string, { n: 7 })).toEqual({
+    expect(await invoke((await physicalIdsOf('res-s3code')).Fn as string, { n: 7 })).toEqual({
       from: 's3',
       n: 7,
     });
@@ -279,7 +266,7 @@ describe('CloudFormation resources through the local services', () => {
       }),
     );
     expect(await settled('res-python'), (await reasons('res-python')).join('\n')).toBe('CREATE_COMPLETE');
-    const ids = await physicalIds('res-python');
+    const ids = await physicalIdsOf('res-python');
     expect(await invoke(ids.Fn as string, { name: 'shop' })).toEqual({ greeting: 'hello shop' });
   });
 
@@ -345,7 +332,7 @@ describe('CloudFormation resources through the local services', () => {
       });
     await cfn().send(new CreateStackCommand({ StackName: 'res-kinesis', TemplateBody: streams(1) }));
     expect(await settled('res-kinesis'), (await reasons('res-kinesis')).join('\n')).toBe('CREATE_COMPLETE');
-    const ids = await physicalIds('res-kinesis');
+    const ids = await physicalIdsOf('res-kinesis');
     expect(ids.Provisioned).toMatch(/^res-kinesis-Provisioned-[A-Z0-9]{13}$/);
     const kinesis = lc().clients.kinesis;
     const provisioned = (
@@ -367,7 +354,7 @@ describe('CloudFormation resources through the local services', () => {
 
     await cfn().send(new UpdateStackCommand({ StackName: 'res-kinesis', TemplateBody: streams(2) }));
     expect(await settled('res-kinesis'), (await reasons('res-kinesis')).join('\n')).toBe('UPDATE_COMPLETE');
-    expect((await physicalIds('res-kinesis')).Provisioned).toBe(ids.Provisioned);
+    expect((await physicalIdsOf('res-kinesis')).Provisioned).toBe(ids.Provisioned);
     const resharded = (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: ids.Provisioned })))
       .StreamDescriptionSummary;
     expect(resharded?.OpenShardCount).toBe(2);

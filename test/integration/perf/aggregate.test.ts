@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../../src/commands/exit-codes.js';
 import { tempDir } from '../../support/local-cloud.js';
 import { skipTitle } from '../../support/tools.js';
-import { runCli } from '../pipeline/cli.js';
+import { FAST_PIPELINE, runCli } from '../pipeline/cli.js';
 import { missingServices } from '../pipeline/services.js';
 
 const dataDir = tempDir('perf-aggregate-');
@@ -18,19 +18,7 @@ describe('stream --aggregate', () => {
     skipTitle('packs many events a record, and verify finds each of them delivered once', missing),
     async () => {
       const common = ['--data-dir', dataDir, '--json'];
-      const deploy = await runCli(
-        [
-          'deploy',
-          ...common,
-          '--param',
-          'ShardCount=1',
-          '--param',
-          'BufferIntervalSeconds=0',
-          '--param',
-          'ProcessorBufferIntervalSeconds=0',
-        ],
-        { timeoutMs: 300_000 },
-      );
+      const deploy = await runCli(['deploy', ...common, ...FAST_PIPELINE], { timeoutMs: 300_000 });
       expect(deploy.code, deploy.stdout + deploy.stderr).toBe(EXIT.ok);
 
       const stream = await runCli(

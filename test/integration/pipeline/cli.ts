@@ -4,6 +4,16 @@ import { join } from 'node:path';
 
 export const CLI = join(import.meta.dirname, '../../../dist/src/cli.js');
 
+/** Deploy parameters for a quick pipeline: one shard, and Firehose and its transform not buffering. */
+export const FAST_PIPELINE = [
+  '--param',
+  'ShardCount=1',
+  '--param',
+  'BufferIntervalSeconds=0',
+  '--param',
+  'ProcessorBufferIntervalSeconds=0',
+];
+
 export interface CliResult {
   code: number | null;
   stdout: string;

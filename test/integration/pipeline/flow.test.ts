@@ -12,7 +12,7 @@ import { createEventSource } from '../../../src/pipeline/events.js';
 import { emptyCounts } from '../../../src/pipeline/reconcile.js';
 import { startTestCloud, stopTestCloud, tempDir } from '../../support/local-cloud.js';
 import { skipTitle } from '../../support/tools.js';
-import { runCli } from './cli.js';
+import { FAST_PIPELINE, runCli } from './cli.js';
 import { missingServices } from './services.js';
 
 const dataDir = tempDir('pipeline-flow-');
@@ -28,19 +28,7 @@ describe('the pipeline on the local cloud, command by command', () => {
     ),
     async () => {
       const common = ['--data-dir', dataDir, '--json'];
-      const deploy = await runCli(
-        [
-          'deploy',
-          ...common,
-          '--param',
-          'ShardCount=1',
-          '--param',
-          'BufferIntervalSeconds=0',
-          '--param',
-          'ProcessorBufferIntervalSeconds=0',
-        ],
-        { timeoutMs: 300_000 },
-      );
+      const deploy = await runCli(['deploy', ...common, ...FAST_PIPELINE], { timeoutMs: 300_000 });
       expect(deploy.json.at(-1), deploy.stdout + deploy.stderr).toMatchObject({
         type: 'deployed',
         action: 'created',

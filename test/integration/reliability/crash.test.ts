@@ -12,6 +12,7 @@ import { type LocalCloudHandle, startLocalCloud } from '../../../src/local-cloud
 import { describeStack } from '../../../src/pipeline/stack.js';
 import { Verifier } from '../../../src/pipeline/verify.js';
 import { TEST_CREDENTIALS, TEST_REGION, tempDir } from '../../support/local-cloud.js';
+import { alive } from '../../support/processes.js';
 import { skipTitle } from '../../support/tools.js';
 import { waitFor } from '../../support/wait.js';
 import { CLI, cleanEnv, runCli } from '../pipeline/cli.js';
@@ -21,15 +22,6 @@ const missing = missingServices();
 const work = tempDir('crash-');
 const env = cleanEnv({ KINESIS_TUI_STATE_DIR: join(work, 'state') });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 interface VerifyNumbers {
   acknowledged: number;
