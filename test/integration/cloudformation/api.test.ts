@@ -27,6 +27,7 @@ import {
   waitUntilStackUpdateComplete,
 } from '@aws-sdk/client-cloudformation';
 import { describe, expect, it } from 'vitest';
+import { settledStatus } from '../../support/cloudformation.js';
 import { startTestCloud, stopTestCloud, useLocalCloud } from '../../support/local-cloud.js';
 
 const wait = { maxWaitTime: 120, minDelay: 1, maxDelay: 2 };
@@ -72,15 +73,7 @@ const ROLE_TEMPLATE = JSON.stringify({
   },
 });
 
-/** The stack's status once no operation is in progress. */
-async function settled(name: string): Promise<string | undefined> {
-  while (true) {
-    const status = (await cfn().send(new DescribeStacksCommand({ StackName: name }))).Stacks?.[0]
-      ?.StackStatus;
-    if (!status?.endsWith('_IN_PROGRESS')) return status;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
+const settled = (name: string) => settledStatus(cfn(), name);
 
 async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string }> {
   try {
@@ -401,5 +394,5 @@ describe('CloudFormation API', () => {
       await stopTestCloud(first).catch(() => undefined);
       throw error;
     }
-  });
+  }, 120_000);
 });

@@ -357,7 +357,7 @@ describe('Firehose persistence', () => {
     await waitFor('ACTIVE after restart', async () => (await status(firehose, 'kept')) === 'ACTIVE');
     const tags = await firehose.send(new ListTagsForDeliveryStreamCommand({ DeliveryStreamName: 'kept' }));
     expect(tags.Tags).toEqual([{ Key: 'k', Value: 'v' }]);
-  });
+  }, 120_000);
 });
 
 describe('Firehose with the aws CLI v2', () => {

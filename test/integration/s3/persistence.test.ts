@@ -53,5 +53,5 @@ describe('S3 across a restart', () => {
     expect((await after.send(new GetBucketTaggingCommand({ Bucket }))).TagSet).toEqual([
       { Key: 'k', Value: 'v' },
     ]);
-  });
+  }, 120_000);
 });
