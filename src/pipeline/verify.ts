@@ -3,7 +3,7 @@
 import { type CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeDeliveryStreamCommand, type FirehoseClient } from '@aws-sdk/client-firehose';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { readJournal } from './journal.js';
+import { JournalReader } from './journal.js';
 import { parseJsonRecords, toDeliveredRecord, toFailedRecord } from './objects.js';
 import { type DeliveredWithTime, type FailedWithKey, type Reconciliation, reconcile } from './reconcile.js';
 import type { PipelineOutputs } from './stack.js';
@@ -47,6 +47,8 @@ export interface VerifierClients {
 
 export class Verifier {
   private readonly read = new Map<string, ReadObject>();
+  /** The journal, read incrementally: each check parses only what `stream` appended since the last. */
+  private readonly journal: JournalReader;
   readonly bucket: string;
   readonly deliveredPrefix: string;
   readonly errorPrefix: string;
@@ -61,6 +63,7 @@ export class Verifier {
     this.bucket = outputs.BucketName;
     this.deliveredPrefix = outputs.DeliveredPrefix ?? 'events/';
     this.errorPrefix = outputs.ErrorPrefix ?? 'errors/';
+    this.journal = new JournalReader(journalPath);
   }
 
   private async list(prefix: string, signal?: AbortSignal) {
@@ -120,7 +123,7 @@ export class Verifier {
     return result;
   }
 
-  /** Lists the bucket, reads objects not read before, re-reads the journal and reconciles. */
+  /** Lists the bucket, reads objects not read before and what the journal gained, and reconciles. */
   async check(signal?: AbortSignal): Promise<VerifyReport> {
     const [delivered, failed] = await Promise.all([
       this.list(this.deliveredPrefix, signal),
@@ -150,7 +153,7 @@ export class Verifier {
       for (const r of object.failed) allFailed.push(r);
       for (const text of object.unreadable) unreadable.push({ key, text });
     }
-    const journal = readJournal(this.journalPath);
+    const journal = this.journal.read();
     return {
       bucket: this.bucket,
       errorPrefix: this.errorPrefix,
