@@ -7,7 +7,7 @@
 // endpoint with one deployed pipeline, or one data dir the interruptions take turns on), so the catalogue
 // costs few deploys.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { join } from 'node:path';
@@ -61,32 +61,68 @@ function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return cleanEnv({ KINESIS_TUI_STATE_DIR: stateDir, ...extra });
 }
 
+/** Stops (SIGSTOP) or lets go on (SIGCONT) the local cloud a command started on `dataDir` (its pid file). */
+function holdCloud(dataDir: string, signal: 'SIGSTOP' | 'SIGCONT'): void {
+  process.kill(Number(readFileSync(join(dataDir, 'local-cloud.pid'), 'utf8')), signal);
+}
+
+interface Interrupt {
+  /** The line after which the first Ctrl-C is sent. */
+  when: RegExp;
+  times: 1 | 2;
+  /**
+   * The data dir of the command's local cloud, to hold still from `when` until the Ctrl-Cs were taken. A
+   * stack operation on the local cloud takes a few seconds; without the hold, on a loaded machine it could
+   * finish before the Ctrl-C got there, and the row would test nothing (or fail). With `when` a line the
+   * command prints just before it asks for the operation, the operation cannot even begin until then.
+   */
+  hold?: string;
+}
+
 /**
  * Runs the binary; `interrupt` sends Ctrl-C when a line matches, and with `times: 2` a second one once the
  * first was taken: signals sent together reach the process as one (a pending signal is not queued twice).
  */
 async function cli(
   args: string[],
-  options: { env?: Record<string, string>; interrupt?: { when: RegExp; times: 1 | 2 } } = {},
+  options: { env?: Record<string, string>; interrupt?: Interrupt } = {},
 ): Promise<Outcome> {
+  const interrupt = options.interrupt;
+  // A sign the first Ctrl-C was taken: the notice, or (with --json) the next stats line.
+  const taken = /Ctrl-C again|"type":"stats"/;
   let sent = 0;
-  const result = await runCli(args, {
-    env: env(options.env),
-    timeoutMs: 300_000,
-    onLine: (line, signal) => {
-      if (!options.interrupt || sent >= options.interrupt.times) return;
-      // The second waits for a sign the first was taken: the notice, or (with --json) the next stats line.
-      if (!(sent === 0 ? options.interrupt.when : /Ctrl-C again|"type":"stats"/).test(line)) return;
-      sent++;
-      signal('SIGINT');
-    },
-  });
-  if (options.interrupt && sent < options.interrupt.times) {
-    throw new Error(
-      `sent ${sent} of ${options.interrupt.times} Ctrl-C (waiting for ${options.interrupt.when}):\n${result.stdout}`,
-    );
+  let held = false;
+  const release = () => {
+    if (held && interrupt?.hold) holdCloud(interrupt.hold, 'SIGCONT');
+    held = false;
+  };
+  try {
+    const result = await runCli(args, {
+      env: env(options.env),
+      timeoutMs: 300_000,
+      onLine: (line, signal) => {
+        if (!interrupt) return;
+        if (sent < interrupt.times && (sent === 0 ? interrupt.when : taken).test(line)) {
+          if (sent === 0 && interrupt.hold) {
+            holdCloud(interrupt.hold, 'SIGSTOP');
+            held = true;
+          }
+          sent++;
+          signal('SIGINT');
+          // The second cannot show it was taken while the command waits on the held cloud: let it go on.
+          if (sent === 2) release();
+        } else if (held && taken.test(line)) release();
+      },
+    });
+    if (interrupt && sent < interrupt.times) {
+      throw new Error(
+        `sent ${sent} of ${interrupt.times} Ctrl-C (waiting for ${interrupt.when}):\n${result.stdout}`,
+      );
+    }
+    return { code: result.code, text: result.stdout + result.stderr };
+  } finally {
+    release();
   }
-  return { code: result.code, text: result.stdout + result.stderr };
 }
 
 /** A file in the work folder, written with `text`. */
@@ -516,7 +552,7 @@ const interruptRows: Row[] = [
     skip: noPipeline,
     run: () =>
       cli(['deploy', ...local(...FAST_DELIVERY, ...FAST_TRANSFORM)], {
-        interrupt: { when: /CREATE_IN_PROGRESS/, times: 2 },
+        interrupt: { when: /^creating stack /, times: 2, hold: dataDir },
       }),
     code: EXIT.interrupted,
     message:
@@ -536,7 +572,7 @@ const interruptRows: Row[] = [
     skip: noPipeline,
     run: () =>
       cli(['deploy', '--replace', ...local(...FAST_DELIVERY, ...FAST_TRANSFORM)], {
-        interrupt: { when: /\] \w+ CREATE_IN_PROGRESS/, times: 1 },
+        interrupt: { when: /^creating stack /, times: 1, hold: dataDir },
       }),
     code: EXIT.interrupted,
     message: /finishing the stack operation first[\s\S]*stack kinesis-tui created: CREATE_COMPLETE/,
@@ -579,7 +615,8 @@ const interruptRows: Row[] = [
   {
     title: 'Ctrl-C during teardown (the delete is finished first)',
     skip: noPipeline,
-    run: () => cli(['teardown', ...local()], { interrupt: { when: /DELETE_IN_PROGRESS/, times: 1 } }),
+    run: () =>
+      cli(['teardown', ...local()], { interrupt: { when: /^deleting stack /, times: 1, hold: dataDir } }),
     code: EXIT.interrupted,
     message: /finishing the stack operation first[\s\S]*stack kinesis-tui deleted/,
     next: {
