@@ -32,6 +32,7 @@ import {
   isLive,
   maskedParameters,
   type OperationRecord,
+  STACK_RESOURCE_TYPE,
   type Stack,
   type StackDefinition,
   type StackStatus,
@@ -311,6 +312,7 @@ export class CloudFormationApi {
     if (input.RoleARN) stack.RoleARN = input.RoleARN;
     stack.NotificationARNs = input.NotificationARNs ?? [];
     const OperationId = this.recordOperation(stack, 'CREATE_STACK', findings);
+    stack.activeOperationId = OperationId;
     await this.env.store.save(stack);
     const deleteOnFailure = input.OnFailure === 'DELETE';
     const refused = blocking(findings).length > 0;
@@ -343,6 +345,7 @@ export class CloudFormationApi {
     if (plan.empty && tagsSame) throw validation('No updates are to be performed.');
     const findings = await this.earlyValidation(prepared, pseudoParameters(stack), stack);
     const OperationId = this.recordOperation(stack, 'UPDATE_STACK', findings);
+    stack.activeOperationId = OperationId;
     this.startUpdate(stack, definition, input.DisableRollback, blocking(findings).length > 0);
     return { StackId: stack.StackId, OperationId };
   }
@@ -453,6 +456,7 @@ export class CloudFormationApi {
     if (unknown.length > 0)
       throw validation(`The specified resources to retain [${unknown.join(', ')}] do not exist in the stack`);
     const before = stack.StackStatus;
+    stack.activeOperationId = this.recordOperation(stack, 'DELETE_STACK', []);
     stack.StackStatus = 'DELETE_IN_PROGRESS';
     this.run(stack, async (operation) => {
       stack.StackStatus = before;
@@ -833,9 +837,10 @@ export class CloudFormationApi {
   }
 
   /**
-   * DescribeEvents: the events of a stack's operations, by stack, change set or operation id. What is
-   * recorded here is what pre-deployment validation found (VALIDATION_ERROR events, every one a failed
-   * check, so FailedEvents keeps them all); resource progress is DescribeStackEvents'.
+   * DescribeEvents: the events of a stack's operations, by stack, change set or operation id, newest
+   * first: what pre-deployment validation found (VALIDATION_ERROR), the stack's own status changes
+   * (STACK_EVENT) and its resources' (PROGRESS_EVENT, PROVISIONING_ERROR for a failed one). FailedEvents
+   * keeps the failures.
    */
   describeEvents(input: {
     StackName?: string;
@@ -868,12 +873,21 @@ export class CloudFormationApi {
       selected = selected.filter(({ operation }) => operation.OperationId === input.OperationId);
       if (selected.length === 0) throw validation(`Operation ${input.OperationId} does not exist`);
     }
-    const events = selected
-      .reverse()
-      .flatMap(({ stack, operation }) =>
-        operation.findings.map((finding, index) => operationEvent(stack, operation, finding, index)),
+    const events = selected.reverse().flatMap(({ stack, operation }) => {
+      const status = operationStatus(stack, operation);
+      const progress = stack.events
+        .filter((e) => e.OperationId === operation.OperationId)
+        .reverse()
+        .map((e) => progressEvent(operation, status, e));
+      const validation = operation.findings.map((finding, index) =>
+        validationEvent(stack, operation, status, finding, index),
       );
-    const { items, NextToken } = page(events, input.NextToken);
+      return [...progress, ...validation];
+    });
+    const { items, NextToken } = page(
+      input.FailedEvents ? events.filter(isFailedEvent) : events,
+      input.NextToken,
+    );
     return { OperationEvents: items, ...(NextToken ? { NextToken } : {}) };
   }
 
@@ -929,6 +943,11 @@ export class CloudFormationApi {
     // Executing a change set removes the stack's change sets, the executed one included.
     stack.changeSets = [];
     stack.ChangeSetId = changeSet.ChangeSetId;
+    stack.activeOperationId = this.recordOperation(
+      stack,
+      changeSet.ChangeSetType === 'CREATE' ? 'CREATE_STACK' : 'UPDATE_STACK',
+      [],
+    );
     if (changeSet.ChangeSetType === 'CREATE') {
       stack.definition = changeSet.definition;
       stack.DisableRollback = input.DisableRollback ?? false;
@@ -945,14 +964,63 @@ export class CloudFormationApi {
 
 const USER_INITIATED_REVIEW = 'User Initiated';
 
+/** Where an operation is: from its findings, then from the last stack status it recorded. */
+function operationStatus(stack: Stack, operation: OperationRecord): 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' {
+  if (blocking(operation.findings).length > 0) return 'FAILED';
+  if (operation.OperationType === 'CREATE_CHANGESET') return 'SUCCEEDED';
+  const last = stack.events.findLast(
+    (e) => e.OperationId === operation.OperationId && e.LogicalResourceId === stack.StackName,
+  )?.ResourceStatus;
+  if (!last || last.endsWith('_IN_PROGRESS')) return 'IN_PROGRESS';
+  return last.endsWith('_FAILED') || last.includes('ROLLBACK') ? 'FAILED' : 'SUCCEEDED';
+}
+
+/** What FailedEvents keeps: failed checks, failed resources, a stack that ended failed. */
+function isFailedEvent(event: { EventType: string; ResourceStatus?: string }): boolean {
+  return (
+    event.EventType === 'VALIDATION_ERROR' ||
+    event.EventType === 'PROVISIONING_ERROR' ||
+    (event.ResourceStatus?.endsWith('_FAILED') ?? false)
+  );
+}
+
+/** A stack event as DescribeEvents answers it. */
+function progressEvent(operation: OperationRecord, status: string, event: Stack['events'][number]) {
+  const stackLevel = event.ResourceType === STACK_RESOURCE_TYPE;
+  return {
+    EventId: event.EventId,
+    StackId: event.StackId,
+    OperationId: operation.OperationId,
+    OperationType: operation.OperationType,
+    OperationStatus: status,
+    EventType: stackLevel
+      ? 'STACK_EVENT'
+      : event.ResourceStatus.endsWith('_FAILED')
+        ? 'PROVISIONING_ERROR'
+        : 'PROGRESS_EVENT',
+    LogicalResourceId: event.LogicalResourceId,
+    PhysicalResourceId: event.PhysicalResourceId,
+    ResourceType: event.ResourceType,
+    Timestamp: event.Timestamp,
+    ResourceStatus: event.ResourceStatus,
+    ResourceStatusReason: event.ResourceStatusReason,
+  };
+}
+
 /** A validation finding as DescribeEvents answers it (an OperationEvent of type VALIDATION_ERROR). */
-function operationEvent(stack: Stack, operation: OperationRecord, finding: ValidationFinding, index: number) {
+function validationEvent(
+  stack: Stack,
+  operation: OperationRecord,
+  status: string,
+  finding: ValidationFinding,
+  index: number,
+) {
   return {
     EventId: `${operation.OperationId}-${index + 1}`,
     StackId: stack.StackId,
     OperationId: operation.OperationId,
     OperationType: operation.OperationType,
-    OperationStatus: blocking(operation.findings).length > 0 ? 'FAILED' : 'SUCCEEDED',
+    OperationStatus: status,
     EventType: 'VALIDATION_ERROR',
     LogicalResourceId: finding.logicalId,
     PhysicalResourceId: finding.physicalId,

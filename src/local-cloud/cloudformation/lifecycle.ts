@@ -116,6 +116,7 @@ export class StackOperation {
       StackName: this.stack.StackName,
       Timestamp: now(),
       ...event,
+      ...(this.stack.activeOperationId ? { OperationId: this.stack.activeOperationId } : {}),
     });
   }
 

@@ -66,6 +66,8 @@ export interface StackEvent {
   ResourceStatusReason?: string;
   ResourceProperties?: string;
   ClientRequestToken?: string;
+  /** The operation (CreateStack, UpdateStack, an executed change set, DeleteStack) it belongs to. */
+  OperationId?: string;
 }
 
 export interface ResourceState {
@@ -151,7 +153,7 @@ export interface ChangeSet {
  */
 export interface OperationRecord {
   OperationId: string;
-  OperationType: 'CREATE_STACK' | 'UPDATE_STACK' | 'CREATE_CHANGESET';
+  OperationType: 'CREATE_STACK' | 'UPDATE_STACK' | 'DELETE_STACK' | 'CREATE_CHANGESET';
   ChangeSetId?: string;
   ChangeSetName?: string;
   StartTime: string;
@@ -191,6 +193,8 @@ export interface Stack {
   changeSets: ChangeSet[];
   /** Oldest first. Absent in stacks stored before operations were recorded. */
   operations?: OperationRecord[];
+  /** The operation whose events are being recorded (kept across a restart: recovery finishes it). */
+  activeOperationId?: string;
 }
 
 /** A physical resource that an operation left behind and its cleanup phase deletes. */

@@ -262,7 +262,9 @@ describe('CloudFormation pre-deployment validation', () => {
     expect(await settled('ev-update')).toBe('UPDATE_ROLLBACK_COMPLETE');
     const template = await cfn().send(new GetTemplateCommand({ StackName: 'ev-update' }));
     expect(template.TemplateBody).not.toContain('Colour');
-    const events = await cfn().send(new DescribeEventsCommand({ StackName: 'ev-update' }));
+    const events = await cfn().send(
+      new DescribeEventsCommand({ StackName: 'ev-update', Filters: { FailedEvents: true } }),
+    );
     expect(events.OperationEvents?.map((e) => [e.OperationId, e.OperationType, e.ValidationPath])).toEqual([
       [updated.OperationId, 'UPDATE_STACK', '/Resources/Stream/Properties/Colour'],
     ]);
@@ -306,6 +308,45 @@ describe('CloudFormation pre-deployment validation', () => {
       },
     ]);
     expect(events.OperationEvents?.[0]?.OperationStatus).toBe('SUCCEEDED');
+  });
+
+  it("answers DescribeEvents with each operation's stack and resource events too, FailedEvents keeping the failures", async () => {
+    const created = await cfn().send(
+      new CreateStackCommand({
+        StackName: 'ev-progress',
+        TemplateBody: JSON.stringify({
+          Resources: {
+            Handle: { Type: 'AWS::CloudFormation::WaitConditionHandle' },
+            Network: {
+              Type: 'AWS::EC2::VPC',
+              Properties: { CidrBlock: '10.0.0.0/16' },
+              DependsOn: 'Handle',
+            },
+          },
+        }),
+      }),
+    );
+    expect(await settled('ev-progress')).toBe('ROLLBACK_COMPLETE');
+    const all = await cfn().send(new DescribeEventsCommand({ OperationId: created.OperationId }));
+    const types = all.OperationEvents?.map(
+      (e) => `${e.EventType} ${e.LogicalResourceId} ${e.ResourceStatus}`,
+    );
+    expect(types?.at(-1)).toBe('STACK_EVENT ev-progress CREATE_IN_PROGRESS');
+    expect(types?.[0]).toBe('STACK_EVENT ev-progress ROLLBACK_COMPLETE');
+    expect(types).toContain('PROGRESS_EVENT Handle CREATE_COMPLETE');
+    expect(new Set(all.OperationEvents?.map((e) => [e.OperationType, e.OperationStatus].join(' ')))).toEqual(
+      new Set(['CREATE_STACK FAILED']),
+    );
+    const failed = await cfn().send(
+      new DescribeEventsCommand({ StackName: 'ev-progress', Filters: { FailedEvents: true } }),
+    );
+    expect(failed.OperationEvents?.map((e) => [e.EventType, e.LogicalResourceId, e.ResourceStatus])).toEqual([
+      ['PROVISIONING_ERROR', 'Network', 'CREATE_FAILED'],
+    ]);
+    expect(failed.OperationEvents?.[0]?.ResourceStatusReason).toContain('AWS::EC2::VPC');
+    // The legacy events carry the operation's id.
+    const legacy = await cfn().send(new DescribeStackEventsCommand({ StackName: 'ev-progress' }));
+    expect(new Set(legacy.StackEvents?.map((e) => e.OperationId))).toEqual(new Set([created.OperationId]));
   });
 
   it('pages DescribeEvents with NextToken', async () => {
