@@ -546,6 +546,17 @@ export async function deployStack(cf: CloudFormationClient, options: DeployOptio
   }
   const changes = changeLines(described);
   options.onUpdate?.({ type: 'changes', changes });
+  // WARN-mode checks (a bucket the update deletes still holds objects) do not stop the change set: say so
+  // before executing it.
+  const checked = await validationFailures(cf, { stackId: existing.id, changeSetName });
+  if (checked.kind === 'found') {
+    for (const warning of checked.failures.filter((f) => f.mode === 'WARN')) {
+      options.onUpdate?.({
+        type: 'phase',
+        message: `warning from CloudFormation's pre-deployment validation: ${failureLine(warning)}`,
+      });
+    }
+  }
   const since = new Date();
   await cf.send(new ExecuteChangeSetCommand({ StackName: existing.id, ChangeSetName: changeSetName }));
   const result = await followStack(cf, existing.id, since, Math.max(1, changes.length), options);

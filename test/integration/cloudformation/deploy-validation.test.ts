@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../../src/commands/exit-codes.js';
 import { createClients } from '../../../src/config/clients.js';
@@ -102,6 +103,39 @@ describe('deploy when pre-deployment validation refuses the template', () => {
     expect(failure.message).toContain(`Stream (AWS::Kinesis::Stream) at ${PATH}: ${REASON}`);
     expect(failure.message).toContain('deploy --replace');
     expect(failure.failures.map((f) => f.path)).toEqual([PATH]);
+  });
+
+  it('warns, before executing an update, that it deletes a bucket that still holds objects', async () => {
+    const withBucket = join(work, 'with-bucket.yaml');
+    writeFileSync(
+      withBucket,
+      'Resources:\n  Handle: { Type: AWS::CloudFormation::WaitConditionHandle }\n  Bucket: { Type: AWS::S3::Bucket }\n' +
+        'Outputs:\n  BucketName: { Value: !Ref Bucket }\n',
+    );
+    const without = join(work, 'without-bucket.yaml');
+    writeFileSync(without, 'Resources:\n  Handle: { Type: AWS::CloudFormation::WaitConditionHandle }\n');
+    const cf = lc.clients.cloudformation;
+    const first = await deployStack(cf, {
+      stackName: 'dv-bucket',
+      template: loadTemplate(withBucket),
+      parameters: () => [],
+      pollMs: 200,
+    });
+    const bucket = first.stack.outputs.BucketName ?? '';
+    await lc.clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'kept.json', Body: '{}' }));
+    const phases: string[] = [];
+    await deployStack(cf, {
+      stackName: 'dv-bucket',
+      template: loadTemplate(without),
+      parameters: () => [],
+      pollMs: 200,
+      onUpdate: (update) => {
+        if (update.type === 'phase') phases.push(update.message);
+      },
+    }).catch(() => undefined);
+    expect(phases).toContain(
+      `warning from CloudFormation's pre-deployment validation: Bucket (AWS::S3::Bucket) at /Resources/Bucket: The bucket '${bucket}' is not empty. You must either delete all objects and versions or use the deletion policy to retain it, otherwise the delete operation will fail`,
+    );
   });
 
   it('falls back to the change set reason on an endpoint without DescribeEvents', async () => {
