@@ -3,6 +3,7 @@
 // when its parent goes away, however the parent ends.
 import { type ChildProcess, fork } from 'node:child_process';
 import { once } from 'node:events';
+import { withoutCredentials } from '../config/environment.js';
 
 export interface Backend {
   readonly name: string;
@@ -16,17 +17,6 @@ export interface BackendReady {
   port: number;
 }
 
-/** What a backend is started with: the environment without the user's AWS credentials, which it never needs. */
-export function withoutCredentials(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const secret = new Set([
-    'AWS_ACCESS_KEY_ID',
-    'AWS_SECRET_ACCESS_KEY',
-    'AWS_SESSION_TOKEN',
-    'AWS_SECURITY_TOKEN',
-  ]);
-  return Object.fromEntries(Object.entries(env).filter(([name]) => !secret.has(name)));
-}
-
 export async function startBackend(
   name: string,
   script: string,
@@ -37,6 +27,7 @@ export async function startBackend(
   const child = fork(script, args, {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     execArgv,
+    // A backend never needs the user's AWS credentials.
     env: withoutCredentials(process.env),
   });
   const forward = (chunk: Buffer) => {

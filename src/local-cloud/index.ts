@@ -2,7 +2,7 @@
 // process with its own event loop, so the UI never competes with it, that ends when this process does.
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { withoutCredentials } from './backend.js';
+import { withoutCredentials } from '../config/environment.js';
 import { LocalCloudStartError } from './data-dir.js';
 import type { LocalCloudMessage } from './main.js';
 import { defaultOptions, type LocalCloudOptions } from './options.js';

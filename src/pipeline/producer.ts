@@ -364,10 +364,13 @@ export class Producer {
     this.poke();
   }
 
-  /** Sends one record that is not JSON, so it ends up in processing-failed/. Returns its id. */
-  sendMalformed(): string | undefined {
+  /**
+   * Sends one record that is not JSON, so it ends up in processing-failed/. Returns its id: the one given
+   * (a caller in another process names it before it is sent), or a new event's.
+   */
+  sendMalformed(id?: string): string | undefined {
     if (this.stopping) return undefined;
-    const eventId = this.options.source.next().event_id;
+    const eventId = id ?? this.options.source.next().event_id;
     const data = Buffer.from(malformedPayload(eventId), 'utf8');
     this.push({ eventId, category: 'Other', malformed: true }, data, eventId);
     this.extra += 1;

@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { stateDir } from '../config/paths.js';
 import { openTarget, type TargetOptions } from '../config/target.js';
 import { archiveJournal, readJournal } from '../pipeline/journal.js';
+import { startProducerProcess } from '../pipeline/producer-process.js';
 import { deployStack, describeStack } from '../pipeline/stack.js';
-import { openStreamSession } from '../pipeline/stream-session.js';
 import { emptyBucket, stackBucket, teardownStack } from '../pipeline/teardown.js';
 import { deployParameters, type LoadedTemplate, loadTemplate } from '../pipeline/template.js';
 import { describeDelivery, diagnose, Verifier } from '../pipeline/verify.js';
 import { parameterFields } from '../template/parameters.js';
 import type { TemplateSummary, WizardEngine } from './engine.js';
+import { FAILURES_KEPT, ROWS_KEPT } from './state/stream.js';
 
 export interface EngineOptions extends TargetOptions {
   stackName: string;
@@ -65,7 +66,12 @@ export async function openEngine(options: EngineOptions): Promise<WizardEngine> 
       });
     },
     async openStream(stack, { rate }) {
-      return openStreamSession(target, stack, { rate });
+      // In a process of its own: at thousands of events a second the producer would take the screen's
+      // event loop. It sends no more recent events than the Stream screen keeps.
+      return startProducerProcess(target, stack, {
+        rate,
+        limits: { acknowledged: ROWS_KEPT, failed: FAILURES_KEPT },
+      });
     },
     openVerification(stack) {
       const journalPath = target.journalPath(stackName);

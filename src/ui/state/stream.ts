@@ -40,6 +40,8 @@ export const BURST_SIZE = 100;
 /** How many recent events are kept for the table (and its filter). */
 export const ROWS_KEPT = 500;
 export const ROWS_SHOWN = 100;
+/** How many recent failures are kept (the newest is pinned). */
+export const FAILURES_KEPT = 20;
 const HISTORY = 60;
 
 export function nextRate(current: number, direction: 1 | -1): number {
@@ -74,7 +76,7 @@ export class StreamController {
   readonly store: Store<StreamView>;
   private readonly recent = new RingBuffer<AcknowledgedEvent>(ROWS_KEPT);
   private readonly rates = new RingBuffer<number>(HISTORY);
-  private readonly failures = new RingBuffer<{ eventId: string; reason: string }>(20);
+  private readonly failures = new RingBuffer<{ eventId: string; reason: string }>(FAILURES_KEPT);
   private readonly malformedIds = new RingBuffer<string>(20);
   private filter = '';
   private published = -1;
