@@ -47,6 +47,23 @@ async function cli(args: string[], code: number = EXIT.ok) {
   return result;
 }
 
+/** Producer processes of a wizard started with this state dir (its environment names it). */
+function producerProcesses(state: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return (
+          commandOf(pid).includes('producer-process-main') &&
+          readFileSync(`/proc/${pid}/environ`, 'utf8').includes(`KINESIS_TUI_STATE_DIR=${state}\0`)
+        );
+      } catch {
+        return false;
+      }
+    });
+}
+
 /** Every regular file under `dir`. */
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true })
@@ -135,15 +152,31 @@ describe('secrets in the environment stay out of everything kinesis-tui writes',
   }, 120_000);
 
   it.skipIf(noTmux)(
-    skipTitle('the wizard, with its debug log', noTmux),
+    skipTitle('the wizard, with its debug log and its producer process', noTmux),
     async () => {
-      const t = openTerminal([process.execPath, CLI, '--endpoint-url', endpoint], {
+      const at = ['--endpoint-url', endpoint];
+      if (!noPipeline) await cli(['deploy', ...at, '--param', 'ShardCount=1']);
+      const t = openTerminal([process.execPath, CLI, ...at], {
         columns: 100,
         rows: 30,
         env: { ...CREDENTIALS, KINESIS_TUI_STATE_DIR: stateDir },
       });
       try {
         printed.push(await t.waitFor((s) => s.includes(endpoint), 90_000));
+        if (!noPipeline) {
+          // Streaming: the producer process signs its calls with credentials it got over its IPC channel.
+          await t.waitFor((s) => s.includes('CREATE_COMPLETE'), 90_000);
+          t.keys(['2']);
+          printed.push(await t.waitFor((s) => /acknowledged [1-9]/.test(s), 90_000));
+          if (!noProc) {
+            const producers = producerProcesses(stateDir);
+            expect(producers, 'the wizard’s producer process').toHaveLength(1);
+            for (const pid of producers) {
+              expectNoSecret('the producer process’s command line', readFileSync(`/proc/${pid}/cmdline`));
+              expectNoSecret('the producer process’s environment', readFileSync(`/proc/${pid}/environ`));
+            }
+          }
+        }
         t.keys(['q']);
         await t.waitFor(() => t.exited(), 60_000);
         printed.push(t.screen());
@@ -151,8 +184,9 @@ describe('secrets in the environment stay out of everything kinesis-tui writes',
         t.close();
       }
       expect(readFileSync(join(stateDir, 'wizard.log'), 'utf8')).toMatch(/wizard stopped/);
+      if (!noPipeline) await cli(['teardown', ...at]);
     },
-    180_000,
+    600_000,
   );
 
   it.skipIf(noProc)(
