@@ -1,66 +1,26 @@
 // Soak (opt-in: `npm run bench -- --only soak`): the wizard in a real terminal, deploying on the local cloud
 // and streaming at full rate (the highest rate step; one shard takes about 1,000 events a second) for ten
-// minutes. Sampled every few seconds: the wizard's resident memory and open file descriptors, and the
-// local cloud's memory (its whole process tree). At the end the wizard quits as a user quits it (finishing
+// minutes. Sampled every few seconds: the resident memory and open file descriptors of the wizard's UI
+// process and of its producer process, and the local cloud's memory (its whole process tree). At the end the wizard quits as a user quits it (finishing
 // what is in flight) and `kinesis-tui verify --wait` must account for every acknowledged event.
 //
 // Growth is measured between the median of the first and of the last fifth of the samples, after a minute
 // of warm-up (caches, JIT, the first Lambda environments), so a single spike does not count as a leak.
-// The wizard runs with its old space capped: left alone, V8 lets a busy heap grow by hundreds of MB before
+// The wizard runs with its old space capped (NODE_OPTIONS, so its producer process and the local cloud too): left alone, V8 lets a busy heap grow by hundreds of MB before
 // it collects (seen: +257 MB in a minute at full rate, all of it garbage: with the cap the same run stays
 // at about 240 MB), which would hide a real leak in noise; capped, a leak makes the wizard fail instead.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Scenario } from '../scenario.js';
 import { summarize } from '../scenario.js';
 import { waitFor } from '../support/cloud.js';
+import { openFds, processTree, producerProcessOf, rssMiB } from '../support/processes.js';
 import { openBenchTerminal, tmuxAvailable } from '../support/terminal.js';
 import { CLI } from './cold-start.js';
 
 const MINUTE = 60_000;
 /** The wizard's old-space cap, MB. */
 const WIZARD_HEAP_MB = 192;
-
-/** Resident memory of one process, in MB (0 once it is gone). */
-function rssMB(pid: number): number {
-  try {
-    const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-function openFds(pid: number): number {
-  try {
-    return readdirSync(`/proc/${pid}/fd`).length;
-  } catch {
-    return 0;
-  }
-}
-
-/** `root` and every process under it. */
-function tree(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const all: number[] = [];
-  const visit = (pid: number) => {
-    all.push(pid);
-    for (const child of children.get(pid) ?? []) visit(child);
-  };
-  visit(root);
-  return all;
-}
 
 /** Median of the last fifth minus median of the first fifth. */
 function growth(samples: number[]): number {
@@ -79,6 +39,18 @@ export const soakScenario: Scenario = {
     { id: 'rate', label: 'average acknowledged rate', unit: 'events/s' },
     { id: 'rssGrowth', label: 'wizard memory growth', unit: 'MB', target: { op: '<', value: 50 } },
     { id: 'fdGrowth', label: 'wizard open handles growth', unit: 'fds', target: { op: '<=', value: 5 } },
+    {
+      id: 'producerRssGrowth',
+      label: 'producer process memory growth',
+      unit: 'MB',
+      target: { op: '<', value: 50 },
+    },
+    {
+      id: 'producerFdGrowth',
+      label: 'producer process open handles growth',
+      unit: 'fds',
+      target: { op: '<=', value: 5 },
+    },
     { id: 'cloudRssGrowth', label: 'local cloud memory growth', unit: 'MB', target: { op: '<', value: 150 } },
     { id: 'missing', label: 'events not accounted for', unit: 'events', target: { op: '<=', value: 0 } },
   ],
@@ -120,27 +92,35 @@ export const soakScenario: Scenario = {
         60_000,
       );
       const wizard = terminal.pid();
+      const producer = producerProcessOf(wizard);
+      if (!producer) throw new Error('the wizard runs no producer process (producer-process-main.js)');
       context.log(`streaming at full rate for ${Math.round(soakMs / 1000)} s`);
 
       const rss: number[] = [];
       const fds: number[] = [];
+      const producerRss: number[] = [];
+      const producerFds: number[] = [];
       const cloudRss: number[] = [];
       const started = Date.now();
       while (Date.now() - started < soakMs + warmUpMs) {
         await new Promise((resolve) => setTimeout(resolve, 5000));
         if (Date.now() - started < warmUpMs) continue;
-        rss.push(rssMB(wizard));
+        rss.push(rssMiB(wizard));
         fds.push(openFds(wizard));
+        producerRss.push(rssMiB(producer));
+        producerFds.push(openFds(producer));
+        // The local cloud: everything else under the wizard (its process, kinesalite, s3rver, Lambda runtimes).
         cloudRss.push(
-          tree(wizard)
-            .filter((pid) => pid !== wizard)
-            .reduce((sum, pid) => sum + rssMB(pid), 0),
+          processTree(wizard)
+            .filter((pid) => pid !== wizard && pid !== producer)
+            .reduce((sum, pid) => sum + rssMiB(pid), 0),
         );
       }
       const last = /acknowledged ([\d,]+)/.exec(terminal.screen())?.[1] ?? '?';
       context.log(
         `${last} acknowledged; wizard ${rss.at(0)?.toFixed(0)} -> ${rss.at(-1)?.toFixed(0)} MB, ` +
-          `${fds.at(0)} -> ${fds.at(-1)} fds; local cloud ${cloudRss.at(0)?.toFixed(0)} -> ${cloudRss.at(-1)?.toFixed(0)} MB`,
+          `${fds.at(0)} -> ${fds.at(-1)} fds; producer ${producerRss.at(0)?.toFixed(0)} -> ${producerRss.at(-1)?.toFixed(0)} MB, ` +
+          `${producerFds.at(0)} -> ${producerFds.at(-1)} fds; local cloud ${cloudRss.at(0)?.toFixed(0)} -> ${cloudRss.at(-1)?.toFixed(0)} MB`,
       );
 
       // Quit as a user does: what is in flight is finished, then the local cloud stops.
@@ -177,6 +157,8 @@ export const soakScenario: Scenario = {
       context.record('missing', report.missing);
       context.record('rssGrowth', growth(rss));
       context.record('fdGrowth', growth(fds));
+      context.record('producerRssGrowth', growth(producerRss));
+      context.record('producerFdGrowth', growth(producerFds));
       context.record('cloudRssGrowth', growth(cloudRss));
     }
   },
