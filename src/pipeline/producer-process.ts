@@ -80,6 +80,7 @@ export class ProducerProcess {
   /** What this side changed that the process has not reported back yet (controls in flight). */
   private ahead: Partial<Pick<ProducerStats, 'state' | 'targetRate'>> = {};
   private controlsSent = 0;
+  private reportedControls = 0;
   private readonly listeners = new Set<(update: ProducerUpdate) => void>();
   private stopping = false;
   private ended: ProducerSummary | undefined;
@@ -143,10 +144,16 @@ export class ProducerProcess {
     return this.child.pid ?? 0;
   }
 
+  /** True once the process has reported stats taken after every control sent so far. */
+  get caughtUp(): boolean {
+    return Object.keys(this.ahead).length === 0 && this.reportedControls >= this.controlsSent;
+  }
+
   private receive(message: Exclude<FromProducer, { type: 'opened' | 'open-failed' }>): void {
     switch (message.type) {
       case 'progress': {
         // Stats taken before the process saw our latest controls keep what those controls changed.
+        this.reportedControls = message.controls;
         const caughtUp = message.controls >= this.controlsSent;
         if (caughtUp) this.ahead = {};
         this.last = caughtUp ? message.stats : { ...message.stats, ...this.ahead };

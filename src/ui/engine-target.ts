@@ -32,6 +32,7 @@ export async function openEngine(options: EngineOptions): Promise<WizardEngine> 
   const { stackName } = options;
   const exportRoot = join(stateDir, 'exports');
   const cf = target.clients.cloudformation;
+  const streams = new Set<{ close(): void }>();
   return {
     target,
     stackName,
@@ -68,10 +69,12 @@ export async function openEngine(options: EngineOptions): Promise<WizardEngine> 
     async openStream(stack, { rate }) {
       // In a process of its own: at thousands of events a second the producer would take the screen's
       // event loop. It sends no more recent events than the Stream screen keeps.
-      return startProducerProcess(target, stack, {
+      const session = await startProducerProcess(target, stack, {
         rate,
         limits: { acknowledged: ROWS_KEPT, failed: FAILURES_KEPT },
       });
+      streams.add(session);
+      return session;
     },
     openVerification(stack) {
       const journalPath = target.journalPath(stackName);
@@ -120,6 +123,10 @@ export async function openEngine(options: EngineOptions): Promise<WizardEngine> 
         remaining,
       };
     },
-    close: () => target.close(),
+    async close() {
+      // The session stops each stream first (its summary comes back); this only lets go of the processes.
+      for (const stream of streams) stream.close();
+      await target.close();
+    },
   };
 }

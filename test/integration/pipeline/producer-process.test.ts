@@ -75,9 +75,10 @@ describe('the producer process', () => {
 
     producer.pause();
     expect(producer.stats().state).toBe('paused'); // at once, before the process answers
+    // Stats the process took after it paused (until then, only `state` is this side's guess).
     await waitFor('everything sent to be answered', () => {
       const s = producer.stats();
-      return s.state === 'paused' && s.outstanding === 0 && s.acknowledged === s.sent;
+      return producer.caughtUp && s.state === 'paused' && s.outstanding === 0 && s.acknowledged === s.sent;
     });
     const pausedAt = producer.stats().sent;
     producer.setRate(500);
