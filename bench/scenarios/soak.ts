@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import type { Scenario } from '../scenario.js';
 import { summarize } from '../scenario.js';
 import { waitFor } from '../support/cloud.js';
-import { openFds, processTree, producerProcessOf, rssMiB } from '../support/processes.js';
+import { openFds, processTree, producerProcessOf, rssMiB } from '../support/proc.js';
 import { openBenchTerminal, tmuxAvailable } from '../support/terminal.js';
 import { CLI } from './cold-start.js';
 

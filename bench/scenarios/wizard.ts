@@ -8,7 +8,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Scenario } from '../scenario.js';
 import { waitFor } from '../support/cloud.js';
-import { cpuSeconds, producerProcessOf, rssMiB } from '../support/processes.js';
+import { cpuMeter, producerProcessOf, rssMiB } from '../support/proc.js';
 import { openBenchTerminal, tmuxAvailable } from '../support/terminal.js';
 import { CLI } from './cold-start.js';
 
@@ -136,8 +136,8 @@ export const wizardScenario: Scenario = {
     const firstSnapshot = await heapSnapshot(pid, snapshots);
     await new Promise((resolve) => setTimeout(resolve, WARM_UP_MS));
     const rssStart = rssMiB(pid);
-    const cpuStart = cpuSeconds(pid);
-    const producerCpuStart = cpuSeconds(producer);
+    const uiCpuUsed = cpuMeter([pid]);
+    const producerCpuUsed = cpuMeter([producer]);
     const started = performance.now();
     const rates: number[] = [];
     const rss: number[] = [];
@@ -148,8 +148,8 @@ export const wizardScenario: Scenario = {
       rss.push(rssMiB(pid));
     }
     const wall = (performance.now() - started) / 1000;
-    const cpu = ((cpuSeconds(pid) - cpuStart) / wall) * 100;
-    const producerCpu = ((cpuSeconds(producer) - producerCpuStart) / wall) * 100;
+    const cpu = ((uiCpuUsed() ?? Number.NaN) / wall) * 100;
+    const producerCpu = ((producerCpuUsed() ?? Number.NaN) / wall) * 100;
     const rssEnd = rssMiB(pid);
     const producerRssEnd = rssMiB(producer);
     const lastSnapshot = await heapSnapshot(pid, snapshots);

@@ -68,3 +68,50 @@ export function cpuMeter(pids: readonly number[]): () => number | undefined {
     return start === undefined || now === undefined ? undefined : now - start;
   };
 }
+
+/** Resident memory, MiB (0 once the process is gone). */
+export function rssMiB(pid: number): number {
+  try {
+    const kib = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    return kib / 1024;
+  } catch {
+    return 0;
+  }
+}
+
+/** Open file descriptors (0 once the process is gone). */
+export function openFds(pid: number): number {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).length;
+  } catch {
+    return 0;
+  }
+}
+
+/** `root` and every process under it. */
+export function processTree(root: number): number[] {
+  const children = new Map<number, number[]>();
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [root];
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    const parent = statOf(Number(entry))?.ppid;
+    if (parent !== undefined) children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+  }
+  const all: number[] = [];
+  const visit = (pid: number) => {
+    all.push(pid);
+    for (const child of children.get(pid) ?? []) visit(child);
+  };
+  visit(root);
+  return all;
+}
+
+/** The wizard's producer process (its child running producer-process-main.js), if it runs. */
+export function producerProcessOf(wizard: number): number | undefined {
+  return childPids(wizard, 'producer-process-main')[0];
+}

@@ -12,6 +12,7 @@ import { startProducerProcess } from '../../../src/pipeline/producer-process.js'
 import { commandOf, processTree } from '../../security/sockets.js';
 import { createActiveStream } from '../../support/kinesis.js';
 import { TEST_CREDENTIALS, TEST_REGION, tempDir, useLocalCloud } from '../../support/local-cloud.js';
+import { alive } from '../../support/processes.js';
 import { waitFor } from '../../support/wait.js';
 
 let lc: ReturnType<typeof useLocalCloud>;
@@ -37,16 +38,6 @@ async function streamStack(name: string) {
 /** This process's producer processes still running. */
 function producerChildren(): number[] {
   return processTree(process.pid).filter((pid) => commandOf(pid).includes('producer-process-main'));
-}
-
-/** Running (a zombie waiting for a reaper that is slow to come counts as gone). */
-function alive(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return false;
-  }
 }
 
 describe('the producer process', () => {
