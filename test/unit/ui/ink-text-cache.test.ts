@@ -1,0 +1,37 @@
+// Ink 6 measures every text it lays out and kept each distinct text in a cache for the life of the process
+// (vadimdemedes/ink#986): the Stream screen's changing numbers grew the wizard's heap by ~30 MiB in 10
+// minutes. patches/ink+6.8.0.patch (applied by `npm install`) bounds the cache; this checks that it is
+// applied and still caches. Identity tells: a cached measurement is the same object, a new one is not.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+type Measure = (text: string) => { width: number; height: number };
+
+async function inkMeasureText(): Promise<Measure> {
+  // Not an export of the package: loaded by its file, beside Ink's entry point.
+  const entry = createRequire(import.meta.url).resolve('ink');
+  const module = (await import(pathToFileURL(join(dirname(entry), 'measure-text.js')).href)) as {
+    default: Measure;
+  };
+  return module.default;
+}
+
+describe("Ink's text measurement cache", () => {
+  it('still answers repeated texts from the cache', async () => {
+    const measure = await inkMeasureText();
+    const first = measure('sent 1,234 · acknowledged 1,230');
+    expect(first).toEqual({ width: 31, height: 1 });
+    expect(measure('sent 1,234 · acknowledged 1,230')).toBe(first);
+  });
+
+  it('lets old texts go once many others were measured, so a long session does not grow it', async () => {
+    const measure = await inkMeasureText();
+    const oldest = measure('acknowledged 0');
+    for (let i = 1; i <= 5_000; i++) measure(`acknowledged ${i}`);
+    const again = measure('acknowledged 0');
+    expect(again).toEqual(oldest);
+    expect(again).not.toBe(oldest);
+  });
+});
