@@ -6,6 +6,8 @@
 //
 // Growth is measured between the median of the first and of the last fifth of the samples, after a minute
 // of warm-up (caches, JIT, the first Lambda environments), so a single spike does not count as a leak.
+// The live heap (heap snapshots, taken after a full GC) of the UI and producer processes is compared between
+// the start and the end of the measured stretch: a leak is growth there, whatever V8's collector is doing.
 // The wizard runs with its old space capped (NODE_OPTIONS, so its producer process and the local cloud too): left alone, V8 lets a busy heap grow by hundreds of MB before
 // it collects (seen: +257 MB in a minute at full rate, all of it garbage: with the cap the same run stays
 // at about 240 MB), which would hide a real leak in noise; capped, a leak makes the wizard fail instead.
@@ -14,6 +16,7 @@ import { join } from 'node:path';
 import type { Scenario } from '../scenario.js';
 import { summarize } from '../scenario.js';
 import { waitFor } from '../support/cloud.js';
+import { heapSnapshot, liveHeapMiB } from '../support/heap.js';
 import { openFds, processTree, producerProcessOf, rssMiB } from '../support/proc.js';
 import { openBenchTerminal, tmuxAvailable } from '../support/terminal.js';
 import { CLI } from './cold-start.js';
@@ -51,6 +54,20 @@ export const soakScenario: Scenario = {
       unit: 'fds',
       target: { op: '<=', value: 5 },
     },
+    {
+      id: 'heapGrowth',
+      label: 'wizard live heap growth (after full GC)',
+      unit: '%',
+      target: { op: '<=', value: 10 },
+      digits: 1,
+    },
+    {
+      id: 'producerHeapGrowth',
+      label: 'producer process live heap growth (after full GC)',
+      unit: '%',
+      target: { op: '<=', value: 10 },
+      digits: 1,
+    },
     { id: 'cloudRssGrowth', label: 'local cloud memory growth', unit: 'MB', target: { op: '<', value: 150 } },
     { id: 'missing', label: 'events not accounted for', unit: 'events', target: { op: '<=', value: 0 } },
   ],
@@ -66,12 +83,20 @@ export const soakScenario: Scenario = {
     );
     {
       const state = context.tempDir('soak');
+      const snapshots = context.tempDir('soak-heap');
       const dataDir = join(state, 'cloud');
       const env = { ...process.env, KINESIS_TUI_STATE_DIR: state };
       const terminal = openBenchTerminal([process.execPath, CLI, '--data-dir', dataDir], {
         columns: 120,
         rows: 40,
-        env: { KINESIS_TUI_STATE_DIR: state, NODE_OPTIONS: `--max-old-space-size=${WIZARD_HEAP_MB}` },
+        env: {
+          KINESIS_TUI_STATE_DIR: state,
+          NODE_OPTIONS: [
+            `--max-old-space-size=${WIZARD_HEAP_MB}`,
+            '--heapsnapshot-signal=SIGUSR2',
+            `--diagnostic-dir=${snapshots}`,
+          ].join(' '),
+        },
       });
       context.defer(() => terminal.close());
       terminal.launch();
@@ -102,9 +127,16 @@ export const soakScenario: Scenario = {
       const producerFds: number[] = [];
       const cloudRss: number[] = [];
       const started = Date.now();
+      // The live heaps at the start of the measured stretch (after warm-up) and at its end. A snapshot
+      // leaves RSS raised for a while, so RSS is sampled only after the first ones.
+      let firstSnapshots: { wizard: string; producer: string } | undefined;
       while (Date.now() - started < soakMs + warmUpMs) {
         await new Promise((resolve) => setTimeout(resolve, 5000));
         if (Date.now() - started < warmUpMs) continue;
+        firstSnapshots ??= {
+          wizard: await heapSnapshot(wizard, snapshots),
+          producer: await heapSnapshot(producer, snapshots),
+        };
         rss.push(rssMiB(wizard));
         fds.push(openFds(wizard));
         producerRss.push(rssMiB(producer));
@@ -122,6 +154,11 @@ export const soakScenario: Scenario = {
           `${fds.at(0)} -> ${fds.at(-1)} fds; producer ${producerRss.at(0)?.toFixed(0)} -> ${producerRss.at(-1)?.toFixed(0)} MB, ` +
           `${producerFds.at(0)} -> ${producerFds.at(-1)} fds; local cloud ${cloudRss.at(0)?.toFixed(0)} -> ${cloudRss.at(-1)?.toFixed(0)} MB`,
       );
+
+      const lastSnapshots = {
+        wizard: await heapSnapshot(wizard, snapshots),
+        producer: await heapSnapshot(producer, snapshots),
+      };
 
       // Quit as a user does: what is in flight is finished, then the local cloud stops.
       terminal.keys(['q']);
@@ -155,6 +192,17 @@ export const soakScenario: Scenario = {
       context.record('events', report.acknowledged);
       context.record('rate', report.acknowledged / ((soakMs + warmUpMs) / 1000));
       context.record('missing', report.missing);
+      if (!firstSnapshots) throw new Error('the soak ended before its warm-up did');
+      const heapGrowth = (name: string, first: string, last: string) => {
+        const [start, end] = [liveHeapMiB(first), liveHeapMiB(last)];
+        context.log(`${name} live heap ${start.toFixed(1)} -> ${end.toFixed(1)} MiB`);
+        return ((end - start) / start) * 100;
+      };
+      context.record('heapGrowth', heapGrowth('wizard', firstSnapshots.wizard, lastSnapshots.wizard));
+      context.record(
+        'producerHeapGrowth',
+        heapGrowth('producer', firstSnapshots.producer, lastSnapshots.producer),
+      );
       context.record('rssGrowth', growth(rss));
       context.record('fdGrowth', growth(fds));
       context.record('producerRssGrowth', growth(producerRss));

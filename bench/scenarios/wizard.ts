@@ -3,11 +3,11 @@
 // local cloud is another), and the UI process's resident memory, which must stay flat (the screen keeps
 // bounded buffers, and the producer process sends it only what the screen keeps).
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Scenario } from '../scenario.js';
 import { waitFor } from '../support/cloud.js';
+import { heapSnapshot, liveHeapMiB } from '../support/heap.js';
 import { cpuMeter, producerProcessOf, rssMiB } from '../support/proc.js';
 import { openBenchTerminal, tmuxAvailable } from '../support/terminal.js';
 import { CLI } from './cold-start.js';
@@ -16,39 +16,6 @@ const TOP_RATE = 10_000;
 /** Enough shards that the top rate is what the stream takes (limits enforced). */
 const SHARDS = 10;
 const WARM_UP_MS = 15_000;
-
-/** Bytes of live objects in a V8 heap snapshot (taken after a full GC): the heap the program holds. */
-function liveHeapMiB(path: string): number {
-  const snapshot = JSON.parse(readFileSync(path, 'utf8')) as {
-    snapshot: { meta: { node_fields: string[] } };
-    nodes: number[];
-  };
-  const fields = snapshot.snapshot.meta.node_fields;
-  const size = fields.indexOf('self_size');
-  let total = 0;
-  for (let i = size; i < snapshot.nodes.length; i += fields.length) total += snapshot.nodes[i] ?? 0;
-  return total / 1024 ** 2;
-}
-
-/** Asks the wizard for a heap snapshot (--heapsnapshot-signal) and waits until it is written. */
-async function heapSnapshot(pid: number, dir: string): Promise<string> {
-  const before = new Set(readdirSync(dir));
-  process.kill(pid, 'SIGUSR2');
-  let lastSize = -1;
-  return waitFor(
-    async () => {
-      const file = readdirSync(dir).find((f) => f.endsWith('.heapsnapshot') && !before.has(f));
-      if (!file) return undefined;
-      const size = statSync(join(dir, file)).size;
-      const done = size > 0 && size === lastSize;
-      lastSize = size;
-      if (done) await new Promise((resolve) => setTimeout(resolve, 500));
-      return done ? join(dir, file) : undefined;
-    },
-    'the heap snapshot',
-    120_000,
-  );
-}
 
 /** The "actual N/s" the Stream screen shows. */
 function shownRate(screen: string): number | undefined {
