@@ -40,11 +40,14 @@ export class TokenBucket {
     if (Number.isFinite(this.rate)) this.tokens = Math.min(this.capacity, this.tokens + elapsed * this.rate);
   }
 
-  /** Takes up to `max` whole tokens; returns how many it took. */
+  /**
+   * Takes up to `max` whole tokens; returns how many it took, always a whole number: callers make that many
+   * events, and a fraction would make one more event than they count (`stream --count` overshot by one).
+   */
   take(max: number): number {
-    if (!Number.isFinite(this.rate)) return Math.max(0, max);
+    if (!Number.isFinite(this.rate)) return Math.max(0, Math.floor(max));
     this.refill();
-    const taken = Math.max(0, Math.min(max, Math.floor(this.tokens)));
+    const taken = Math.max(0, Math.floor(Math.min(max, this.tokens)));
     this.tokens -= taken;
     return taken;
   }

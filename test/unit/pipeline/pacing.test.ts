@@ -29,6 +29,12 @@ describe('token bucket', () => {
     expect(bucket.msUntilNext()).toBe(10);
     const unlimited = new TokenBucket(Number.POSITIVE_INFINITY, () => now);
     expect(unlimited.take(123)).toBe(123);
+    // The producer asks for "room" that can be fractional: it gets whole events only, as many as it counts.
+    expect(unlimited.take(0.5)).toBe(0);
+    expect(unlimited.take(2.75)).toBe(2);
+    bucket.setRate(1_000);
+    now = 10_000;
+    expect(bucket.take(2.75)).toBe(2);
     expect(unlimited.msUntilNext()).toBe(0);
   });
 });
