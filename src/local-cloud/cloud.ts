@@ -3,6 +3,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClients } from '../config/clients.js';
 import { claimDataDir, LocalCloudStartError } from './data-dir.js';
+import { ServiceReadiness } from './edge/readiness.js';
 import { startEdge } from './edge/server.js';
 import type { LocalCloudOptions } from './options.js';
 import type { Service } from './service.js';
@@ -24,9 +25,11 @@ export async function createLocalCloud(options: LocalCloudOptions): Promise<Runn
   const logStream = createWriteStream(logPath, { flags: 'a', mode: 0o600 });
   const log = (message: string) => logStream.write(`${new Date().toISOString()} ${message}\n`);
   const services = new Map<string, Service>(createServices().map((s) => [s.name, s]));
+  // Ready (health 200, requests served) only once every service's start() has finished.
+  const readiness = new ServiceReadiness(services.keys());
   let edge: Awaited<ReturnType<typeof startEdge>>;
   try {
-    edge = await startEdge(services, options.port, options.region, log);
+    edge = await startEdge(services, options.port, options.region, log, { readiness });
   } catch (error) {
     release();
     logStream.end();
@@ -47,6 +50,7 @@ export async function createLocalCloud(options: LocalCloudOptions): Promise<Runn
   const clients = createClients({ region: options.region, endpoint, credentials: LOCAL_CREDENTIALS });
   const started: Service[] = [];
   const stop = async () => {
+    readiness.stop();
     for (const service of started.reverse()) {
       await service.stop?.().catch((error: Error) => log(`stopping ${service.name}: ${error.message}`));
     }
@@ -61,8 +65,10 @@ export async function createLocalCloud(options: LocalCloudOptions): Promise<Runn
       mkdirSync(dataDir, { recursive: true, mode: 0o700 });
       await service.start?.({ options, endpoint, clients, dataDir, log });
       started.push(service);
+      readiness.started(service.name);
     }
   } catch (error) {
+    readiness.failed(error as Error);
     await stop();
     throw error;
   }

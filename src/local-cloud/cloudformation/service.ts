@@ -78,12 +78,15 @@ export function createCloudFormationService(
       const params = queryParams(request.body, request.url);
       const action = params.get('Action') ?? '';
       const handler = ACTIONS[action];
-      if (!handler || !api) {
+      if (!handler) {
         throw new ServiceError(
           'InvalidAction',
           `Could not find operation ${action || '(none)'} for version 2010-05-15`,
         );
       }
+      // The edge holds requests until start() has finished; this is only a guard.
+      if (!api)
+        throw new ServiceError('ServiceUnavailable', 'CloudFormation is starting; retry shortly.', 503);
       const result = await handler(api, stackInput(nestQuery(params)), request.region);
       sendQueryResult(response, action, result, XMLNS);
     },

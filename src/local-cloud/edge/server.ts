@@ -10,6 +10,7 @@ import { sendRestXmlError } from '../protocol/rest-xml.js';
 import type { EdgeRequest, Service } from '../service.js';
 import { FAULTS_PATH, FaultSwitch } from './faults.js';
 import { handleFaultsRequest } from './faults-api.js';
+import { ServiceReadiness } from './readiness.js';
 import { signingScope } from './signature.js';
 
 /** X-Amz-Target prefixes, for unsigned JSON requests (some tools skip signing against local endpoints). */
@@ -50,19 +51,30 @@ export interface Edge {
   close(): Promise<void>;
 }
 
+export interface EdgeOptions {
+  faults?: FaultSwitch;
+  /** Which services have started (default: all of them). */
+  readiness?: ServiceReadiness;
+}
+
 export async function startEdge(
   services: ReadonlyMap<string, Service>,
   port: number,
   defaultRegion: string,
   log: (message: string) => void,
-  faults = new FaultSwitch(),
+  { faults = new FaultSwitch(), readiness = ServiceReadiness.allStarted() }: EdgeOptions = {},
 ): Promise<Edge> {
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === HEALTH_PATH) {
-      send(response, 200, JSON.stringify({ status: 'ok', services: [...services.keys()] }), {
-        'Content-Type': 'application/json',
-      });
+      // 200 only when every service answers; 503 (with what is still starting) before, and once stopping.
+      const state = readiness.state();
+      send(
+        response,
+        state.status === 'ok' ? 200 : 503,
+        JSON.stringify({ ...state, services: [...services.keys()] }),
+        { 'Content-Type': 'application/json' },
+      );
       return;
     }
     let body: Buffer;
@@ -94,6 +106,22 @@ export async function startEdge(
           );
       sendUnroutable(request, response, error);
       return;
+    }
+    const starting = readiness.whenStarted(service.name);
+    if (starting) {
+      try {
+        await starting;
+      } catch (error) {
+        service.sendError(
+          response,
+          new ServiceError(
+            'ServiceUnavailable',
+            `The local cloud failed to start: ${(error as Error).message}`,
+            503,
+          ),
+        );
+        return;
+      }
     }
     const fault = faults.take(service.name);
     if (fault) {
