@@ -6,6 +6,7 @@ import type { CommonOptions } from './commands/common.js';
 import { EXIT } from './commands/exit-codes.js';
 import { parseDuration, parseRate } from './commands/parse.js';
 import { closest } from './commands/suggest.js';
+import { packageVersion } from './commands/version.js';
 import { InputError } from './config/errors.js';
 import { checkStackName } from './config/names.js';
 import { defaultLocalCloudDir, wizardLogPath } from './config/paths.js';
@@ -62,6 +63,7 @@ function pipelineCommand(name: string, description: string): Command {
 
 const program = new Command('kinesis-tui')
   .description('Deploy, stream through, verify and tear down a Kinesis -> Firehose -> S3 pipeline')
+  .version(packageVersion(), '-V, --version', 'print the version of kinesis-tui')
   .exitOverride()
   .configureOutput({ outputError: (text, write) => write(text) });
 
