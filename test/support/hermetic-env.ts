@@ -19,6 +19,14 @@ for (const name of Object.keys(process.env)) {
   if (INFLUENTIAL.some((pattern) => pattern.test(name))) delete process.env[name];
 }
 
+// npm keeps the machine's own cache and settings (registry, certificates), which live under the real home:
+// the package test installs the packed tarball from that cache. Nothing of the app reads them.
+const realHome = process.env.HOME;
+if (realHome) {
+  process.env.npm_config_cache ??= join(realHome, '.npm');
+  process.env.npm_config_userconfig ??= join(realHome, '.npmrc');
+}
+
 // An empty home: no ~/.aws files, no state from an earlier run. Removed when the test process ends.
 const home = mkdtempSync(join(tmpdir(), 'kinesis-tui-home-'));
 process.env.HOME = home;

@@ -37,13 +37,18 @@ export function runCli(
   options: {
     env?: NodeJS.ProcessEnv;
     timeoutMs?: number;
+    /** What to run instead of the clone's built binary (e.g. npx in a folder where the package is installed). */
+    command?: string[];
+    cwd?: string;
     /** Each stdout line as it comes, with a way to signal the process (Ctrl-C is SIGINT). */
     onLine?: (line: string, signal: (name: NodeJS.Signals) => void) => void;
   } = {},
 ): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const [program = process.execPath, ...before] = options.command ?? [process.execPath, CLI];
+    const child = spawn(program, [...before, ...args], {
       env: options.env ?? cleanEnv(),
+      ...(options.cwd ? { cwd: options.cwd } : {}),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

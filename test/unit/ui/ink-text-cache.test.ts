@@ -1,11 +1,15 @@
 // Ink 6 measures every text it lays out and kept each distinct text in a cache for the life of the process
 // (vadimdemedes/ink#986): the Stream screen's changing numbers grew the wizard's heap by ~30 MiB in 10
-// minutes. patches/ink+6.8.0.patch (applied by `npm install`) bounds the cache; this checks that it is
-// applied and still caches. Identity tells: a cached measurement is the same object, a new one is not.
+// minutes. patches/ink+6.8.0.patch (applied by `npm ci` in the clone, shipped patched inside the package)
+// bounds the caches; this checks that it is applied and still caches. Identity tells: a cached
+// measurement is the same object, a new one is not. test/e2e/package.test.ts runs the same check
+// (`inkPatchProblems`) against the Ink an installed package loads.
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { inkPatchPath, inkPatchProblems } from '../../../scripts/ink-patch.mjs';
 
 type Measure = (text: string) => { width: number; height: number };
 
@@ -19,6 +23,12 @@ async function inkMeasureText(): Promise<Measure> {
 }
 
 describe("Ink's text measurement cache", () => {
+  it('is the patched Ink: every line of the patch in place, measure-text bounded', async () => {
+    const inkDir = join(dirname(createRequire(import.meta.url).resolve('ink')), '..');
+    const { version } = JSON.parse(readFileSync(join(inkDir, 'package.json'), 'utf8')) as { version: string };
+    expect(await inkPatchProblems(inkDir, inkPatchPath(version))).toEqual([]);
+  });
+
   it('still answers repeated texts from the cache', async () => {
     const measure = await inkMeasureText();
     const first = measure('sent 1,234 · acknowledged 1,230');
