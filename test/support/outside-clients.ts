@@ -80,3 +80,41 @@ export function runOutsideClient(command: string, args: string[], input = ''): P
     child.stdin.end(input);
   });
 }
+
+/**
+ * What every boto3 script a test runs starts with: `client(name)` aimed at the endpoint in argv[1] with the
+ * test region, `err(call, **params)` giving what an AWS error carried ({code, message, status}, or None when
+ * the call succeeded), `meta(response)` its HTTP status, and `out(value)` to print the result as JSON.
+ */
+const BOTO3_PRELUDE = `
+import json, sys, time
+import boto3
+from botocore.exceptions import ClientError
+
+def client(name, **extra):
+    return boto3.client(name, endpoint_url=sys.argv[1], region_name='${TEST_REGION}', **extra)
+
+def err(call, **params):
+    try:
+        call(**params)
+    except ClientError as e:
+        return {'code': e.response['Error']['Code'], 'message': e.response['Error'].get('Message'),
+                'status': e.response['ResponseMetadata']['HTTPStatusCode']}
+    return None
+
+def status(response):
+    return response['ResponseMetadata']['HTTPStatusCode']
+
+def out(value):
+    print(json.dumps(value, default=str))
+`;
+
+/**
+ * Runs a boto3 script (after BOTO3_PRELUDE) against a local cloud and returns what it printed with `out`,
+ * parsed; a script that fails throws with its stderr.
+ */
+export async function runBoto3<T = Record<string, unknown>>(endpoint: string, script: string): Promise<T> {
+  const run = await runOutsideClient('python3', ['-c', `${BOTO3_PRELUDE}\n${script}`, endpoint]);
+  if (run.status !== 0) throw new Error(`the boto3 script failed (exit ${run.status}):\n${run.stderr}`);
+  return JSON.parse(run.stdout) as T;
+}

@@ -2,7 +2,7 @@
 // checks, and the FunctionConfiguration shape every read returns.
 import { ServiceError } from '../protocol/common.js';
 import type { Fields } from '../protocol/fields.js';
-import { type FunctionRecord, functionArn, type LoggingConfig } from './functions.js';
+import { type FunctionConfig, functionArn, type LoggingConfig } from './functions.js';
 
 // Keys Lambda sets itself and refuses in a function's Environment.
 const RESERVED_ENV = [
@@ -128,13 +128,18 @@ export function checkLogging(fields: Fields | undefined, current: LoggingConfig)
   };
 }
 
-/** FunctionConfiguration, as GetFunctionConfiguration and every write return it. */
-export function configuration(record: FunctionRecord) {
+/**
+ * FunctionConfiguration, as GetFunctionConfiguration and every write return it: of $LATEST (unqualified ARN
+ * unless the caller named `:$LATEST`), of a published version, or of an alias (its ARN, its version's rest).
+ * While a function is being created, AWS leaves LastUpdateStatus out; updates in progress read "The
+ * function is being created." / Creating too, in every capture of AWS's answers.
+ */
+export function configuration(record: FunctionConfig, version = '$LATEST', arn = functionArn(record)) {
   const pending = record.state === 'Pending';
   const updating = record.lastUpdateStatus === 'InProgress';
   return {
     FunctionName: record.name,
-    FunctionArn: functionArn(record),
+    FunctionArn: arn,
     Runtime: record.runtime,
     Role: record.role,
     Handler: record.handler,
@@ -144,15 +149,15 @@ export function configuration(record: FunctionRecord) {
     MemorySize: record.memorySize,
     LastModified: record.lastModified,
     CodeSha256: record.code.sha256,
-    Version: '$LATEST',
+    Version: version,
     ...(Object.keys(record.environment).length > 0 ? { Environment: { Variables: record.environment } } : {}),
     TracingConfig: { Mode: record.tracingMode },
     RevisionId: record.revisionId,
     State: record.state,
     ...(pending ? { StateReason: 'The function is being created.', StateReasonCode: 'Creating' } : {}),
-    LastUpdateStatus: record.lastUpdateStatus,
+    ...(pending ? {} : { LastUpdateStatus: record.lastUpdateStatus }),
     ...(updating
-      ? { LastUpdateStatusReason: 'The function is being updated.', LastUpdateStatusReasonCode: 'Updating' }
+      ? { LastUpdateStatusReason: 'The function is being created.', LastUpdateStatusReasonCode: 'Creating' }
       : {}),
     PackageType: 'Zip',
     Architectures: record.architectures,
@@ -160,4 +165,23 @@ export function configuration(record: FunctionRecord) {
     SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
     LoggingConfig: record.logging,
   };
+}
+
+/** A version as ListVersionsByFunction lists it: a qualified ARN, and no state fields (as AWS answers). */
+export function versionListing(record: FunctionConfig, version: string) {
+  const {
+    State: _state,
+    StateReason: _reason,
+    StateReasonCode: _code,
+    LastUpdateStatus: _status,
+    LastUpdateStatusReason: _updateReason,
+    LastUpdateStatusReasonCode: _updateCode,
+    ...rest
+  } = configuration(record, version, functionArn(record, version)) as ReturnType<typeof configuration> & {
+    StateReason?: string;
+    StateReasonCode?: string;
+    LastUpdateStatusReason?: string;
+    LastUpdateStatusReasonCode?: string;
+  };
+  return rest;
 }

@@ -25,7 +25,8 @@ export interface LoggingConfig {
   SystemLogLevel?: string;
 }
 
-export interface FunctionRecord {
+/** What a version of a function is: $LATEST (the record itself) or a published snapshot of it. */
+export interface FunctionConfig {
   name: string;
   region: string;
   runtime: string;
@@ -44,13 +45,51 @@ export interface FunctionRecord {
   architectures: string[];
   ephemeralStorage: number;
   tracingMode: string;
+}
+
+/** A published version: $LATEST's configuration and code as they were, immutable, numbered. */
+export interface PublishedVersion extends FunctionConfig {
+  version: string;
+  /** Its own resource policy (AddPermission with the version as Qualifier). */
+  policy: PolicyStatement[];
+  /** $LATEST's description when it was published (PublishVersion's Description may differ). */
+  sourceDescription?: string;
+}
+
+export interface AliasRecord {
+  name: string;
+  functionVersion: string;
+  description: string;
+  /** AdditionalVersionWeights: another version and the share of invocations it takes. */
+  weights?: Record<string, number>;
+  revisionId: string;
+  policy: PolicyStatement[];
+}
+
+export interface FunctionRecord extends FunctionConfig {
   tags: Record<string, string>;
   policy: PolicyStatement[];
   policyRevisionId?: string;
+  /** Published versions by number (absent in data dirs from before versions). */
+  versions?: Record<string, PublishedVersion>;
+  /** The highest version number ever published: numbers are never reused, even after a delete. */
+  lastVersion?: number;
+  aliases?: Record<string, AliasRecord>;
 }
 
-export function functionArn(record: Pick<FunctionRecord, 'region' | 'name'>): string {
-  return `arn:aws:lambda:${record.region}:${LOCAL_ACCOUNT_ID}:function:${record.name}`;
+/** One version of a function, ready to run: $LATEST or a published version. */
+export interface RunnableVersion extends FunctionConfig {
+  version: string;
+}
+
+export function functionArn(record: Pick<FunctionRecord, 'region' | 'name'>, qualifier?: string): string {
+  const arn = `arn:aws:lambda:${record.region}:${LOCAL_ACCOUNT_ID}:function:${record.name}`;
+  return qualifier === undefined ? arn : `${arn}:${qualifier}`;
+}
+
+/** Every package a function still needs: $LATEST's and its published versions'. */
+export function codeInUse(record: FunctionRecord): Set<string> {
+  return new Set([record.code.hex, ...Object.values(record.versions ?? {}).map((v) => v.code.hex)]);
 }
 
 /** Lambda's LastModified: `2026-11-26T14:05:09.123+0000`. */
@@ -77,8 +116,9 @@ export class FunctionStore {
     const functions = this.state.get().functions;
     for (const name of readdirSync(root)) {
       const record = functions[name];
+      const keep = record ? codeInUse(record) : new Set<string>();
       for (const entry of readdirSync(join(root, name))) {
-        if (!record || !entry.startsWith(record.code.hex)) {
+        if (![...keep].some((hex) => entry.startsWith(hex))) {
           rmSync(join(root, name, entry), { recursive: true, force: true });
         }
       }
@@ -93,11 +133,20 @@ export class FunctionStore {
     return this.state.get().functions[name];
   }
 
-  taskRoot(record: Pick<FunctionRecord, 'name' | 'code'>): string {
+  /** A version as it stands now ($LATEST or published), or undefined once gone. */
+  findVersion(name: string, version: string): RunnableVersion | undefined {
+    const record = this.find(name);
+    if (!record) return undefined;
+    if (version === '$LATEST') return { ...record, version };
+    const published = record.versions?.[version];
+    return published ? { ...published, version } : undefined;
+  }
+
+  taskRoot(record: Pick<FunctionConfig, 'name' | 'code'>): string {
     return join(this.dataDir, 'code', record.name, record.code.hex);
   }
 
-  zip(record: Pick<FunctionRecord, 'name' | 'code'>): Buffer {
+  zip(record: Pick<FunctionConfig, 'name' | 'code'>): Buffer {
     return readFileSync(`${this.taskRoot(record)}.zip`);
   }
 
@@ -112,7 +161,7 @@ export class FunctionStore {
   }
 
   /** Unpacks a stored package again when its task root went missing (a data dir copied without it). */
-  ensureUnpacked(record: FunctionRecord): void {
+  ensureUnpacked(record: FunctionConfig): void {
     const root = this.taskRoot(record);
     if (!existsSync(root) && existsSync(`${root}.zip`)) unpack(readPackage(this.zip(record)), root);
   }

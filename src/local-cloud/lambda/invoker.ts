@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { ServiceError } from '../protocol/common.js';
 import { type EnvironmentSpec, ExecutionEnvironment, type InitResult, type LogLine } from './environment.js';
-import { type FunctionRecord, type FunctionStore, functionArn } from './functions.js';
+import type { FunctionStore, RunnableVersion } from './functions.js';
 import type { LogShipper } from './log-shipper.js';
 import type { ErrorShape } from './runtime/messages.js';
 import { PYTHON_BOOTSTRAP } from './runtime/python-bootstrap.js';
@@ -46,7 +46,7 @@ interface Pool {
 }
 
 /** What an environment depends on: when any of it changes, warm environments are retired. */
-function environmentKey(record: FunctionRecord): string {
+function environmentKey(record: RunnableVersion): string {
   return JSON.stringify([
     record.code.hex,
     record.runtime,
@@ -57,9 +57,15 @@ function environmentKey(record: FunctionRecord): string {
   ]);
 }
 
-function logStreamName(): string {
+/** `2026/11/26/[$LATEST]<hex>`, or `[3]` for version 3, as Lambda names an environment's log stream. */
+function logStreamName(version: string): string {
   const day = new Date().toISOString().slice(0, 10).replaceAll('-', '/');
-  return `${day}/[$LATEST]${randomBytes(16).toString('hex')}`;
+  return `${day}/[${version}]${randomBytes(16).toString('hex')}`;
+}
+
+/** Environments are pooled per function version: versions run different code side by side. */
+function poolKey(name: string, version: string): string {
+  return `${name}:${version}`;
 }
 
 export class Invoker {
@@ -89,7 +95,7 @@ export class Invoker {
     return this.python;
   }
 
-  private async spec(record: FunctionRecord, streamName: string): Promise<EnvironmentSpec> {
+  private async spec(record: RunnableVersion, streamName: string): Promise<EnvironmentSpec> {
     const family = runtimeFamily(record.runtime);
     if (family === 'other') {
       throw new ServiceError(
@@ -136,7 +142,7 @@ export class Invoker {
       AWS_EXECUTION_ENV: `AWS_Lambda_${record.runtime}`,
       AWS_LAMBDA_FUNCTION_NAME: record.name,
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(record.memorySize),
-      AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+      AWS_LAMBDA_FUNCTION_VERSION: record.version,
       AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
       AWS_LAMBDA_LOG_GROUP_NAME: record.logging.LogGroup,
       AWS_LAMBDA_LOG_STREAM_NAME: streamName,
@@ -164,19 +170,19 @@ export class Invoker {
     };
   }
 
-  private pool(name: string): Pool {
-    let pool = this.pools.get(name);
+  private pool(key: string): Pool {
+    let pool = this.pools.get(key);
     if (!pool) {
       pool = { idle: [], live: 0, waiting: [] };
-      this.pools.set(name, pool);
+      this.pools.set(key, pool);
     }
     return pool;
   }
 
   private async acquire(
-    record: FunctionRecord,
+    record: RunnableVersion,
   ): Promise<{ environment: ExecutionEnvironment; init?: InitResult }> {
-    const pool = this.pool(record.name);
+    const pool = this.pool(poolKey(record.name, record.version));
     const key = environmentKey(record);
     for (;;) {
       while (pool.idle.length > 0) {
@@ -190,7 +196,7 @@ export class Invoker {
       if (pool.live < MAX_ENVIRONMENTS) {
         pool.live++;
         try {
-          const stream = logStreamName();
+          const stream = logStreamName(record.version);
           const { environment, init } = await ExecutionEnvironment.start(
             await this.spec(record, stream),
             stream,
@@ -208,9 +214,9 @@ export class Invoker {
     }
   }
 
-  private release(name: string, environment: ExecutionEnvironment, reusable: boolean): void {
-    const pool = this.pool(name);
-    const current = this.store.find(name);
+  private release(record: RunnableVersion, environment: ExecutionEnvironment, reusable: boolean): void {
+    const pool = this.pool(poolKey(record.name, record.version));
+    const current = this.store.findVersion(record.name, record.version);
     if (reusable && environment.alive && current && environmentKey(current) === environment.revision) {
       const timer = setTimeout(() => {
         const at = pool.idle.findIndex((entry) => entry.environment === environment);
@@ -235,36 +241,47 @@ export class Invoker {
     pool.waiting.shift()?.();
   }
 
-  /** Ends every environment of a function (deleted, or its code or configuration changed). */
-  retire(name: string): void {
-    const pool = this.pools.get(name);
-    if (!pool) return;
-    for (const { environment, timer } of pool.idle.splice(0)) {
-      clearTimeout(timer);
-      environment.kill();
-      this.environments.delete(environment);
-      pool.live--;
+  /**
+   * Ends the idle environments of a function's version (its code or configuration changed, or it was
+   * deleted), or of every version when none is named (the function was deleted).
+   */
+  retire(name: string, version?: string): void {
+    for (const [key, pool] of this.pools) {
+      if (version === undefined ? !key.startsWith(`${name}:`) : key !== poolKey(name, version)) continue;
+      for (const { environment, timer } of pool.idle.splice(0)) {
+        clearTimeout(timer);
+        environment.kill();
+        this.environments.delete(environment);
+        pool.live--;
+      }
+      for (const wake of pool.waiting.splice(0)) wake();
     }
-    for (const wake of pool.waiting.splice(0)) wake();
   }
 
   stop(): void {
-    for (const name of this.pools.keys()) this.retire(name);
+    for (const pool of this.pools.values()) {
+      for (const { environment, timer } of pool.idle.splice(0)) {
+        clearTimeout(timer);
+        environment.kill();
+      }
+      for (const wake of pool.waiting.splice(0)) wake();
+    }
     for (const environment of this.environments) environment.kill();
     this.environments.clear();
   }
 
+  /** Runs one invocation of a version; `invokedArn` is the ARN the caller named (an alias's, say). */
   async invoke(
-    record: FunctionRecord,
+    record: RunnableVersion,
     payload: string,
-    options: { clientContext?: unknown } = {},
+    options: { clientContext?: unknown; invokedArn: string },
   ): Promise<InvocationResult> {
     const requestId = randomUUID();
     const { environment, init } = await this.acquire(record);
     const lines: LogLine[] = [...(init?.logs ?? [])];
     const line = (text: string) => lines.push({ timestamp: Date.now(), text });
     const started = performance.now();
-    line(`START RequestId: ${requestId} Version: $LATEST\n`);
+    line(`START RequestId: ${requestId} Version: ${record.version}\n`);
     let error: ErrorShape | undefined;
     let resultPayload = 'null';
     let memoryMB = 0;
@@ -280,8 +297,8 @@ export class Invoker {
         payload,
         {
           functionName: record.name,
-          functionVersion: '$LATEST',
-          invokedFunctionArn: functionArn(record),
+          functionVersion: record.version,
+          invokedFunctionArn: options.invokedArn,
           memoryLimitInMB: String(record.memorySize),
           awsRequestId: requestId,
           logGroupName: record.logging.LogGroup,
@@ -324,7 +341,7 @@ export class Invoker {
         (init ? `Init Duration: ${init.durationMs.toFixed(2)} ms\t` : '') +
         (status || '\n'),
     );
-    this.release(record.name, environment, reusable);
+    this.release(record, environment, reusable);
     let last = 0;
     this.shipper.ship(
       record.logging.LogGroup,

@@ -17,18 +17,41 @@ import {
   checkRole,
   checkTimeout,
   configuration,
+  versionListing,
 } from './config.js';
 import {
+  type AliasRecord,
   type FunctionRecord,
   FunctionStore,
   functionArn,
   lastModifiedNow,
   notFound,
   type PolicyStatement,
+  type PublishedVersion,
 } from './functions.js';
 import { Invoker } from './invoker.js';
 import { LogShipper } from './log-shipper.js';
 import { checkRuntime } from './runtimes.js';
+import {
+  aliasesOf,
+  aliasShape,
+  checkAliasName,
+  checkFunctionVersion,
+  checkRouting,
+  configOf,
+  isVersionNumber,
+  LATEST,
+  pickVersion,
+  policyOwner,
+  readWeights,
+  requestedQualifier,
+  resolveTarget,
+  settled,
+  unchangedVersion,
+  versionConfig,
+  withNewVersion,
+  withPolicy,
+} from './versions.js';
 
 /** Lambda's request limits for Invoke: synchronous, and asynchronous (Event). */
 export const MAX_REQUEST_BYTES = 6_291_456;
@@ -75,6 +98,13 @@ export function route(method: string, path: string): Route | undefined {
     'POST policy': 'AddPermission',
     'GET policy': 'GetPolicy',
     'DELETE policy/*': 'RemovePermission',
+    'POST versions': 'PublishVersion',
+    'GET versions': 'ListVersionsByFunction',
+    'POST aliases': 'CreateAlias',
+    'GET aliases': 'ListAliases',
+    'GET aliases/*': 'GetAlias',
+    'PUT aliases/*': 'UpdateAlias',
+    'DELETE aliases/*': 'DeleteAlias',
   }[key];
   return operation ? { operation, fn, ...(rest !== undefined ? { rest } : {}) } : undefined;
 }
@@ -88,6 +118,19 @@ function jsonBody(body: Buffer): Input {
     // answered below
   }
   throw new ServiceError('InvalidRequestContentException', 'Could not parse request body into json.');
+}
+
+/** One page of a listing in order: Marker is the key of the last item of the page before. */
+function paginate<T>(items: T[], keyOf: (item: T) => string, params: URLSearchParams) {
+  const marker = params.get('Marker');
+  const max = Number(params.get('MaxItems') ?? 50);
+  if (!Number.isInteger(max) || max < 1 || max > 10_000) {
+    throw new ServiceError('InvalidParameterValueException', 'MaxItems must be between 1 and 10000.');
+  }
+  const start = marker === null ? 0 : items.findIndex((item) => keyOf(item) === marker) + 1;
+  const page = items.slice(start, start + max);
+  const last = page.at(-1);
+  return { page, next: start + max < items.length && last !== undefined ? keyOf(last) : undefined };
 }
 
 function principalOf(principal: string): PolicyStatement['Principal'] | string {
@@ -112,8 +155,8 @@ export function createLambdaService(): Service {
     return { context, store, invoker };
   };
 
-  /** The function a path names (name, ARN or partial ARN; unqualified or $LATEST). */
-  const lookup = (ref: string | undefined, region: string, qualifier?: string | null): FunctionRecord => {
+  /** The function a path names (name, ARN or partial ARN) and the qualifier it or the Qualifier field gives. */
+  const parseRef = (ref: string | undefined, qualifierField?: string | null) => {
     const match = FUNCTION_REF.exec(ref ?? '');
     if (!match) {
       throw new ServiceError(
@@ -122,13 +165,45 @@ export function createLambdaService(): Service {
           'Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?',
       );
     }
-    const name = match[1] as string;
-    const version = match[2] ?? qualifier ?? undefined;
+    return { name: match[1] as string, qualifier: requestedQualifier(match[2], qualifierField) };
+  };
+
+  /** The function and qualifier a request names; a missing function is not found at the qualified ARN. */
+  const find = (ref: string | undefined, region: string, qualifierField?: string | null) => {
+    const { name, qualifier } = parseRef(ref, qualifierField);
     const record = ready().store.find(name);
-    const arn = functionArn({ region, name });
-    if (!record) throw notFound(version ? `${arn}:${version}` : arn);
-    if (version && version !== '$LATEST') throw notFound(`${arn}:${version}`);
+    if (!record) throw notFound(functionArn({ region, name }, qualifier));
+    return { record, qualifier };
+  };
+
+  /**
+   * Operations on the function as a whole ($LATEST): a qualifier other than $LATEST names nothing they can
+   * act on. What AWS answers to one is not captured anywhere we know of; "not found" is kept from before.
+   */
+  const lookup = (ref: string | undefined, region: string, qualifier?: string | null): FunctionRecord => {
+    const found = find(ref, region, qualifier);
+    if (found.qualifier !== undefined && found.qualifier !== LATEST) {
+      throw notFound(functionArn(found.record, found.qualifier));
+    }
+    return found.record;
+  };
+
+  /** Tags belong to the function: a version's or alias's ARN is refused, in AWS's words. */
+  const untaggable = (ref: string | undefined, region: string): FunctionRecord => {
+    const { record, qualifier } = find(ref, region);
+    if (qualifier !== undefined) {
+      throw new ServiceError(
+        'InvalidParameterValueException',
+        'Tags on function aliases and versions are not supported. Please specify a function ARN.',
+      );
+    }
     return record;
+  };
+
+  /** Publishes $LATEST as it is now; returns the new version. */
+  const publish = async (name: string, description?: string): Promise<PublishedVersion> => {
+    const next = await ready().store.change(name, (current) => withNewVersion(current, description));
+    return next.versions?.[String(next.lastVersion)] as PublishedVersion;
   };
 
   const codeFrom = async (code: Fields): Promise<CodePackage> => {
@@ -172,7 +247,7 @@ export function createLambdaService(): Service {
     const done = new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
       const record = store?.find(name);
       if (!record) return;
-      await store?.put({ ...record, state: 'Active', lastUpdateStatus: 'Successful' });
+      await store?.put(settled(record));
     });
     background.add(done);
     void done.finally(() => background.delete(done));
@@ -188,7 +263,7 @@ export function createLambdaService(): Service {
     }
   };
 
-  const checkRevision = (record: FunctionRecord, f: Fields) => {
+  const checkRevision = (record: { revisionId: string }, f: Fields) => {
     const revision = f.string('RevisionId', true);
     if (revision && revision !== record.revisionId) {
       throw new ServiceError(
@@ -258,8 +333,14 @@ export function createLambdaService(): Service {
           tags: f.stringMap('Tags') ?? {},
           policy: [],
         };
-        await store.put(record);
-        sendRestJson(response, configuration(record), 201);
+        // Publish: version 1 is made with the function; the answer is $LATEST's, with Version "1" (as AWS).
+        const stored = f.boolean('Publish') ? withNewVersion(record) : record;
+        await store.put(stored);
+        sendRestJson(
+          response,
+          configuration(record, stored.lastVersion ? String(stored.lastVersion) : LATEST),
+          201,
+        );
         settleLater(name);
       } finally {
         creating.delete(name);
@@ -267,51 +348,216 @@ export function createLambdaService(): Service {
     },
 
     async ListFunctions(request, response) {
-      const { store } = ready();
-      const marker = request.url.searchParams.get('Marker');
-      const max = Number(request.url.searchParams.get('MaxItems') ?? 50);
-      if (!Number.isInteger(max) || max < 1 || max > 10_000) {
-        throw new ServiceError('InvalidParameterValueException', 'MaxItems must be between 1 and 10000.');
-      }
-      const all = store.list().filter((r) => !marker || r.name > marker);
-      const page = all.slice(0, max);
-      sendRestJson(response, {
-        Functions: page.map(configuration),
-        ...(all.length > max ? { NextMarker: page.at(-1)?.name } : {}),
-      });
+      const functions = ready()
+        .store.list()
+        .map((f) => configuration(f));
+      const { page, next } = paginate(functions, (f) => f.FunctionName, request.url.searchParams);
+      sendRestJson(response, { Functions: page, ...(next !== undefined ? { NextMarker: next } : {}) });
     },
 
     async GetFunction(request, response, r) {
-      const record = lookup(r.fn, request.region, request.url.searchParams.get('Qualifier'));
+      const { record, qualifier } = find(r.fn, request.region, request.url.searchParams.get('Qualifier'));
+      const target = resolveTarget(record, qualifier);
+      const { config } = target;
       const scope = `local-cloud/${new Date().toISOString().slice(0, 10).replaceAll('-', '')}/${record.region}/lambda/aws4_request`;
       const location =
         `${ready().context.endpoint}/2015-03-31/functions/${encodeURIComponent(record.name)}/code` +
-        `?X-Amz-Credential=${encodeURIComponent(scope)}&CodeSha256=${encodeURIComponent(record.code.sha256)}`;
+        `?X-Amz-Credential=${encodeURIComponent(scope)}&CodeSha256=${encodeURIComponent(config.code.sha256)}` +
+        (config.version === LATEST ? '' : `&Qualifier=${config.version}`);
       sendRestJson(response, {
-        Configuration: configuration(record),
+        Configuration: configuration(config, config.version, target.arn),
         Code: { RepositoryType: 'S3', Location: location },
         ...(Object.keys(record.tags).length > 0 ? { Tags: record.tags } : {}),
       });
     },
 
     async DownloadCode(request, response, r) {
-      const record = lookup(r.fn, request.region);
-      send(response, 200, ready().store.zip(record), { 'Content-Type': 'application/zip' });
+      const { record, qualifier } = find(r.fn, request.region, request.url.searchParams.get('Qualifier'));
+      send(response, 200, ready().store.zip(resolveTarget(record, qualifier).config), {
+        'Content-Type': 'application/zip',
+      });
     },
 
     async GetFunctionConfiguration(request, response, r) {
-      sendRestJson(
-        response,
-        configuration(lookup(r.fn, request.region, request.url.searchParams.get('Qualifier'))),
-      );
+      const { record, qualifier } = find(r.fn, request.region, request.url.searchParams.get('Qualifier'));
+      const { config, arn } = resolveTarget(record, qualifier);
+      sendRestJson(response, configuration(config, config.version, arn));
     },
 
     async DeleteFunction(request, response, r) {
-      const record = lookup(r.fn, request.region, request.url.searchParams.get('Qualifier'));
+      const { name, qualifier } = parseRef(r.fn, request.url.searchParams.get('Qualifier'));
+      if (qualifier === LATEST) {
+        throw new ServiceError(
+          'InvalidParameterValueException',
+          '$LATEST version cannot be deleted without deleting the function.',
+        );
+      }
+      if (qualifier !== undefined && !isVersionNumber(qualifier)) {
+        throw new ServiceError(
+          'InvalidParameterValueException',
+          'Deletion of aliases is not currently supported.',
+        );
+      }
       const { store, invoker } = ready();
-      await store.remove(record.name);
-      invoker.retire(record.name);
+      const record = store.find(name);
+      if (!record) throw notFound(functionArn({ region: request.region, name }));
+      if (qualifier === undefined) {
+        await store.remove(record.name);
+        invoker.retire(record.name);
+        send(response, 204, '');
+        return;
+      }
+      const referring = aliasesOf(record, qualifier);
+      if (referring.length > 0) {
+        throw new ServiceError(
+          'ResourceConflictException',
+          `Unable to delete version because the following aliases reference it: [${referring.join(', ')}]`,
+          409,
+        );
+      }
+      // A version that does not exist deletes without complaint (AWS answers 204 twice for one).
+      if (record.versions?.[qualifier]) {
+        const { [qualifier]: _gone, ...versions } = record.versions;
+        await store.put({ ...record, versions });
+        invoker.retire(record.name, qualifier);
+      }
       send(response, 204, '');
+    },
+
+    async PublishVersion(request, response, r) {
+      const record = lookup(r.fn, request.region);
+      const f = new Fields(jsonBody(request.body), 'InvalidParameterValueException');
+      busy(record);
+      checkRevision(record, f);
+      const sha = f.string('CodeSha256', true);
+      if (sha !== undefined && sha !== record.code.sha256) {
+        throw new ServiceError(
+          'InvalidParameterValueException',
+          `CodeSHA256 (${sha}) is different from current CodeSHA256 in $LATEST (${record.code.sha256}). Please try again with the CodeSHA256 in $LATEST.`,
+        );
+      }
+      const existing = unchangedVersion(record);
+      const version = existing ?? (await publish(record.name, f.string('Description', true)));
+      sendRestJson(
+        response,
+        configuration(version, version.version, functionArn(record, version.version)),
+        201,
+      );
+    },
+
+    async ListVersionsByFunction(request, response, r) {
+      const record = lookup(r.fn, request.region);
+      const versions = [
+        versionListing(configOf(record), LATEST),
+        ...Object.values(record.versions ?? {})
+          .sort((a, b) => Number(a.version) - Number(b.version))
+          .map((v) => versionListing(v, v.version)),
+      ];
+      const { page, next } = paginate(versions, (v) => v.Version, request.url.searchParams);
+      sendRestJson(response, { Versions: page, ...(next !== undefined ? { NextMarker: next } : {}) });
+    },
+
+    async CreateAlias(request, response, r) {
+      const { store } = ready();
+      const { name: fn } = parseRef(r.fn);
+      const f = new Fields(jsonBody(request.body), 'InvalidParameterValueException');
+      const name = checkAliasName(f.string('Name'));
+      const version = checkFunctionVersion(f.string('FunctionVersion'));
+      const weights = readWeights(f.object('RoutingConfig'));
+      const record = store.find(fn);
+      if (!record) throw notFound(functionArn({ region: request.region, name: fn }, version));
+      checkRouting(record, version, weights);
+      if (record.aliases?.[name]) {
+        throw new ServiceError(
+          'ResourceConflictException',
+          `Alias already exists: ${functionArn(record, name)}`,
+          409,
+        );
+      }
+      const alias: AliasRecord = {
+        name,
+        functionVersion: version,
+        description: f.string('Description', true) ?? '',
+        ...(weights && Object.keys(weights).length > 0 ? { weights } : {}),
+        revisionId: randomUUID(),
+        policy: [],
+      };
+      await store.put({ ...record, aliases: { ...record.aliases, [name]: alias } });
+      sendRestJson(response, aliasShape(record, alias), 201);
+    },
+
+    async GetAlias(request, response, r) {
+      const { name: fn } = parseRef(r.fn);
+      const alias = r.rest ?? '';
+      const record = ready().store.find(fn);
+      const found = record?.aliases?.[alias];
+      if (!record || !found) {
+        throw new ServiceError(
+          'ResourceNotFoundException',
+          `Cannot find alias arn: ${functionArn({ region: request.region, name: fn }, alias)}`,
+          404,
+        );
+      }
+      sendRestJson(response, aliasShape(record, found));
+    },
+
+    async UpdateAlias(request, response, r) {
+      const { store } = ready();
+      const { name: fn } = parseRef(r.fn);
+      const name = r.rest ?? '';
+      const f = new Fields(jsonBody(request.body), 'InvalidParameterValueException');
+      const version = f.has('FunctionVersion')
+        ? checkFunctionVersion(f.string('FunctionVersion'))
+        : undefined;
+      const weights = readWeights(f.object('RoutingConfig'));
+      const record = store.find(fn);
+      const alias = record?.aliases?.[name];
+      // A missing function is answered as a missing alias: AWS's answer for it is not captured.
+      if (!record || !alias) {
+        throw new ServiceError(
+          'ResourceNotFoundException',
+          `Alias not found: ${functionArn({ region: request.region, name: fn }, name)}`,
+          404,
+        );
+      }
+      checkRevision(alias, f);
+      const nextVersion = version ?? alias.functionVersion;
+      const nextWeights = weights ?? alias.weights;
+      checkRouting(record, nextVersion, nextWeights);
+      const { weights: _old, ...rest } = alias;
+      const updated: AliasRecord = {
+        ...rest,
+        functionVersion: nextVersion,
+        description: f.has('Description') ? f.string('Description') : alias.description,
+        ...(nextWeights && Object.keys(nextWeights).length > 0 ? { weights: nextWeights } : {}),
+        revisionId: randomUUID(),
+      };
+      await store.put({ ...record, aliases: { ...record.aliases, [name]: updated } });
+      sendRestJson(response, aliasShape(record, updated));
+    },
+
+    async DeleteAlias(_request, response, r) {
+      const { store } = ready();
+      const { name: fn } = parseRef(r.fn);
+      const record = store.find(fn);
+      // No alias (or no function) is no error: DeleteAlias answers 204 (AWS, and its model lists no
+      // ResourceNotFoundException for it).
+      if (record?.aliases?.[r.rest ?? '']) {
+        const { [r.rest ?? '']: _gone, ...aliases } = record.aliases;
+        await store.put({ ...record, aliases });
+      }
+      send(response, 204, '');
+    },
+
+    async ListAliases(request, response, r) {
+      const record = lookup(r.fn, request.region);
+      const version = request.url.searchParams.get('FunctionVersion');
+      const aliases = Object.values(record.aliases ?? {})
+        .filter((a) => version === null || a.functionVersion === version)
+        .sort((a, b) => (a.name < b.name ? -1 : 1))
+        .map((a) => aliasShape(record, a));
+      const { page, next } = paginate(aliases, (a) => a.Name, request.url.searchParams);
+      sendRestJson(response, { Aliases: page, ...(next !== undefined ? { NextMarker: next } : {}) });
     },
 
     async UpdateFunctionCode(request, response, r) {
@@ -334,8 +580,14 @@ export function createLambdaService(): Service {
         lastModified: lastModifiedNow(),
         lastUpdateStatus: 'InProgress',
       }));
-      invoker.retire(record.name);
-      sendRestJson(response, configuration(next));
+      invoker.retire(record.name, LATEST);
+      if (f.boolean('Publish')) {
+        // The new version is answered, Pending while $LATEST's update runs (as AWS answers it).
+        const version = unchangedVersion(next) ?? (await publish(record.name));
+        sendRestJson(response, configuration(version, version.version, functionArn(record, version.version)));
+      } else {
+        sendRestJson(response, configuration(next));
+      }
       settleLater(record.name);
     },
 
@@ -369,13 +621,18 @@ export function createLambdaService(): Service {
         lastModified: lastModifiedNow(),
         lastUpdateStatus: 'InProgress',
       }));
-      invoker.retire(record.name);
+      invoker.retire(record.name, LATEST);
       sendRestJson(response, configuration(next));
       settleLater(record.name);
     },
 
     async Invoke(request, response, r) {
-      const record = lookup(r.fn, request.region, request.url.searchParams.get('Qualifier'));
+      const { record, qualifier } = find(r.fn, request.region, request.url.searchParams.get('Qualifier'));
+      const target = resolveTarget(record, qualifier);
+      // An alias with weighted routing runs its other version for that share of invocations.
+      const run = target.alias
+        ? versionConfig(record, pickVersion(target.alias, Math.random()))
+        : target.config;
       const type = String(request.headers['x-amz-invocation-type'] ?? 'RequestResponse');
       if (!['RequestResponse', 'Event', 'DryRun'].includes(type)) {
         throw new ServiceError(
@@ -401,10 +658,10 @@ export function createLambdaService(): Service {
           `Could not parse request body into json: Could not parse payload into json: ${(error as Error).message}`,
         );
       }
-      if (record.state !== 'Active') {
+      if (run.state !== 'Active') {
         throw new ServiceError(
           'ResourceConflictException',
-          `The operation cannot be performed at this time. The function is currently in the following state: ${record.state}`,
+          `The operation cannot be performed at this time. The function is currently in the following state: ${run.state}`,
           409,
         );
       }
@@ -418,33 +675,36 @@ export function createLambdaService(): Service {
         }
       }
       const { invoker, context } = ready();
+      const executed = { 'X-Amz-Executed-Version': run.version };
+      const options = { clientContext, invokedArn: target.arn };
       if (type === 'DryRun') {
-        send(response, 204, '', { 'X-Amz-Executed-Version': '$LATEST' });
+        send(response, 204, '', executed);
         return;
       }
       if (type === 'Event') {
-        const run = invoker
-          .invoke(record, payload, { clientContext })
+        const event = invoker
+          .invoke(run, payload, options)
           .catch((error: Error) =>
-            context.log(`lambda: event invocation of ${record.name} failed: ${error.message}`),
+            context.log(`lambda: event invocation of ${target.arn} failed: ${error.message}`),
           );
-        background.add(run);
-        void run.finally(() => background.delete(run));
-        send(response, 202, '', { 'X-Amz-Executed-Version': '$LATEST' });
+        background.add(event);
+        void event.finally(() => background.delete(event));
+        send(response, 202, '', executed);
         return;
       }
-      const result = await invoker.invoke(record, payload, { clientContext });
+      const result = await invoker.invoke(run, payload, options);
       const tail = request.headers['x-amz-log-type'] === 'Tail';
       send(response, 200, result.payload, {
         'Content-Type': 'application/json',
-        'X-Amz-Executed-Version': '$LATEST',
+        ...executed,
         ...(result.functionError ? { 'X-Amz-Function-Error': result.functionError } : {}),
         ...(tail ? { 'X-Amz-Log-Result': result.logTail } : {}),
       });
     },
 
     async AddPermission(request, response, r) {
-      const record = lookup(r.fn, request.region, request.url.searchParams.get('Qualifier'));
+      const { record, qualifier } = find(r.fn, request.region, request.url.searchParams.get('Qualifier'));
+      const owner = policyOwner(record, qualifier);
       const f = new Fields(jsonBody(request.body), 'InvalidParameterValueException');
       checkRevision(record, f);
       const sid = f.string('StatementId');
@@ -461,7 +721,7 @@ export function createLambdaService(): Service {
           `1 validation error detected: Value '${action}' at 'action' failed to satisfy constraint: Member must satisfy regular expression pattern: (lambda:[*]|lambda:[a-zA-Z]+|[*])`,
         );
       }
-      if (record.policy.some((s) => s.Sid === sid)) {
+      if (owner.statements.some((s) => s.Sid === sid)) {
         throw new ServiceError(
           'ResourceConflictException',
           `The statement id (${sid}) provided already exists. Please provide a new statement id, or remove the existing statement.`,
@@ -478,19 +738,19 @@ export function createLambdaService(): Service {
         Effect: 'Allow' as const,
         Principal: principalOf(f.string('Principal')) as Record<string, string>,
         Action: action,
-        Resource: functionArn(record),
+        Resource: owner.arn,
         ...(Object.keys(condition).length > 0 ? { Condition: condition } : {}),
       };
-      await ready().store.change(record.name, (current) => ({
-        ...current,
-        policy: [...current.policy, statement],
-      }));
+      await ready().store.change(record.name, (current) =>
+        withPolicy(current, qualifier, [...policyOwner(current, qualifier).statements, statement]),
+      );
       sendRestJson(response, { Statement: JSON.stringify(statement) }, 201);
     },
 
     async GetPolicy(request, response, r) {
-      const record = lookup(r.fn, request.region, request.url.searchParams.get('Qualifier'));
-      if (record.policy.length === 0) {
+      const { record, qualifier } = find(r.fn, request.region, request.url.searchParams.get('Qualifier'));
+      const owner = policyOwner(record, qualifier);
+      if (owner.statements.length === 0) {
         throw new ServiceError(
           'ResourceNotFoundException',
           'The resource you requested does not exist.',
@@ -498,30 +758,34 @@ export function createLambdaService(): Service {
         );
       }
       sendRestJson(response, {
-        Policy: JSON.stringify({ Version: '2012-10-17', Id: 'default', Statement: record.policy }),
+        Policy: JSON.stringify({ Version: '2012-10-17', Id: 'default', Statement: owner.statements }),
         RevisionId: record.revisionId,
       });
     },
 
     async RemovePermission(request, response, r) {
-      const record = lookup(r.fn, request.region, request.url.searchParams.get('Qualifier'));
+      const { record, qualifier } = find(r.fn, request.region, request.url.searchParams.get('Qualifier'));
+      const owner = policyOwner(record, qualifier);
       const sid = r.rest ?? '';
       const revision = request.url.searchParams.get('RevisionId');
       checkRevision(
         record,
         new Fields(revision ? { RevisionId: revision } : {}, 'InvalidParameterValueException'),
       );
-      if (!record.policy.some((s) => s.Sid === sid)) {
+      if (!owner.statements.some((s) => s.Sid === sid)) {
         throw new ServiceError(
           'ResourceNotFoundException',
           `Statement ${sid} is not found in resource policy.`,
           404,
         );
       }
-      await ready().store.change(record.name, (current) => ({
-        ...current,
-        policy: current.policy.filter((s) => s.Sid !== sid),
-      }));
+      await ready().store.change(record.name, (current) =>
+        withPolicy(
+          current,
+          qualifier,
+          policyOwner(current, qualifier).statements.filter((s) => s.Sid !== sid),
+        ),
+      );
       send(response, 204, '');
     },
 
@@ -530,7 +794,7 @@ export function createLambdaService(): Service {
     },
 
     async TagResource(request, response, r) {
-      const record = lookup(r.fn, request.region);
+      const record = untaggable(r.fn, request.region);
       const tags =
         new Fields(jsonBody(request.body), 'InvalidParameterValueException').stringMap('Tags') ?? {};
       await ready().store.change(record.name, (current) => ({
@@ -541,7 +805,7 @@ export function createLambdaService(): Service {
     },
 
     async UntagResource(request, response, r) {
-      const record = lookup(r.fn, request.region);
+      const record = untaggable(r.fn, request.region);
       const keys = request.url.searchParams.getAll('tagKeys');
       await ready().store.change(record.name, (current) => ({
         ...current,

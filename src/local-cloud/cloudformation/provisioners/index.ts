@@ -2,7 +2,7 @@
 import { deliveryStream } from './firehose.js';
 import { managedPolicy, policy, role } from './iam.js';
 import { kinesisStream } from './kinesis.js';
-import { lambdaFunction, lambdaPermission } from './lambda.js';
+import { lambdaAlias, lambdaFunction, lambdaPermission, lambdaVersion } from './lambda.js';
 import { logGroup, logStream } from './logs.js';
 import { bucket, bucketPolicy } from './s3.js';
 import type { ResourceProvisioner } from './types.js';
@@ -16,8 +16,10 @@ export function createProvisioners(): Map<string, ResourceProvisioner> {
     ['AWS::IAM::Role', role],
     ['AWS::Kinesis::Stream', kinesisStream],
     ['AWS::KinesisFirehose::DeliveryStream', deliveryStream],
+    ['AWS::Lambda::Alias', lambdaAlias],
     ['AWS::Lambda::Function', lambdaFunction],
     ['AWS::Lambda::Permission', lambdaPermission],
+    ['AWS::Lambda::Version', lambdaVersion],
     ['AWS::Logs::LogGroup', logGroup],
     ['AWS::Logs::LogStream', logStream],
     ['AWS::S3::Bucket', bucket],

@@ -1,16 +1,20 @@
-// AWS::Lambda::Function and AWS::Lambda::Permission, through Lambda. Inline `Code.ZipFile` source is
+// AWS::Lambda::Function, ::Version, ::Alias and ::Permission, through Lambda. Inline `Code.ZipFile` source is
 // packaged as CloudFormation packages it: a ZIP holding index.js (Node.js) or index.py (Python).
 
 import { isDeepStrictEqual } from 'node:util';
 import {
   AddPermissionCommand,
+  CreateAliasCommand,
   CreateFunctionCommand,
   type CreateFunctionRequest,
+  DeleteAliasCommand,
   DeleteFunctionCommand,
   type FunctionConfiguration,
   GetFunctionConfigurationCommand,
   type LambdaClient,
+  PublishVersionCommand,
   RemovePermissionCommand,
+  UpdateAliasCommand,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
 } from '@aws-sdk/client-lambda';
@@ -55,16 +59,19 @@ function code(properties: Properties) {
   };
 }
 
-/** Waits as CloudFormation does: the function Active and its last update done. */
+/** Waits as CloudFormation does: the function (or a version of it) Active and its last update done. */
 async function settled(
   client: LambdaClient,
   name: string,
   ctx: ProvisionContext,
+  qualifier?: string,
 ): Promise<FunctionConfiguration> {
   return waitFor(
-    `function ${name}`,
+    `function ${name}${qualifier ? `:${qualifier}` : ''}`,
     async () => {
-      const config = await client.send(new GetFunctionConfigurationCommand({ FunctionName: name }));
+      const config = await client.send(
+        new GetFunctionConfigurationCommand({ FunctionName: name, Qualifier: qualifier }),
+      );
       if (config.State === 'Failed' || config.LastUpdateStatus === 'Failed') {
         throw new Error(config.StateReason ?? config.LastUpdateStatusReason ?? `function ${name} failed`);
       }
@@ -120,6 +127,86 @@ export const lambdaFunction: ResourceProvisioner = {
   },
   async delete(name, _properties, ctx) {
     await deleting(() => ctx.clients.lambda.send(new DeleteFunctionCommand({ FunctionName: name })));
+  },
+};
+
+/**
+ * A published version: Ref gives its ARN (`...:function:NAME:3`). Every property replaces it, so a new
+ * version is published and the old one deleted, as on AWS.
+ */
+export const lambdaVersion: ResourceProvisioner = {
+  async create(properties, ctx) {
+    const published = await ctx.clients.lambda.send(
+      new PublishVersionCommand({
+        FunctionName: String(properties.FunctionName),
+        ...(properties.CodeSha256 !== undefined ? { CodeSha256: String(properties.CodeSha256) } : {}),
+        ...(properties.Description !== undefined ? { Description: String(properties.Description) } : {}),
+      }),
+    );
+    const arn = String(published.FunctionArn);
+    await ctx.created(arn);
+    await settled(ctx.clients.lambda, arn, ctx);
+    return { physicalId: arn, attributes: { FunctionArn: arn, Version: published.Version } };
+  },
+  async delete(arn, _properties, ctx) {
+    await deleting(() => ctx.clients.lambda.send(new DeleteFunctionCommand({ FunctionName: arn })));
+  },
+};
+
+/** CloudFormation's RoutingConfig (a list of versions and weights) as Lambda's map. */
+function routingConfig(properties: Properties) {
+  const routing = properties.RoutingConfig as
+    | { AdditionalVersionWeights?: Array<{ FunctionVersion: string; FunctionWeight: number }> }
+    | undefined;
+  if (!routing) return undefined;
+  return {
+    AdditionalVersionWeights: Object.fromEntries(
+      (routing.AdditionalVersionWeights ?? []).map((w) => [
+        String(w.FunctionVersion),
+        Number(w.FunctionWeight),
+      ]),
+    ),
+  };
+}
+
+/** An alias: Ref gives its ARN; a new version, description or routing updates it in place. */
+export const lambdaAlias: ResourceProvisioner = {
+  async create(properties, ctx) {
+    const alias = await ctx.clients.lambda.send(
+      new CreateAliasCommand({
+        FunctionName: String(properties.FunctionName),
+        Name: String(properties.Name),
+        FunctionVersion: String(properties.FunctionVersion),
+        ...(properties.Description !== undefined ? { Description: String(properties.Description) } : {}),
+        ...(properties.RoutingConfig !== undefined ? { RoutingConfig: routingConfig(properties) } : {}),
+      }),
+    );
+    const arn = String(alias.AliasArn);
+    await ctx.created(arn);
+    return { physicalId: arn, attributes: { AliasArn: arn } };
+  },
+  async update(arn, properties, _previous, ctx) {
+    await ctx.clients.lambda.send(
+      new UpdateAliasCommand({
+        FunctionName: String(properties.FunctionName),
+        Name: String(properties.Name),
+        FunctionVersion: String(properties.FunctionVersion),
+        Description: properties.Description !== undefined ? String(properties.Description) : '',
+        // A template that drops RoutingConfig sends all traffic to FunctionVersion again.
+        RoutingConfig: routingConfig(properties) ?? { AdditionalVersionWeights: {} },
+      }),
+    );
+    return { physicalId: arn, attributes: { AliasArn: arn } };
+  },
+  async delete(_arn, properties, ctx) {
+    await deleting(() =>
+      ctx.clients.lambda.send(
+        new DeleteAliasCommand({
+          FunctionName: String(properties.FunctionName),
+          Name: String(properties.Name),
+        }),
+      ),
+    );
   },
 };
 
