@@ -17,6 +17,8 @@ export interface LocalCloudOptions {
     enforceLimits: boolean;
     /** Fraction (0-1) of PutRecords entries that fail with InternalFailure: fault injection for tests. */
     failureRate: number;
+    /** How long a SubscribeToShard subscription lasts, in ms (AWS: 5 minutes); tests shorten it. */
+    subscriptionMs?: number;
   };
   /** How fast Firehose polls each shard, in ms (AWS: about once a second). */
   firehosePollMs: number;

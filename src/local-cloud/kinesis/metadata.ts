@@ -4,6 +4,17 @@ import type { Tags } from './tags.js';
 
 export type StreamMode = 'PROVISIONED' | 'ON_DEMAND';
 
+/** An enhanced fan-out consumer registered with a stream. */
+export interface ConsumerMeta {
+  /** Epoch ms; its whole seconds end the consumer's ARN. */
+  createdAt: number;
+  /** Epoch ms of DeregisterStreamConsumer: DELETING for a moment, then gone. */
+  deletingSince?: number;
+  tags?: Tags;
+  /** A resource policy (JSON text) put on the consumer's ARN. */
+  policy?: string;
+}
+
 export interface StreamMeta {
   mode: StreamMode;
   /** The shard count asked for at creation: lets a restart finish a creation it interrupted. */
@@ -19,6 +30,10 @@ export interface StreamMeta {
   targetShardCount?: number;
   /** When UpdateShardCount was called (epoch ms), for AWS's ten-a-day limit. */
   scalings?: number[];
+  /** Enhanced fan-out consumers by name. */
+  consumers?: Record<string, ConsumerMeta>;
+  /** A resource policy (JSON text) put on the stream's ARN. */
+  policy?: string;
 }
 
 export type RegionMeta = Record<string, StreamMeta>;

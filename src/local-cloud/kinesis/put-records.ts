@@ -47,6 +47,7 @@ export async function putRecords(call: OperationCall): Promise<void> {
   if (accepted.length === entries.length) {
     const raw = await region.send('PutRecords', bodyFor(call, name));
     passThrough(call.response, encrypted ? withKmsEncryption(raw) : raw);
+    region.subscriptions.written(name);
     return;
   }
   const records = input.Records as unknown[];
@@ -61,6 +62,7 @@ export async function putRecords(call: OperationCall): Promise<void> {
   accepted.forEach((index, i) => {
     failed[index] = written[i];
   });
+  if (accepted.length > 0) region.subscriptions.written(name);
   passThrough(call.response, {
     status: 200,
     body: Buffer.from(
@@ -82,4 +84,5 @@ export async function putRecord(call: OperationCall): Promise<void> {
   }
   const raw = await region.send('PutRecord', bodyFor(call, name));
   passThrough(call.response, region.metaOf(name)?.encryption ? withKmsEncryption(raw) : raw);
+  region.subscriptions.written(name);
 }

@@ -5,6 +5,7 @@ import { targetStream } from './arn.js';
 import { childShards } from './describe.js';
 import { readThrottled } from './errors.js';
 import { forward, type OperationCall, passThrough, reply } from './operation.js';
+import type { KinesisRegion } from './region.js';
 import { iteratorTarget } from './sequence.js';
 import { expectString } from './validation.js';
 
@@ -34,31 +35,47 @@ export async function getShardIterator(call: OperationCall): Promise<void> {
     await forward(call, 'GetShardIterator', name);
     return;
   }
-  // The first record that arrived at or after the timestamp, found by reading the shard from its start.
-  const shardId = expectString(input.ShardId);
-  const at = (type: string, extra: Record<string, unknown> = {}) =>
-    region.call<{ ShardIterator: string }>('GetShardIterator', {
-      StreamName: name,
-      ShardId: shardId,
-      ShardIteratorType: type,
-      ...extra,
-    });
-  let iterator = (await at('TRIM_HORIZON')).ShardIterator;
+  reply(call, {
+    ShardIterator: await shardIterator(region, name, expectString(input.ShardId), 'AT_TIMESTAMP', {
+      Timestamp: timestamp,
+    }),
+  });
+}
+
+/**
+ * A shard iterator of any type from kinesalite, with AT_TIMESTAMP found by the edge: the first record that
+ * arrived at or after the timestamp, by reading the shard from its start.
+ */
+export async function shardIterator(
+  region: KinesisRegion,
+  name: string,
+  shardId: string | undefined,
+  type: string,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
+  const at = async (atType: string, more: Record<string, unknown> = {}) =>
+    (
+      await region.call<{ ShardIterator: string }>('GetShardIterator', {
+        StreamName: name,
+        ShardId: shardId,
+        ShardIteratorType: atType,
+        ...more,
+      })
+    ).ShardIterator;
+  const timestamp = extra.Timestamp;
+  if (type !== 'AT_TIMESTAMP' || typeof timestamp !== 'number' || timestamp * 1000 > Date.now()) {
+    return at(type, extra);
+  }
+  let iterator = await at('TRIM_HORIZON');
   for (;;) {
     const page = await region.call<BackendRecords>('GetRecords', {
       ShardIterator: iterator,
       Limit: SCAN_LIMIT,
     });
     const first = page.Records.find((record) => record.ApproximateArrivalTimestamp >= timestamp);
-    if (first) {
-      reply(call, await at('AT_SEQUENCE_NUMBER', { StartingSequenceNumber: first.SequenceNumber }));
-      return;
-    }
-    if (page.Records.length === 0 || !page.NextShardIterator) {
-      // No record is that recent: read on from the end of the shard, as AWS's iterator does.
-      reply(call, { ShardIterator: page.NextShardIterator ?? iterator });
-      return;
-    }
+    if (first) return at('AT_SEQUENCE_NUMBER', { StartingSequenceNumber: first.SequenceNumber });
+    // No record is that recent: read on from the end of the shard, as AWS's iterator does.
+    if (page.Records.length === 0 || !page.NextShardIterator) return page.NextShardIterator ?? iterator;
     iterator = page.NextShardIterator;
   }
 }

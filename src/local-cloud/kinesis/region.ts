@@ -13,13 +13,16 @@ import { type KinesaliteClient as Client, KinesaliteClient, type RawResponse } f
 import type { KinesaliteChildOptions } from './kinesalite-main.js';
 import { LEVELDB_DIR, META_FILE, type RegionMeta, type StreamMeta } from './metadata.js';
 import { nextReshardStep } from './resharding.js';
+import { Subscriptions } from './subscriptions.js';
 import { ShardBudgets } from './throughput.js';
 
 export interface KinesisSettings {
   enforceLimits: boolean;
   failureRate: number;
-  /** How long a stream stays CREATING, DELETING or UPDATING. */
+  /** How long a stream stays CREATING, DELETING or UPDATING (and a consumer CREATING or DELETING). */
   transitionMs: number;
+  /** How long a SubscribeToShard subscription lasts. */
+  subscriptionMs: number;
 }
 
 export interface WritableStream {
@@ -47,6 +50,8 @@ const RELAUNCH_AFTER_MS = 1000;
 
 export class KinesisRegion {
   readonly budgets = new ShardBudgets();
+  /** Enhanced fan-out subscriptions being served. */
+  readonly subscriptions = new Subscriptions();
   readonly meta: JsonState<RegionMeta>;
   private backend: Backend | undefined;
   private client: Client | undefined;
@@ -234,6 +239,7 @@ export class KinesisRegion {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.subscriptions.stopAll();
     await this.ready.catch(() => undefined);
     this.client?.close();
     await this.backend?.stop();

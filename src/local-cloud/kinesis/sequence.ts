@@ -11,6 +11,12 @@ export interface IteratorTarget {
 
 /** The stream and shard a kinesalite shard iterator reads, or undefined for anything else. */
 export function iteratorTarget(iterator: string): IteratorTarget | undefined {
+  const position = iteratorPosition(iterator);
+  return position && { stream: position.stream, shardId: position.shardId };
+}
+
+/** What a kinesalite shard iterator holds: its stream, shard and the sequence number it reads from. */
+export function iteratorPosition(iterator: string): (IteratorTarget & { sequence: string }) | undefined {
   try {
     const raw = Buffer.from(iterator, 'base64');
     if (raw.length < 24) return undefined;
@@ -20,8 +26,8 @@ export function iteratorTarget(iterator: string): IteratorTarget | undefined {
       kinesaliteDb.ITERATOR_PWD_IV,
     );
     const plain = Buffer.concat([decipher.update(raw.subarray(8)), decipher.final()]).toString('utf8');
-    const [, stream, shardId] = plain.split('/');
-    return stream && shardId ? { stream, shardId } : undefined;
+    const [, stream, shardId, sequence] = plain.split('/');
+    return stream && shardId && sequence ? { stream, shardId, sequence } : undefined;
   } catch {
     return undefined;
   }
@@ -36,4 +42,16 @@ export function shardOpenedAt(shard: Shard): number {
 export function shardClosedAt(shard: Shard): number | undefined {
   const ending = shard.SequenceNumberRange.EndingSequenceNumber;
   return ending === undefined ? undefined : (kinesaliteDb.parseSequence(ending).seqTime ?? undefined);
+}
+
+/**
+ * The sequence number just before `sequence` in kinesalite's order: AFTER_SEQUENCE_NUMBER with it reads
+ * from `sequence` on (kinesalite's "after" is the same index one second later).
+ */
+export function sequenceBefore(sequence: string): string {
+  const parts = kinesaliteDb.parseSequence(sequence);
+  return kinesaliteDb.stringifySequence({
+    ...parts,
+    seqTime: (parts.seqTime ?? parts.shardCreateTime) - 1000,
+  });
 }

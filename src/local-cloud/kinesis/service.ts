@@ -6,7 +6,14 @@ import type { ServerResponse } from 'node:http';
 import { ServiceError } from '../protocol/common.js';
 import { jsonInput, jsonOperation, sendJsonError } from '../protocol/json.js';
 import type { EdgeRequest, Service, ServiceContext } from '../service.js';
+import {
+  deregisterStreamConsumer,
+  describeStreamConsumer,
+  listStreamConsumers,
+  registerStreamConsumer,
+} from './consumers.js';
 import type { Operation } from './operation.js';
+import { deleteResourcePolicy, getResourcePolicy, putResourcePolicy } from './policies.js';
 import { putRecord, putRecords } from './put-records.js';
 import { getRecords, getShardIterator } from './read.js';
 import { KinesisRegion, type KinesisSettings } from './region.js';
@@ -15,6 +22,7 @@ import {
   createStream,
   decreaseRetention,
   deleteStream,
+  describeAccountSettings,
   describeLimits,
   describeStream,
   describeStreamSummary,
@@ -31,9 +39,13 @@ import {
   stopStreamEncryption,
   tagResource,
   untagResource,
+  updateAccountSettings,
+  updateMaxRecordSize,
   updateShardCount,
   updateStreamMode,
+  updateStreamWarmThroughput,
 } from './streams.js';
+import { SUBSCRIPTION_MS, subscribeToShard } from './subscriptions.js';
 
 export const FAILURE_RATE_ENV = 'KINESIS_TUI_KINESIS_FAILURE_RATE';
 /** How long a stream stays CREATING, DELETING or UPDATING (AWS: seconds; kept short, still observable). */
@@ -67,6 +79,18 @@ const OPERATIONS: Record<string, Operation> = {
   DescribeLimits: describeLimits,
   EnableEnhancedMonitoring: enableEnhancedMonitoring,
   DisableEnhancedMonitoring: disableEnhancedMonitoring,
+  RegisterStreamConsumer: registerStreamConsumer,
+  DescribeStreamConsumer: describeStreamConsumer,
+  ListStreamConsumers: listStreamConsumers,
+  DeregisterStreamConsumer: deregisterStreamConsumer,
+  SubscribeToShard: subscribeToShard,
+  PutResourcePolicy: putResourcePolicy,
+  GetResourcePolicy: getResourcePolicy,
+  DeleteResourcePolicy: deleteResourcePolicy,
+  DescribeAccountSettings: describeAccountSettings,
+  UpdateAccountSettings: updateAccountSettings,
+  UpdateMaxRecordSize: updateMaxRecordSize,
+  UpdateStreamWarmThroughput: updateStreamWarmThroughput,
 };
 
 /** The fraction of PutRecords entries to fail: the option, else the environment variable, else none. */
@@ -114,6 +138,7 @@ export function createKinesisService(): Service {
         enforceLimits: ctx.options.kinesis.enforceLimits,
         failureRate: failureRateOf(ctx.options.kinesis.failureRate, process.env[FAILURE_RATE_ENV]),
         transitionMs: TRANSITION_MS,
+        subscriptionMs: ctx.options.kinesis.subscriptionMs ?? SUBSCRIPTION_MS,
       };
       await regionOf(ctx.options.region);
     },

@@ -4,6 +4,7 @@ import {
   DecreaseStreamRetentionPeriodCommand,
   DescribeLimitsCommand,
   DescribeStreamCommand,
+  DescribeStreamConsumerCommand,
   DescribeStreamSummaryCommand,
   GetRecordsCommand,
   GetShardIteratorCommand,
@@ -20,6 +21,7 @@ import {
   RemoveTagsFromStreamCommand,
   StartStreamEncryptionCommand,
   StopStreamEncryptionCommand,
+  SubscribeToShardCommand,
   TagResourceCommand,
   UntagResourceCommand,
   UpdateShardCountCommand,
@@ -436,14 +438,34 @@ describe('Kinesis streams', () => {
     }
   });
 
-  it('names what it does not provide', async () => {
-    const error = await rejection(
-      kinesis().send(
-        new RegisterStreamConsumerCommand({ StreamARN: arnOf('on-demand'), ConsumerName: 'efo' }),
-      ),
+  it('serves enhanced fan-out to the SDK over HTTP/1.1: a consumer, and SubscribeToShard`s events', async () => {
+    await createActiveStream(kinesis(), { StreamName: 'fan-out', ShardCount: 1 });
+    const { Consumer } = await kinesis().send(
+      new RegisterStreamConsumerCommand({ StreamARN: arnOf('fan-out'), ConsumerName: 'sdk' }),
     );
-    expect(error.name).toBe('UnknownOperationException');
-    expect(error.message).toMatch(/does not provide RegisterStreamConsumer\. It provides: PutRecords, /);
+    const consumerArn = Consumer?.ConsumerARN as string;
+    await waitFor('the consumer to be ACTIVE', async () => {
+      const { ConsumerDescription } = await kinesis().send(
+        new DescribeStreamConsumerCommand({ ConsumerARN: consumerArn }),
+      );
+      return ConsumerDescription?.ConsumerStatus === 'ACTIVE';
+    });
+    const put = await kinesis().send(
+      new PutRecordCommand({ StreamName: 'fan-out', Data: Buffer.from('pushed'), PartitionKey: 'p' }),
+    );
+    const { EventStream } = await kinesis().send(
+      new SubscribeToShardCommand({
+        ConsumerARN: consumerArn,
+        ShardId: put.ShardId,
+        StartingPosition: { Type: 'TRIM_HORIZON' },
+      }),
+    );
+    for await (const event of EventStream ?? []) {
+      const records = event.SubscribeToShardEvent?.Records ?? [];
+      expect(records.map((r) => text(r.Data))).toEqual(['pushed']);
+      expect(event.SubscribeToShardEvent?.ContinuationSequenceNumber).toBe(put.SequenceNumber);
+      break;
+    }
   });
 
   it('keeps streams of different regions apart, as AWS does', async () => {
