@@ -1,6 +1,10 @@
-// IAM over the query protocol: roles, inline policies and customer managed policies, stored as AWS shapes
-// them (policy documents come back URL-encoded, ids are AROA.../ANPA...), never enforced.
+// IAM over the query protocol: roles, users and their access keys, inline policies, permissions boundaries
+// and customer managed policies, stored as AWS shapes them (policy documents come back URL-encoded, ids are
+// AROA.../AIDA.../ANPA.../AKIA...), never enforced. Which fields each answer carries follows tests run
+// against AWS (moto's test_iam_response_attributes.py, LocalStack's IAM parity snapshots).
+import { randomBytes } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import { LOCAL_ACCOUNT_ID } from '../options.js';
 import { ServiceError } from '../protocol/common.js';
 import {
   nestQuery,
@@ -17,6 +21,8 @@ import {
   type PolicyRecord,
   type RoleRecord,
   type Tag,
+  type UserRecord,
+  uniqueId,
 } from './store.js';
 
 const XMLNS = 'https://iam.amazonaws.com/doc/2010-05-08/';
@@ -117,7 +123,17 @@ function paginate<T>(params: Params, items: T[]): { page: T[]; IsTruncated: bool
 
 const encode = (document: string) => encodeURIComponent(document);
 
-function roleView(role: RoleRecord) {
+/** A permissions boundary as IAM answers one: always a managed policy. */
+function boundaryView(arn: string | undefined) {
+  return arn === undefined ? undefined : { PermissionsBoundaryType: 'Policy', PermissionsBoundaryArn: arn };
+}
+
+/**
+ * A role as each call answers it: CreateRole and GetRole carry PermissionsBoundary and Tags only when the
+ * role has them, ListRoles never does (nor RoleLastUsed); CreateRole leaves out MaxSessionDuration unless
+ * it was given (as AWS's answer does), GetRole adds RoleLastUsed.
+ */
+function roleView(role: RoleRecord, call: 'create' | 'get' | 'list') {
   return {
     Path: role.Path,
     RoleName: role.RoleName,
@@ -126,9 +142,55 @@ function roleView(role: RoleRecord) {
     CreateDate: role.CreateDate,
     AssumeRolePolicyDocument: encode(role.AssumeRolePolicyDocument),
     Description: role.Description,
-    MaxSessionDuration: role.MaxSessionDuration,
-    Tags: role.Tags.length > 0 ? role.Tags : undefined,
+    MaxSessionDuration: call === 'create' && !role.maxSessionGiven ? undefined : role.MaxSessionDuration,
+    ...(call === 'list'
+      ? {}
+      : {
+          PermissionsBoundary: boundaryView(role.PermissionsBoundary),
+          Tags: role.Tags.length > 0 ? role.Tags : undefined,
+        }),
+    ...(call === 'get' ? { RoleLastUsed: {} } : {}),
   };
+}
+
+/** A user as each call answers it: PermissionsBoundary and Tags only when set, and never in ListUsers. */
+function userView(user: UserRecord, call: 'create' | 'get' | 'list') {
+  return {
+    Path: user.Path,
+    UserName: user.UserName,
+    UserId: user.UserId,
+    Arn: user.Arn,
+    CreateDate: user.CreateDate,
+    ...(call === 'list'
+      ? {}
+      : {
+          PermissionsBoundary: boundaryView(user.PermissionsBoundary),
+          Tags: user.Tags.length > 0 ? user.Tags : undefined,
+        }),
+  };
+}
+
+/** The access key id a request was signed with (SigV4 header or presigned query), if any. */
+function signingKey(request: EdgeRequest): string | undefined {
+  const header = String(request.headers.authorization ?? '');
+  const credential =
+    /Credential=([^/,\s]+)\//.exec(header)?.[1] ?? request.url.searchParams.get('X-Amz-Credential');
+  return credential?.split('/')[0] || undefined;
+}
+
+/** A new secret access key: 40 characters, as AWS's are. Returned once, never stored or logged. */
+function newSecret(): string {
+  return randomBytes(30).toString('base64');
+}
+
+type Operation = (params: Params, request: EdgeRequest) => Promise<unknown> | unknown;
+
+/** Roles and users alike have inline and attached policies, tags and a permissions boundary. */
+interface PrincipalKind<T extends RoleRecord | UserRecord> {
+  /** `Role` or `User`, as operation names spell it. */
+  noun: 'Role' | 'User';
+  find(name: string): T;
+  change(name: string, apply: (principal: T) => T): Promise<T>;
 }
 
 export function createIamService(): Service {
@@ -138,22 +200,154 @@ export function createIamService(): Service {
     return store;
   };
 
-  const policyView = (policy: PolicyRecord) => ({
+  /** GetPolicy always answers Tags (an empty list when there are none); CreatePolicy only when given. */
+  const policyView = (policy: PolicyRecord, call: 'create' | 'get' | 'list') => ({
     PolicyName: policy.PolicyName,
     PolicyId: policy.PolicyId,
     Arn: policy.Arn,
     Path: policy.Path,
     DefaultVersionId: policy.DefaultVersionId,
     AttachmentCount: need().attachmentCount(policy.Arn),
-    PermissionsBoundaryUsageCount: 0,
+    PermissionsBoundaryUsageCount: need().boundaryCount(policy.Arn),
     IsAttachable: true,
-    Description: policy.Description,
+    Description: call === 'get' ? policy.Description : undefined,
     CreateDate: policy.CreateDate,
     UpdateDate: policy.UpdateDate,
-    Tags: policy.Tags.length > 0 ? policy.Tags : undefined,
+    Tags:
+      call === 'get' ? policy.Tags : call === 'create' && policy.Tags.length > 0 ? policy.Tags : undefined,
   });
 
-  const operations: Record<string, (params: Params) => Promise<unknown> | unknown> = {
+  /** A permissions boundary to set: a managed policy that exists (AWS's own exist everywhere). */
+  const boundaryArn = (p: Params): string | undefined => {
+    const arn = text(p, 'PermissionsBoundary');
+    if (arn === undefined) return undefined;
+    if (!isAwsManaged(arn) && !need().hasPolicy(arn)) {
+      throw noSuchEntity(`Scope ARN: ${arn} does not exist or is not attachable.`);
+    }
+    return arn;
+  };
+
+  /** The user a call names, or the one whose access key signed it (absent UserName). */
+  const callerUser = (p: Params, request: EdgeRequest): UserRecord => {
+    const name = text(p, 'UserName');
+    if (name !== undefined) return need().user(name);
+    const key = signingKey(request);
+    const user = key ? need().userOfKey(key) : undefined;
+    if (!user) {
+      // AWS acts on the calling identity; on the local cloud every caller is the account's root, whose own
+      // access keys it does not keep.
+      throw new ServiceError(
+        'ValidationError',
+        'Give UserName: the local cloud signs every caller in as the account root, which has no access keys here.',
+      );
+    }
+    return user;
+  };
+
+  const principalOperations = <T extends RoleRecord | UserRecord>(kind: PrincipalKind<T>) => {
+    const key = `${kind.noun}Name`;
+    const lower = kind.noun.toLowerCase();
+    const name = (p: Params) => text(p, key, true);
+    return {
+      [`Put${kind.noun}Policy`]: async (p: Params) => {
+        const policyName = named(p, 'PolicyName', POLICY_NAME);
+        const document = policyDocument(p, 'PolicyDocument');
+        await kind.change(name(p), (r) => ({ ...r, inline: { ...r.inline, [policyName]: document } }));
+      },
+      [`Get${kind.noun}Policy`]: (p: Params) => {
+        const principal = kind.find(name(p));
+        const policyName = text(p, 'PolicyName', true);
+        const document = principal.inline[policyName];
+        if (document === undefined) {
+          throw noSuchEntity(`The ${lower} policy with name ${policyName} cannot be found.`);
+        }
+        return { [key]: name(p), PolicyName: policyName, PolicyDocument: encode(document) };
+      },
+      [`Delete${kind.noun}Policy`]: async (p: Params) => {
+        const principal = kind.find(name(p));
+        const policyName = text(p, 'PolicyName', true);
+        if (principal.inline[policyName] === undefined) {
+          throw noSuchEntity(`The ${lower} policy with name ${policyName} cannot be found.`);
+        }
+        await kind.change(name(p), (r) => {
+          const { [policyName]: _, ...inline } = r.inline;
+          return { ...r, inline };
+        });
+      },
+      [`List${kind.noun}Policies`]: (p: Params) => {
+        const { page, ...rest } = paginate(p, Object.keys(kind.find(name(p)).inline).sort());
+        return { PolicyNames: page, ...rest };
+      },
+      [`Attach${kind.noun}Policy`]: async (p: Params) => {
+        const arn = text(p, 'PolicyArn', true);
+        if (!isAwsManaged(arn)) need().policy(arn);
+        await kind.change(name(p), (r) => ({
+          ...r,
+          attached: r.attached.includes(arn) ? r.attached : [...r.attached, arn],
+        }));
+      },
+      [`Detach${kind.noun}Policy`]: async (p: Params) => {
+        const arn = text(p, 'PolicyArn', true);
+        if (!kind.find(name(p)).attached.includes(arn)) throw noSuchEntity(`Policy ${arn} was not found.`);
+        await kind.change(name(p), (r) => ({ ...r, attached: r.attached.filter((a) => a !== arn) }));
+      },
+      [`ListAttached${kind.noun}Policies`]: (p: Params) => {
+        const { page, ...rest } = paginate(p, kind.find(name(p)).attached);
+        return {
+          AttachedPolicies: page.map((arn) => ({
+            PolicyName: arn.slice(arn.lastIndexOf('/') + 1),
+            PolicyArn: arn,
+          })),
+          ...rest,
+        };
+      },
+      [`Tag${kind.noun}`]: async (p: Params) => {
+        const tags = tagsOf(p);
+        await kind.change(name(p), (r) => ({ ...r, Tags: mergeTags(r.Tags, tags) }));
+      },
+      [`Untag${kind.noun}`]: async (p: Params) => {
+        const keys = (Array.isArray(p.TagKeys) ? p.TagKeys : []) as string[];
+        await kind.change(name(p), (r) => ({ ...r, Tags: r.Tags.filter((t) => !keys.includes(t.Key)) }));
+      },
+      [`List${kind.noun}Tags`]: (p: Params) => {
+        const { page, ...rest } = paginate(p, kind.find(name(p)).Tags);
+        return { Tags: page, ...rest };
+      },
+      [`Put${kind.noun}PermissionsBoundary`]: async (p: Params) => {
+        const arn = text(p, 'PermissionsBoundary', true) && boundaryArn(p);
+        await kind.change(name(p), (r) => ({ ...r, PermissionsBoundary: arn }));
+      },
+      [`Delete${kind.noun}PermissionsBoundary`]: async (p: Params) => {
+        await kind.change(name(p), (r) => {
+          const { PermissionsBoundary: _, ...rest } = r;
+          return rest as T;
+        });
+      },
+    } satisfies Record<string, Operation>;
+  };
+
+  /** DeleteRole / DeleteUser: refused while the principal still holds what must go first. */
+  const deleteConflicts = (principal: RoleRecord | UserRecord) => {
+    // For users AWS checks more (login profile, MFA, certificates, groups) than the local cloud keeps; the
+    // order of the checks is not documented.
+    if ('accessKeys' in principal && principal.accessKeys.length > 0) {
+      throw new ServiceError('DeleteConflict', 'Cannot delete entity, must delete access keys first.', 409);
+    }
+    if (Object.keys(principal.inline).length > 0) {
+      throw new ServiceError('DeleteConflict', 'Cannot delete entity, must delete policies first.', 409);
+    }
+    if (principal.attached.length > 0) {
+      throw new ServiceError('DeleteConflict', 'Cannot delete entity, must detach all policies first.', 409);
+    }
+  };
+
+  const accessKey = (user: UserRecord, id: string) => {
+    const key = user.accessKeys.find((k) => k.AccessKeyId === id);
+    if (!key) throw noSuchEntity(`The Access Key with id ${id} cannot be found.`);
+    return key;
+  };
+
+  const operations: Record<string, Operation> = {
     async CreateRole(p) {
       const role = await need().createRole({
         RoleName: named(p, 'RoleName'),
@@ -161,25 +355,18 @@ export function createIamService(): Service {
         AssumeRolePolicyDocument: policyDocument(p, 'AssumeRolePolicyDocument'),
         Description: text(p, 'Description'),
         MaxSessionDuration: Number(text(p, 'MaxSessionDuration') ?? 3600),
+        ...(text(p, 'MaxSessionDuration') !== undefined ? { maxSessionGiven: true } : {}),
+        PermissionsBoundary: boundaryArn(p),
         Tags: tagsOf(p),
       });
-      return { Role: roleView(role) };
+      return { Role: roleView(role, 'create') };
     },
     GetRole(p) {
-      return { Role: { ...roleView(need().role(text(p, 'RoleName', true))), RoleLastUsed: {} } };
+      return { Role: roleView(need().role(text(p, 'RoleName', true)), 'get') };
     },
     async DeleteRole(p) {
       const role = need().role(text(p, 'RoleName', true));
-      if (Object.keys(role.inline).length > 0) {
-        throw new ServiceError('DeleteConflict', 'Cannot delete entity, must delete policies first.', 409);
-      }
-      if (role.attached.length > 0) {
-        throw new ServiceError(
-          'DeleteConflict',
-          'Cannot delete entity, must detach all policies first.',
-          409,
-        );
-      }
+      deleteConflicts(role);
       await need().deleteRole(role.RoleName);
     },
     ListRoles(p) {
@@ -190,7 +377,7 @@ export function createIamService(): Service {
           .roles()
           .filter((r) => r.Path.startsWith(prefix)),
       );
-      return { Roles: page.map((r) => ({ ...roleView(r), Tags: undefined })), ...rest };
+      return { Roles: page.map((r) => roleView(r, 'list')), ...rest };
     },
     async UpdateRole(p) {
       await need().changeRole(text(p, 'RoleName', true), (role) => ({
@@ -209,58 +396,105 @@ export function createIamService(): Service {
         AssumeRolePolicyDocument: document,
       }));
     },
-    async TagRole(p) {
-      const tags = tagsOf(p);
-      await need().changeRole(text(p, 'RoleName', true), (role) => ({
-        ...role,
-        Tags: mergeTags(role.Tags, tags),
-      }));
-    },
-    async UntagRole(p) {
-      const keys = (Array.isArray(p.TagKeys) ? p.TagKeys : []) as string[];
-      await need().changeRole(text(p, 'RoleName', true), (role) => ({
-        ...role,
-        Tags: role.Tags.filter((t) => !keys.includes(t.Key)),
-      }));
-    },
-    ListRoleTags(p) {
-      const { page, ...rest } = paginate(p, need().role(text(p, 'RoleName', true)).Tags);
-      return { Tags: page, ...rest };
-    },
-    async PutRolePolicy(p) {
-      const name = named(p, 'PolicyName', POLICY_NAME);
-      const document = policyDocument(p, 'PolicyDocument');
-      await need().changeRole(text(p, 'RoleName', true), (role) => ({
-        ...role,
-        inline: { ...role.inline, [name]: document },
-      }));
-    },
-    GetRolePolicy(p) {
-      const role = need().role(text(p, 'RoleName', true));
-      const name = text(p, 'PolicyName', true);
-      const document = role.inline[name];
-      if (document === undefined) {
-        throw noSuchEntity(`The role policy with name ${name} cannot be found.`);
-      }
-      return { RoleName: role.RoleName, PolicyName: name, PolicyDocument: encode(document) };
-    },
-    async DeleteRolePolicy(p) {
-      const role = need().role(text(p, 'RoleName', true));
-      const name = text(p, 'PolicyName', true);
-      if (role.inline[name] === undefined) {
-        throw noSuchEntity(`The role policy with name ${name} cannot be found.`);
-      }
-      await need().changeRole(role.RoleName, (r) => {
-        const { [name]: _, ...inline } = r.inline;
-        return { ...r, inline };
+    ...principalOperations<RoleRecord>({
+      noun: 'Role',
+      find: (name) => need().role(name),
+      change: (name, apply) => need().changeRole(name, apply),
+    }),
+    async CreateUser(p) {
+      const user = await need().createUser({
+        UserName: named(p, 'UserName'),
+        Path: pathOf(p),
+        PermissionsBoundary: boundaryArn(p),
+        Tags: tagsOf(p),
       });
+      return { User: userView(user, 'create') };
     },
-    ListRolePolicies(p) {
+    GetUser(p, request) {
+      if (text(p, 'UserName') === undefined) {
+        const key = signingKey(request);
+        const user = key ? need().userOfKey(key) : undefined;
+        // The account's root, as every caller of the local cloud is signed in (STS says the same). AWS's
+        // answer for the root has no UserName or Path; its CreateDate here is not the account's.
+        if (!user) {
+          return {
+            User: {
+              UserId: LOCAL_ACCOUNT_ID,
+              Arn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:root`,
+              CreateDate: new Date(0).toISOString(),
+            },
+          };
+        }
+        return { User: userView(user, 'get') };
+      }
+      return { User: userView(need().user(text(p, 'UserName', true)), 'get') };
+    },
+    ListUsers(p) {
+      const prefix = text(p, 'PathPrefix') ?? '/';
       const { page, ...rest } = paginate(
         p,
-        Object.keys(need().role(text(p, 'RoleName', true)).inline).sort(),
+        need()
+          .users()
+          .filter((u) => u.Path.startsWith(prefix)),
       );
-      return { PolicyNames: page, ...rest };
+      return { Users: page.map((u) => userView(u, 'list')), ...rest };
+    },
+    async DeleteUser(p) {
+      const user = need().user(text(p, 'UserName', true));
+      deleteConflicts(user);
+      await need().deleteUser(user.UserName);
+    },
+    ...principalOperations<UserRecord>({
+      noun: 'User',
+      find: (name) => need().user(name),
+      change: (name, apply) => need().changeUser(name, apply),
+    }),
+    async CreateAccessKey(p, request) {
+      const user = callerUser(p, request);
+      if (user.accessKeys.length >= 2) {
+        throw new ServiceError('LimitExceeded', 'Cannot exceed quota for AccessKeysPerUser: 2', 409);
+      }
+      const key = {
+        AccessKeyId: uniqueId('AKIA'),
+        Status: 'Active' as const,
+        CreateDate: new Date().toISOString(),
+      };
+      await need().changeUser(user.UserName, (u) => ({ ...u, accessKeys: [...u.accessKeys, key] }));
+      return { AccessKey: { UserName: user.UserName, ...key, SecretAccessKey: newSecret() } };
+    },
+    ListAccessKeys(p, request) {
+      const user = callerUser(p, request);
+      const { page, ...rest } = paginate(p, user.accessKeys);
+      return { AccessKeyMetadata: page.map((k) => ({ UserName: user.UserName, ...k })), ...rest };
+    },
+    async UpdateAccessKey(p, request) {
+      const user = callerUser(p, request);
+      const id = text(p, 'AccessKeyId', true);
+      const status = text(p, 'Status', true);
+      if (status !== 'Active' && status !== 'Inactive') {
+        validationError(status, 'status', 'Member must satisfy enum value set: [Active, Inactive]');
+      }
+      accessKey(user, id);
+      await need().changeUser(user.UserName, (u) => ({
+        ...u,
+        accessKeys: u.accessKeys.map((k) => (k.AccessKeyId === id ? { ...k, Status: status } : k)),
+      }));
+    },
+    async DeleteAccessKey(p, request) {
+      const user = callerUser(p, request);
+      const id = text(p, 'AccessKeyId', true);
+      accessKey(user, id);
+      await need().changeUser(user.UserName, (u) => ({
+        ...u,
+        accessKeys: u.accessKeys.filter((k) => k.AccessKeyId !== id),
+      }));
+    },
+    GetAccessKeyLastUsed(p) {
+      const id = text(p, 'AccessKeyId', true);
+      const user = need().userOfKey(id);
+      if (!user) throw noSuchEntity(`The Access Key with id ${id} cannot be found.`);
+      // Never recorded here: AWS answers a key not used yet with N/A for both.
+      return { UserName: user.UserName, AccessKeyLastUsed: { ServiceName: 'N/A', Region: 'N/A' } };
     },
     async CreatePolicy(p) {
       const policy = await need().createPolicy({
@@ -270,10 +504,10 @@ export function createIamService(): Service {
         Tags: tagsOf(p),
         Document: policyDocument(p, 'PolicyDocument'),
       });
-      return { Policy: { ...policyView(policy), Description: undefined } };
+      return { Policy: policyView(policy, 'create') };
     },
     GetPolicy(p) {
-      return { Policy: policyView(need().policy(text(p, 'PolicyArn', true))) };
+      return { Policy: policyView(need().policy(text(p, 'PolicyArn', true)), 'get') };
     },
     GetPolicyVersion(p) {
       const policy = need().policy(text(p, 'PolicyArn', true));
@@ -357,35 +591,7 @@ export function createIamService(): Service {
         ),
       );
       return {
-        Policies: page.map((policy) => ({ ...policyView(policy), Description: undefined, Tags: undefined })),
-        ...rest,
-      };
-    },
-    async AttachRolePolicy(p) {
-      const arn = text(p, 'PolicyArn', true);
-      if (!isAwsManaged(arn)) need().policy(arn);
-      await need().changeRole(text(p, 'RoleName', true), (role) => ({
-        ...role,
-        attached: role.attached.includes(arn) ? role.attached : [...role.attached, arn],
-      }));
-    },
-    async DetachRolePolicy(p) {
-      const arn = text(p, 'PolicyArn', true);
-      const role = need().role(text(p, 'RoleName', true));
-      if (!role.attached.includes(arn)) throw noSuchEntity(`Policy ${arn} was not found.`);
-      await need().changeRole(role.RoleName, (r) => ({
-        ...r,
-        attached: r.attached.filter((a) => a !== arn),
-      }));
-    },
-    ListAttachedRolePolicies(p) {
-      const role = need().role(text(p, 'RoleName', true));
-      const { page, ...rest } = paginate(p, role.attached);
-      return {
-        AttachedPolicies: page.map((arn) => ({
-          PolicyName: arn.slice(arn.lastIndexOf('/') + 1),
-          PolicyArn: arn,
-        })),
+        Policies: page.map((policy) => policyView(policy, 'list')),
         ...rest,
       };
     },
@@ -406,7 +612,7 @@ export function createIamService(): Service {
           `Could not find operation ${action || '(none)'} for version 2010-05-08`,
         );
       }
-      const result = await run(nestQuery(params));
+      const result = await run(nestQuery(params), request);
       sendQueryResult(response, action, result === undefined ? undefined : result, XMLNS);
     },
     sendError(response: ServerResponse, error: ServiceError) {

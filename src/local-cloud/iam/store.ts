@@ -1,5 +1,6 @@
-// IAM's model: roles with their inline and attached policies, and customer managed policies with versions.
-// Stored so templates and tools can create and read them; nothing here is enforced.
+// IAM's model: roles and users with their inline and attached policies and permissions boundaries, users'
+// access keys, and customer managed policies with versions. Stored so templates and tools can create and
+// read them; nothing here is enforced (the local cloud accepts any credentials).
 import { randomInt } from 'node:crypto';
 import { join } from 'node:path';
 import { LOCAL_ACCOUNT_ID } from '../options.js';
@@ -20,11 +21,35 @@ export interface RoleRecord {
   AssumeRolePolicyDocument: string;
   Description?: string;
   MaxSessionDuration: number;
+  /** Whether CreateRole was given MaxSessionDuration (AWS's CreateRole answer leaves it out otherwise). */
+  maxSessionGiven?: boolean;
+  /** The managed policy ARN that bounds the role's permissions. */
+  PermissionsBoundary?: string;
   Tags: Tag[];
   /** Inline policies by name. */
   inline: Record<string, string>;
   /** ARNs of attached managed policies. */
   attached: string[];
+}
+
+/** An access key's public part; the secret is handed out once by CreateAccessKey and never kept. */
+export interface AccessKeyRecord {
+  AccessKeyId: string;
+  Status: 'Active' | 'Inactive';
+  CreateDate: string;
+}
+
+export interface UserRecord {
+  UserName: string;
+  UserId: string;
+  Path: string;
+  Arn: string;
+  CreateDate: string;
+  PermissionsBoundary?: string;
+  Tags: Tag[];
+  inline: Record<string, string>;
+  attached: string[];
+  accessKeys: AccessKeyRecord[];
 }
 
 export interface PolicyVersion {
@@ -50,14 +75,20 @@ export interface PolicyRecord {
 interface IamState {
   roles: Record<string, RoleRecord>;
   policies: Record<string, PolicyRecord>;
+  /** Absent in data dirs from before users. */
+  users?: Record<string, UserRecord>;
 }
 
 const ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
-/** An IAM unique id: a type prefix (AROA role, ANPA policy) and 17 characters, as AWS shapes them. */
-export function uniqueId(prefix: 'AROA' | 'ANPA'): string {
+/**
+ * An IAM unique id: a type prefix (AROA role, ANPA policy, AIDA user: 17 characters after it; AKIA access
+ * key: 16), as AWS shapes them.
+ */
+export function uniqueId(prefix: 'AROA' | 'ANPA' | 'AIDA' | 'AKIA'): string {
   let id = prefix;
-  for (let i = 0; i < 17; i++) id += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
+  const length = prefix === 'AKIA' ? 16 : 17;
+  for (let i = 0; i < length; i++) id += ID_ALPHABET[randomInt(ID_ALPHABET.length)];
   return id;
 }
 
@@ -97,8 +128,66 @@ export class IamStore {
     return policy;
   }
 
+  users(): UserRecord[] {
+    return Object.values(this.state.get().users ?? {}).sort((a, b) => (a.UserName < b.UserName ? -1 : 1));
+  }
+
+  user(name: string): UserRecord {
+    const user = this.state.get().users?.[name];
+    if (!user) throw noSuchEntity(`The user with name ${name} cannot be found.`);
+    return user;
+  }
+
+  /** The user an access key belongs to, if it is one of the keys CreateAccessKey made. */
+  userOfKey(accessKeyId: string): UserRecord | undefined {
+    return this.users().find((u) => u.accessKeys.some((k) => k.AccessKeyId === accessKeyId));
+  }
+
+  hasPolicy(arn: string): boolean {
+    return this.state.get().policies[arn] !== undefined;
+  }
+
   attachmentCount(arn: string): number {
-    return this.roles().filter((r) => r.attached.includes(arn)).length;
+    return [...this.roles(), ...this.users()].filter((r) => r.attached.includes(arn)).length;
+  }
+
+  boundaryCount(arn: string): number {
+    return [...this.roles(), ...this.users()].filter((r) => r.PermissionsBoundary === arn).length;
+  }
+
+  async createUser(input: Pick<UserRecord, 'UserName' | 'Path' | 'PermissionsBoundary' | 'Tags'>) {
+    if (this.state.get().users?.[input.UserName]) {
+      throw new ServiceError('EntityAlreadyExists', `User with name ${input.UserName} already exists.`, 409);
+    }
+    const user: UserRecord = {
+      ...input,
+      UserId: uniqueId('AIDA'),
+      Arn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user${input.Path}${input.UserName}`,
+      CreateDate: new Date().toISOString(),
+      inline: {},
+      attached: [],
+      accessKeys: [],
+    };
+    await this.putUser(user);
+    return user;
+  }
+
+  async putUser(user: UserRecord): Promise<void> {
+    await this.state.update((s) => ({ ...s, users: { ...s.users, [user.UserName]: user } }));
+  }
+
+  async changeUser(name: string, apply: (user: UserRecord) => UserRecord): Promise<UserRecord> {
+    const next = apply(this.user(name));
+    await this.putUser(next);
+    return next;
+  }
+
+  async deleteUser(name: string): Promise<void> {
+    this.user(name);
+    await this.state.update((s) => {
+      const { [name]: _, ...users } = s.users ?? {};
+      return { ...s, users };
+    });
   }
 
   async putRole(role: RoleRecord): Promise<void> {

@@ -10,10 +10,12 @@ import {
   DeletePolicyCommand,
   DeletePolicyVersionCommand,
   DeleteRoleCommand,
+  DeleteRolePermissionsBoundaryCommand,
   DeleteRolePolicyCommand,
   DetachRolePolicyCommand,
   GetRoleCommand,
   ListPolicyVersionsCommand,
+  PutRolePermissionsBoundaryCommand,
   PutRolePolicyCommand,
   UpdateAssumeRolePolicyCommand,
   UpdateRoleCommand,
@@ -112,6 +114,16 @@ export const role: ResourceProvisioner = {
           ...(properties.MaxSessionDuration !== undefined
             ? { MaxSessionDuration: Number(properties.MaxSessionDuration) }
             : {}),
+        }),
+      );
+    }
+    if (properties.PermissionsBoundary === undefined && previous.PermissionsBoundary !== undefined) {
+      await ctx.clients.iam.send(new DeleteRolePermissionsBoundaryCommand({ RoleName: name }));
+    } else if (properties.PermissionsBoundary !== previous.PermissionsBoundary) {
+      await ctx.clients.iam.send(
+        new PutRolePermissionsBoundaryCommand({
+          RoleName: name,
+          PermissionsBoundary: String(properties.PermissionsBoundary),
         }),
       );
     }
