@@ -1,8 +1,12 @@
 // Bucket operations the edge answers itself: s3rver has no bucket configurations, no regions and no
 // HeadBucket, and answers CreateBucket/DeleteBucket with other codes and messages than S3's.
+
+import { listVersions } from './backend-client.js';
 import {
   encryptionXml,
+  loggingXml,
   NEW_BUCKET_DEFAULTS,
+  parseBucketLogging,
   parseEncryption,
   parseObjectOwnership,
   parseOwnershipControls,
@@ -13,8 +17,7 @@ import {
 import { newBucketSettings } from './bucket-store.js';
 import { backendPath, header, type Operation, type S3Backend, type S3Call, sendS3 } from './call.js';
 import { noSuchBucket, notImplemented, S3Error } from './errors.js';
-import { listBackend } from './listings.js';
-import { assertBucketName } from './names.js';
+import { assertBucketName, bucketNameProblem } from './names.js';
 import { OWNER } from './owner.js';
 import { isPublicPolicy, validateBucketPolicy } from './policy.js';
 import { child, children, parseXmlBody, S3_XMLNS, sendXml, text, xmlDocument } from './xml.js';
@@ -39,8 +42,14 @@ async function existing(call: S3Call, backend: S3Backend): Promise<string> {
   return bucket;
 }
 
-const created = (response: Parameters<Operation>[2], bucket: string) =>
-  sendS3(response, 200, '', { Location: `/${bucket}` });
+/** What CreateBucket and HeadBucket name a bucket by, since 2025. */
+const bucketArn = (bucket: string) => ({ 'x-amz-bucket-arn': `arn:aws:s3:::${bucket}` });
+
+function created(response: Parameters<Operation>[2], bucket: string, region: string): void {
+  // us-east-1 answers with the bucket's path, other regions with its virtual-host-style URL.
+  const location = region === 'us-east-1' ? `/${bucket}` : `http://${bucket}.s3.amazonaws.com/`;
+  sendS3(response, 200, '', { Location: location, ...bucketArn(bucket) });
+}
 
 function locationConstraint(call: S3Call): string | undefined {
   if (call.payload.length === 0 || !call.payload.toString('utf8').trim()) return undefined;
@@ -48,39 +57,80 @@ function locationConstraint(call: S3Call): string | undefined {
   return text(configuration, 'LocationConstraint')?.trim() || undefined;
 }
 
-/** The region a CreateBucket asks for, checked as S3 checks it against the endpoint's region. */
-function creationRegion(call: S3Call): string {
+/** The LocationConstraint values S3 takes (its API's BucketLocationConstraint); "EU" is eu-west-1. */
+const LOCATION_CONSTRAINTS = new Set([
+  'af-south-1',
+  'ap-east-1',
+  'ap-east-2',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-south-1',
+  'ap-south-2',
+  'ap-southeast-1',
+  'ap-southeast-2',
+  'ap-southeast-3',
+  'ap-southeast-4',
+  'ap-southeast-5',
+  'ap-southeast-6',
+  'ap-southeast-7',
+  'ca-central-1',
+  'ca-west-1',
+  'cn-north-1',
+  'cn-northwest-1',
+  'EU',
+  'eu-central-1',
+  'eu-central-2',
+  'eu-north-1',
+  'eu-south-1',
+  'eu-south-2',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'il-central-1',
+  'me-central-1',
+  'me-south-1',
+  'mx-central-1',
+  'sa-east-1',
+  'us-east-2',
+  'us-gov-east-1',
+  'us-gov-west-1',
+  'us-west-1',
+  'us-west-2',
+]);
+
+const illegalConstraint = (constraint: string | undefined) =>
+  new S3Error(
+    'IllegalLocationConstraintException',
+    `The ${constraint ?? 'unspecified'} location constraint is incompatible for the region specific endpoint this request was sent to.`,
+  );
+
+/**
+ * The region (and constraint) a CreateBucket asks for, checked as S3 checks it: us-east-1's endpoint takes
+ * any valid constraint but its own (the default is given by leaving it out); other regions' endpoints
+ * take their own region only.
+ */
+function creationRegion(call: S3Call): { region: string; constraint?: string } {
   const endpointRegion = call.request.region;
   const constraint = locationConstraint(call);
-  if (constraint === undefined) {
-    if (endpointRegion !== 'us-east-1') {
-      throw new S3Error(
-        'IllegalLocationConstraintException',
-        `The unspecified location constraint is incompatible for the region specific endpoint this request was sent to. Set CreateBucketConfiguration.LocationConstraint to ${endpointRegion}.`,
-      );
-    }
-    return 'us-east-1';
-  }
-  if (constraint === 'us-east-1') {
-    throw new S3Error(
-      'InvalidLocationConstraint',
-      'The specified location-constraint is not valid: us-east-1 is the default and is given by leaving LocationConstraint out.',
-    );
-  }
   const region = constraint === 'EU' ? 'eu-west-1' : constraint;
-  if (region !== endpointRegion) {
-    throw new S3Error(
-      'IllegalLocationConstraintException',
-      `The ${constraint} location constraint is incompatible for the region specific endpoint this request was sent to (${endpointRegion}).`,
-    );
+  if (endpointRegion === 'us-east-1') {
+    if (constraint === undefined) return { region: 'us-east-1' };
+    if (!LOCATION_CONSTRAINTS.has(constraint)) {
+      throw new S3Error('InvalidLocationConstraint', 'The specified location-constraint is not valid', 400, {
+        LocationConstraint: constraint,
+      });
+    }
+  } else if (constraint === undefined || region !== endpointRegion) {
+    throw illegalConstraint(constraint);
   }
-  return region;
+  return { region: region ?? endpointRegion, ...(constraint !== region ? { constraint } : {}) };
 }
 
 const createBucket: Operation = async (call, backend, response) => {
   const bucket = bucketOf(call);
   assertBucketName(bucket);
-  const region = creationRegion(call);
+  const { region, constraint } = creationRegion(call);
   const ownershipHeader = header(call, 'x-amz-object-ownership');
   const ownership = ownershipHeader === undefined ? undefined : parseObjectOwnership(ownershipHeader);
   const acl = header(call, 'x-amz-acl');
@@ -91,12 +141,13 @@ const createBucket: Operation = async (call, backend, response) => {
     );
   }
   if (header(call, 'x-amz-bucket-object-lock-enabled')?.toLowerCase() === 'true') {
-    throw notImplemented('Object Lock', 'it needs versioned buckets; create the bucket without Object Lock');
+    throw notImplemented('Object Lock', 'create the bucket without Object Lock');
   }
   const alreadyOwned = () => {
-    // us-east-1 answers a repeated create of your own bucket with success, for legacy reasons.
-    if (region === 'us-east-1' && backend.buckets.get(bucket).region === 'us-east-1')
-      return created(response, bucket);
+    // us-east-1 answers a repeated create of your own bucket there with success, for legacy reasons.
+    if (call.request.region === 'us-east-1' && backend.buckets.get(bucket).region === 'us-east-1') {
+      return created(response, bucket, 'us-east-1');
+    }
     throw new S3Error(
       'BucketAlreadyOwnedByYou',
       'Your previous request to create the named bucket succeeded and you already own it.',
@@ -108,20 +159,25 @@ const createBucket: Operation = async (call, backend, response) => {
   const made = await backend.upstream.fetch('PUT', backendPath(bucket));
   if (made.status === 409) return alreadyOwned(); // created concurrently
   if (made.status !== 200) throw new Error(`the S3 backend refused to create ${bucket} (${made.status})`);
-  await backend.buckets.set(bucket, newBucketSettings(region, ownership));
-  created(response, bucket);
+  await backend.buckets.set(bucket, {
+    ...newBucketSettings(region, ownership),
+    ...(constraint ? { locationConstraint: constraint } : {}),
+  });
+  created(response, bucket, region);
 };
 
 const deleteBucket: Operation = async (call, backend, response) => {
   const bucket = bucketOf(call);
-  const listing = await listBackend(backend, bucket, {
+  // Every version and delete marker counts, as on S3.
+  const listing = await listVersions(backend, bucket, {
     prefix: '',
     delimiter: '',
-    startAfter: '',
+    keyMarker: '',
+    versionIdMarker: '',
     maxKeys: 1,
   });
   if (!listing) throw noSuchBucket(bucket);
-  if (listing.objects.length > 0) {
+  if (listing.versions.length > 0) {
     throw new S3Error('BucketNotEmpty', 'The bucket you tried to delete is not empty', 409, {
       BucketName: bucket,
     });
@@ -141,15 +197,17 @@ const deleteBucket: Operation = async (call, backend, response) => {
 const headBucket: Operation = async (call, backend, response) => {
   const bucket = await existing(call, backend);
   sendS3(response, 200, '', {
+    'Content-Type': 'application/xml',
     'x-amz-bucket-region': backend.buckets.get(bucket).region,
     'x-amz-access-point-alias': 'false',
+    ...bucketArn(bucket),
   });
 };
 
 const getBucketLocation: Operation = async (call, backend, response) => {
-  const { region } = backend.buckets.get(await existing(call, backend));
-  // us-east-1 buckets have an empty LocationConstraint.
-  const inner = region === 'us-east-1' ? '' : region;
+  const { region, locationConstraint } = backend.buckets.get(await existing(call, backend));
+  // us-east-1 buckets have an empty LocationConstraint; a bucket made with "EU" answers "EU".
+  const inner = region === 'us-east-1' ? '' : (locationConstraint ?? region);
   sendXml(
     response,
     `<?xml version="1.0" encoding="UTF-8"?>\n<LocationConstraint xmlns="${S3_XMLNS}">${inner}</LocationConstraint>`,
@@ -161,21 +219,12 @@ const getBucketVersioning: Operation = async (call, backend, response) => {
   sendXml(response, xmlDocument('VersioningConfiguration', { Status: versioning }));
 };
 
-// Versioning: a bucket here keeps one version of each object. A bucket that was never versioned and
-// a Suspended one behave alike (new objects get the version id "null"), so Suspended is accepted and
-// kept; Enabled is refused with what to do, rather than accepted and quietly not kept.
+// Once versioned, a bucket is Enabled or Suspended for good: it never returns to unversioned.
 const putBucketVersioning: Operation = async (call, backend, response) => {
   const bucket = await existing(call, backend);
   const { status, mfaDelete } = parseVersioning(call.payload);
-  if (status === 'Enabled') {
-    throw notImplemented(
-      'versioned buckets (VersioningConfiguration Status Enabled)',
-      'it keeps one version of each object. Leave versioning off (or Suspended) for the local cloud; versioning works on AWS',
-    );
-  }
   if (mfaDelete === 'Enabled') throw notImplemented('MFA delete', 'leave MfaDelete out or Disabled');
-  if (status === 'Suspended')
-    await backend.buckets.update(bucket, (s) => ({ ...s, versioning: 'Suspended' }));
+  if (status) await backend.buckets.update(bucket, (s) => ({ ...s, versioning: status }));
   sendS3(response, 200);
 };
 
@@ -291,8 +340,9 @@ const deleteBucketOwnershipControls: Operation = async (call, backend, response)
 
 const putBucketTagging: Operation = async (call, backend, response) => {
   const bucket = await existing(call, backend);
-  const tags = parseTagging(call.payload, 50);
-  await backend.buckets.update(bucket, (s) => ({ ...s, tags }));
+  const tags = parseTagging(call.payload, 'bucket');
+  // An empty tag set removes the bucket's tags, as DeleteBucketTagging does.
+  await backend.buckets.update(bucket, ({ tags: _old, ...rest }) => (tags.length ? { ...rest, tags } : rest));
   sendS3(response, 204);
 };
 
@@ -306,6 +356,58 @@ const getBucketTagging: Operation = async (call, backend, response) => {
 const deleteBucketTagging: Operation = async (call, backend, response) => {
   const bucket = await existing(call, backend);
   await backend.buckets.update(bucket, ({ tags: _removed, ...rest }) => rest);
+  sendS3(response, 204);
+};
+
+const putBucketLogging: Operation = async (call, backend, response) => {
+  const bucket = await existing(call, backend);
+  const logging = parseBucketLogging(call.payload);
+  if (logging) {
+    const target = logging.TargetBucket;
+    if (!(await bucketExists(backend, target))) {
+      throw new S3Error(
+        'InvalidTargetBucketForLogging',
+        'The target bucket for logging does not exist',
+        400,
+        {
+          TargetBucket: target,
+        },
+      );
+    }
+    const sourceRegion = backend.buckets.get(bucket).region;
+    const targetRegion = backend.buckets.get(target).region;
+    if (sourceRegion !== targetRegion) {
+      throw new S3Error('CrossLocationLoggingProhibitted', 'Cross S3 location logging not allowed. ', 403, {
+        ...(sourceRegion !== 'us-east-1' ? { SourceBucketLocation: sourceRegion } : {}),
+        TargetBucketLocation: targetRegion,
+      });
+    }
+    // S3 refuses TargetGrants when the target bucket enforces bucket ownership (ACLs disabled); its error
+    // code and message for that are not known here, so the local cloud keeps the grants.
+  }
+  await backend.buckets.update(bucket, ({ logging: _old, ...rest }) =>
+    logging ? { ...rest, logging } : rest,
+  );
+  sendS3(response, 200);
+};
+
+const getBucketLogging: Operation = async (call, backend, response) => {
+  const { logging } = backend.buckets.get(await existing(call, backend));
+  sendXml(
+    response,
+    xmlDocument('BucketLoggingStatus', logging ? { LoggingEnabled: loggingXml(logging) } : {}),
+  );
+};
+
+// s3rver keeps the CORS configuration; S3 answers its deletion with 204.
+const deleteBucketCors: Operation = async (call, backend, response) => {
+  const bucket = await existing(call, backend);
+  const deleted = await backend.upstream.fetch(
+    'DELETE',
+    backendPath(bucket, undefined, new URLSearchParams('cors')),
+  );
+  if (deleted.status >= 300)
+    throw new Error(`the S3 backend failed to delete the CORS configuration of ${bucket}`);
   sendS3(response, 204);
 };
 
@@ -356,6 +458,8 @@ const listBuckets: Operation = async (call, backend, response) => {
         BucketRegion: backend.buckets.get(name).region,
       };
     })
+    // The backend's own folders (noncurrent versions) are no buckets: their names are not valid ones.
+    .filter((b) => bucketNameProblem(b.Name) === undefined)
     .filter((b) => b.Name.startsWith(prefix) && (!regionFilter || b.BucketRegion === regionFilter))
     .sort((a, b) => (a.Name < b.Name ? -1 : 1));
   const after = call.query.get('continuation-token');
@@ -404,6 +508,9 @@ export const BUCKET_OPERATIONS: Record<string, Operation> = {
   PutBucketTagging: putBucketTagging,
   GetBucketTagging: getBucketTagging,
   DeleteBucketTagging: deleteBucketTagging,
+  PutBucketLogging: putBucketLogging,
+  GetBucketLogging: getBucketLogging,
+  DeleteBucketCors: deleteBucketCors,
   GetBucketAcl: getBucketAcl,
   PutBucketAcl: putBucketAcl,
 };

@@ -5,11 +5,14 @@ import { join } from 'node:path';
 import { JsonState } from '../state.js';
 import {
   type EncryptionRule,
+  type LoggingEnabled,
   NEW_BUCKET_DEFAULTS,
   type ObjectOwnership,
   type PublicAccessBlock,
   type Tag,
+  type VersioningStatus,
 } from './bucket-config.js';
+import { NULL_VERSION, newVersionId } from './versions.js';
 
 export interface BucketSettings {
   region: string;
@@ -19,8 +22,12 @@ export interface BucketSettings {
   encryption: EncryptionRule;
   ownership?: ObjectOwnership;
   tags?: Tag[];
-  /** Only Suspended is ever stored: Enabled is refused (see the service). Unset: never versioned. */
-  versioning?: 'Suspended';
+  /** Unset: never versioned (a bucket once versioned can only be suspended, never unversioned again). */
+  versioning?: VersioningStatus;
+  /** Where server access logs would go (PutBucketLogging); the local cloud keeps it, delivers no logs. */
+  logging?: LoggingEnabled;
+  /** The LocationConstraint the bucket was created with, when it differs from its region ("EU"). */
+  locationConstraint?: string;
 }
 
 export function newBucketSettings(region: string, ownership?: ObjectOwnership): BucketSettings {
@@ -57,4 +64,11 @@ export class BucketStore {
   remove(bucket: string): Promise<void> {
     return this.state.update(({ [bucket]: _removed, ...rest }) => rest);
   }
+}
+
+/** The id of a new version written to the bucket: new, "null" while suspended, none if never versioned. */
+export function newVersionFor(settings: BucketSettings): string | undefined {
+  if (settings.versioning === 'Enabled') return newVersionId();
+  if (settings.versioning === 'Suspended') return NULL_VERSION;
+  return undefined;
 }

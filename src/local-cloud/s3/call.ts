@@ -99,6 +99,13 @@ export function forwardedQuery(call: S3Call): URLSearchParams {
   return kept;
 }
 
+/** The query of a GET or HEAD the backend acts on: the response-* header overrides. */
+export function responseOverrides(call: S3Call): URLSearchParams {
+  const kept = new URLSearchParams();
+  for (const [name, value] of call.query) if (name.startsWith('response-')) kept.append(name, value);
+  return kept;
+}
+
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'date', 'x-amzn-requestid']);
 
 /** Sends the backend's answer on to the client, streaming its body. */

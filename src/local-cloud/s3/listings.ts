@@ -1,13 +1,15 @@
-// ListObjects, ListObjectsV2 and ListObjectVersions, built by the edge from the backend's listing
-// (store.ts), so paging follows S3's rules: keys in byte order, common prefixes counted towards
-// max-keys, opaque continuation tokens. The local cloud keeps one version of each object: every
-// object lists as its own latest version, with the version id "null", as on an unversioned bucket.
+// ListObjects, ListObjectsV2 and ListObjectVersions, built by the edge from the backend's listings
+// (store.ts, object-store.ts), so paging follows S3's rules: keys in byte order, common prefixes counted
+// towards max-keys, opaque continuation tokens, each key's versions newest first. An object of a bucket
+// never versioned lists as its one version, "null".
+import { listVersions } from './backend-client.js';
 import { BACKEND_ROUTES } from './backend-routes.js';
 import type { Operation, S3Backend, S3Call } from './call.js';
 import { noSuchBucket, S3Error } from './errors.js';
 import type { ListQuery } from './listing.js';
 import { OWNER } from './owner.js';
 import type { StoreListing } from './store.js';
+import type { ListedVersion } from './versions.js';
 import { sendXml, xmlDocument } from './xml.js';
 
 /** One page of a bucket's listing from the backend; undefined when the bucket does not exist. */
@@ -170,35 +172,48 @@ const listObjectVersions: Operation = async (call, backend, response) => {
       },
     );
   }
-  // Each key has one version, so the page after (key-marker, any version) starts at the next key.
-  const query = queryOf(call, keyMarker);
-  const listing = await listOrFail(call, backend, query);
+  const { prefix, delimiter, maxKeys } = queryOf(call, '');
+  const bucket = call.bucket ?? '';
+  const page = await listVersions(backend, bucket, {
+    prefix,
+    delimiter,
+    keyMarker,
+    versionIdMarker,
+    maxKeys,
+  });
+  if (!page) throw noSuchBucket(bucket);
   const { encode, EncodingType } = encoder(call);
-  const lastIsKey = listing.last !== undefined && !listing.commonPrefixes.includes(listing.last);
+  const entry = (version: ListedVersion) => ({
+    Key: encode(version.key),
+    VersionId: version.versionId,
+    IsLatest: version.isLatest,
+    LastModified: version.lastModified,
+  });
   sendXml(
     response,
     xmlDocument('ListVersionsResult', {
-      Name: call.bucket,
-      Prefix: encode(query.prefix),
+      Name: bucket,
+      Prefix: encode(prefix),
       KeyMarker: encode(keyMarker),
       VersionIdMarker: versionIdMarker,
-      ...(listing.isTruncated && listing.last
-        ? { NextKeyMarker: encode(listing.last), ...(lastIsKey ? { NextVersionIdMarker: 'null' } : {}) }
-        : {}),
-      MaxKeys: query.maxKeys,
-      ...optional('Delimiter', query.delimiter && encode(query.delimiter)),
-      IsTruncated: listing.isTruncated,
-      Version: listing.objects.map((object) => ({
-        Key: encode(object.key),
-        VersionId: 'null',
-        IsLatest: true,
-        LastModified: object.lastModified,
-        ETag: object.etag,
-        Size: object.size,
-        Owner: OWNER,
-        StorageClass: 'STANDARD',
-      })),
-      CommonPrefixes: listing.commonPrefixes.map((prefix) => ({ Prefix: encode(prefix) })),
+      ...optional('NextKeyMarker', page.nextKeyMarker && encode(page.nextKeyMarker)),
+      ...optional('NextVersionIdMarker', page.nextVersionIdMarker),
+      MaxKeys: maxKeys,
+      ...optional('Delimiter', delimiter && encode(delimiter)),
+      IsTruncated: page.isTruncated,
+      Version: page.versions
+        .filter((version) => !version.deleteMarker)
+        .map((version) => ({
+          ...entry(version),
+          ETag: version.etag,
+          Size: version.size,
+          Owner: OWNER,
+          StorageClass: version.storageClass ?? 'STANDARD',
+        })),
+      DeleteMarker: page.versions
+        .filter((version) => version.deleteMarker)
+        .map((version) => ({ Owner: OWNER, ...entry(version) })),
+      CommonPrefixes: page.commonPrefixes.map((common) => ({ Prefix: encode(common) })),
       ...optional('EncodingType', EncodingType),
     }),
   );

@@ -1,43 +1,58 @@
-// Object operations: forwarded to the backend with the body decoded and verified, plus what s3rver
-// does not do as S3 does: encryption and checksums kept with the object and answered, version id
-// "null", DeleteObjects with per-key results, suffix ranges, If-Match, multipart upload checks.
+// Object operations as S3 answers them. Writes and deletes go to the backend's own routes (conditions and
+// versions hold there, under the key's lock); reads go to s3rver, at the place the backend names for a
+// version, a part or a range (backend-client.ts). What the edge adds: encryption and checksums kept with
+// the object, ACL rules, DeleteObjects with per-key results, S3's response headers and documents.
 import type { ServerResponse } from 'node:http';
 import { storedContentEncoding } from './aws-chunked.js';
-import { BACKEND_ROUTES } from './backend-routes.js';
+import * as backendApi from './backend-client.js';
+import { INTERNAL_HEADER_PREFIX } from './backend-routes.js';
 import { parseTagging, parseTaggingHeader, SSE_ALGORITHMS, type Tag } from './bucket-config.js';
 import { bucketExists } from './bucket-operations.js';
-import type { BucketSettings } from './bucket-store.js';
+import { type BucketSettings, newVersionFor } from './bucket-store.js';
 import {
   backendPath,
   forwardedHeaders,
-  forwardedQuery,
   header,
   type Operation,
   relay,
+  responseOverrides,
   type S3Backend,
   type S3Call,
   sendS3,
 } from './call.js';
 import { checksumHeader } from './checksums.js';
-import { invalidVersionId, malformedXml, noSuchBucket, S3Error } from './errors.js';
+import { preconditionFailed, writeConditions } from './conditions.js';
+import { invalidVersionId, malformedXml, noSuchBucket, noSuchVersion, S3Error } from './errors.js';
 import { assertObjectKey } from './names.js';
+import type { ReadPlan, ReadRequest } from './object-store.js';
 import type { UpstreamResponse } from './upstream.js';
+import { isVersionIdWellFormed, NULL_VERSION } from './versions.js';
 import { children, parseXmlBody, sendXml, text, xmlDocument } from './xml.js';
 
-function target(call: S3Call): { bucket: string; key: string } {
+export function target(call: S3Call): { bucket: string; key: string } {
   if (call.bucket === undefined || call.key === undefined) {
     throw new S3Error('InvalidRequest', 'This operation needs a bucket and a key.');
   }
   return { bucket: call.bucket, key: call.key };
 }
 
-/** Every object here is the "null" version; any other version id names nothing. */
-function assertNullVersion(versionId: string | null | undefined): void {
-  if (versionId !== null && versionId !== undefined && versionId !== 'null') throw invalidVersionId();
+/** A version id checked as S3 checks it: a bucket never versioned has the "null" version only. */
+export function checkedVersion(backend: S3Backend, bucket: string, versionId: string): string {
+  const versioned = backend.buckets.get(bucket).versioning !== undefined;
+  if (!isVersionIdWellFormed(versionId) || (!versioned && versionId !== NULL_VERSION)) {
+    throw invalidVersionId(versionId);
+  }
+  return versionId;
+}
+
+/** The request's versionId, checked. */
+export function requestedVersion(call: S3Call, backend: S3Backend): string | undefined {
+  const versionId = call.query.get('versionId');
+  return versionId === null ? undefined : checkedVersion(backend, call.bucket ?? '', versionId);
 }
 
 /** The encryption S3 applies to a new object: the request's own, or the bucket's default. */
-function encryptionHeaders(call: S3Call, settings: BucketSettings): Record<string, string> {
+export function encryptionHeaders(call: S3Call, settings: BucketSettings): Record<string, string> {
   const requested = header(call, 'x-amz-server-side-encryption');
   if (requested !== undefined) {
     if (!SSE_ALGORITHMS.some((a) => a === requested)) {
@@ -61,7 +76,7 @@ function encryptionHeaders(call: S3Call, settings: BucketSettings): Record<strin
 }
 
 /** With ACLs disabled (BucketOwnerEnforced), a write may only carry the owner-full-control ACL. */
-function assertAclAllowed(call: S3Call, settings: BucketSettings): void {
+export function assertAclAllowed(call: S3Call, settings: BucketSettings): void {
   const acl = header(call, 'x-amz-acl');
   const grants = Object.keys(call.request.headers).some((name) => name.startsWith('x-amz-grant-'));
   if (settings.ownership !== 'BucketOwnerEnforced') return;
@@ -79,18 +94,23 @@ function sendUpstream(response: ServerResponse, answer: UpstreamResponse, add: R
   sendS3(response, answer.status, answer.body, { ...headers, ...add });
 }
 
-function taggingXml(tags: Tag[]): Buffer {
-  return Buffer.from(xmlDocument('Tagging', { TagSet: { Tag: tags } }));
+function taggingXml(tags: Tag[]): string {
+  return xmlDocument('Tagging', { TagSet: { Tag: tags } });
 }
 
-async function headObject(backend: S3Backend, bucket: string, key: string): Promise<UpstreamResponse> {
-  return backend.upstream.fetch('HEAD', backendPath(bucket, key));
+/** The version id header of an answer, when there is one to give. */
+function versionHeader(versionId: string | undefined): Record<string, string> {
+  return versionId === undefined ? {} : { 'x-amz-version-id': versionId };
 }
 
-const preconditionFailed = (condition: string) =>
-  new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, {
-    Condition: condition,
-  });
+/** A write's version id as S3 answers it: none for the "null" version a suspended bucket writes. */
+function writtenVersion(versionId: string | undefined): Record<string, string> {
+  return versionHeader(versionId === NULL_VERSION ? undefined : versionId);
+}
+
+function checksumOf(call: S3Call): Record<string, string> {
+  return call.checksum ? { [checksumHeader(call.checksum.algorithm)]: call.checksum.value } : {};
+}
 
 const putObject: Operation = async (call, backend, response) => {
   const { bucket, key } = target(call);
@@ -99,40 +119,34 @@ const putObject: Operation = async (call, backend, response) => {
   const encryption = encryptionHeaders(call, settings);
   const taggingHeader = header(call, 'x-amz-tagging');
   const tags = taggingHeader === undefined ? undefined : parseTaggingHeader(taggingHeader);
-  // Conditional writes: If-None-Match: * creates only; If-Match replaces only that ETag.
-  const ifNoneMatch = header(call, 'if-none-match');
-  const ifMatch = header(call, 'if-match');
-  if (ifNoneMatch !== undefined || ifMatch !== undefined) {
-    const current = await headObject(backend, bucket, key);
-    if (ifNoneMatch === '*' && current.status === 200) throw preconditionFailed('If-None-Match');
-    if (ifMatch !== undefined) {
-      if (current.status === 404)
-        throw new S3Error('NoSuchKey', 'The specified key does not exist.', 404, { Key: key });
-      if (current.headers.etag !== ifMatch && ifMatch !== '*') throw preconditionFailed('If-Match');
-    }
-  }
-  const checksum = call.checksum ? { [checksumHeader(call.checksum.algorithm)]: call.checksum.value } : {};
-  const stored = await backend.upstream.fetch(
-    'PUT',
-    backendPath(bucket, key),
+  const conditions = writeConditions(header(call, 'if-match'), header(call, 'if-none-match'));
+  const checksum = checksumOf(call);
+  const versionId = newVersionFor(settings);
+  const written = await backendApi.putObject(
+    backend,
+    bucket,
+    key,
     forwardedHeaders(call, {
       'content-encoding': storedContentEncoding(call.request.headers),
       'if-none-match': undefined,
       'if-match': undefined,
+      range: undefined,
       ...encryption,
       ...checksum,
     }),
     call.payload,
+    {
+      ...(versionId !== undefined ? { versionId } : {}),
+      ...(conditions ? { conditions } : {}),
+      ...(tags?.length ? { tagging: taggingXml(tags) } : {}),
+    },
   );
-  if (stored.status === 200 && tags !== undefined) {
-    await backend.upstream.fetch(
-      'PUT',
-      backendPath(bucket, key, new URLSearchParams('tagging')),
-      {},
-      taggingXml(tags),
-    );
-  }
-  sendUpstream(response, stored, stored.status === 200 ? { ...encryption, ...checksum } : {});
+  sendS3(response, 200, '', {
+    ETag: written.etag,
+    ...encryption,
+    ...checksum,
+    ...writtenVersion(written.versionId),
+  });
 };
 
 /** `x-amz-copy-source`: `[/]bucket/key[?versionId=..]`, URL-encoded. */
@@ -164,50 +178,136 @@ export function parseCopySource(value: string): { bucket: string; key: string; v
   };
 }
 
+function directive(call: S3Call, name: string): 'COPY' | 'REPLACE' {
+  const value = header(call, name) ?? 'COPY';
+  if (value !== 'COPY' && value !== 'REPLACE') {
+    throw new S3Error(
+      'InvalidArgument',
+      `Unknown ${name.replace('x-amz-', '').replace('-directive', '')} directive.`,
+      400,
+      {
+        ArgumentName: name,
+        ArgumentValue: value,
+      },
+    );
+  }
+  return value;
+}
+
 const copyObject: Operation = async (call, backend, response) => {
   const { bucket, key } = target(call);
   const source = parseCopySource(header(call, 'x-amz-copy-source') ?? '');
-  assertNullVersion(source.versionId);
+  if (source.versionId !== undefined) checkedVersion(backend, source.bucket, source.versionId);
   assertObjectKey(source.key);
   const settings = backend.buckets.get(bucket);
   assertAclAllowed(call, settings);
   const encryption = encryptionHeaders(call, settings);
-  // s3rver reads the copy source with decodeURI, which leaves %2F, %23 etc. as they are.
-  const copySource = `/${source.bucket}/${encodeURI(source.key)}`;
-  const copied = await backend.upstream.open(
-    'PUT',
-    backendPath(bucket, key),
-    forwardedHeaders(call, { 'x-amz-copy-source': copySource, ...encryption }),
+  const metadataDirective = directive(call, 'x-amz-metadata-directive');
+  const taggingDirective = directive(call, 'x-amz-tagging-directive');
+  const changesSomething =
+    metadataDirective === 'REPLACE' ||
+    header(call, 'x-amz-server-side-encryption') !== undefined ||
+    header(call, 'x-amz-storage-class') !== undefined ||
+    header(call, 'x-amz-website-redirect-location') !== undefined;
+  if (source.bucket === bucket && source.key === key && source.versionId === undefined && !changesSomething) {
+    throw new S3Error(
+      'InvalidRequest',
+      "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.",
+    );
+  }
+  const conditions = writeConditions(header(call, 'if-match'), header(call, 'if-none-match'));
+  const replacedTags =
+    taggingDirective === 'REPLACE' ? parseTaggingHeader(header(call, 'x-amz-tagging') ?? '') : [];
+  const versionId = newVersionFor(settings);
+  const copied = await backendApi.copyObject(backend, bucket, key, {
+    source,
+    ...(metadataDirective === 'REPLACE'
+      ? { metadata: forwardedHeaders(call, { 'x-amz-metadata-directive': undefined, range: undefined }) }
+      : {}),
+    set: encryption,
+    keepTags: taggingDirective === 'COPY',
+    context: {
+      ...(versionId !== undefined ? { versionId } : {}),
+      ...(conditions ? { conditions } : {}),
+      ...(replacedTags.length ? { tagging: taggingXml(replacedTags) } : {}),
+    },
+  });
+  sendXml(
+    response,
+    xmlDocument('CopyObjectResult', { LastModified: copied.lastModified, ETag: copied.etag }),
+    200,
+    {
+      ...encryption,
+      ...writtenVersion(copied.versionId),
+      ...(copied.sourceVersionId !== undefined
+        ? { 'x-amz-copy-source-version-id': copied.sourceVersionId }
+        : {}),
+    },
   );
-  await relay(copied, response, { add: copied.statusCode === 200 ? encryption : {} });
 };
 
-/** s3rver reads `bytes=-N` as the first N+1 bytes; S3 means the last N. */
-async function resolvedRange(call: S3Call, backend: S3Backend, bucket: string, key: string) {
-  const range = header(call, 'range');
-  const suffix = range ? /^bytes=-(\d+)$/.exec(range.trim()) : null;
-  if (!suffix) return range;
-  const current = await headObject(backend, bucket, key);
-  if (current.status !== 200) return range; // the GET answers NoSuchKey
-  const size = Number(current.headers['content-length']);
-  const wanted = Number(suffix[1]);
-  if (wanted === 0) {
-    throw new S3Error('InvalidRange', 'The requested range is not satisfiable', 416, {
-      RangeRequested: range ?? '',
-    });
+function assertPartNumber(partNumber: string, name = 'partNumber'): void {
+  if (!/^\d+$/.test(partNumber) || Number(partNumber) < 1 || Number(partNumber) > 10000) {
+    throw new S3Error(
+      'InvalidArgument',
+      'Part number must be an integer between 1 and 10000, inclusive',
+      400,
+      {
+        ArgumentName: name,
+        ArgumentValue: partNumber,
+      },
+    );
   }
-  return `bytes=${Math.max(0, size - wanted)}-${size - 1}`;
+}
+
+/**
+ * Where to read the key from: the backend's plan for a version, a part, a range or a versioned bucket's
+ * key (delete markers answer there); the key itself otherwise.
+ */
+export async function placeOf(
+  call: S3Call,
+  backend: S3Backend,
+  request: Omit<ReadRequest, 'versionId' | 'method'> & { method?: string } = {},
+): Promise<ReadPlan> {
+  const { bucket, key } = target(call);
+  const versionId = requestedVersion(call, backend);
+  const versioned = backend.buckets.get(bucket).versioning !== undefined;
+  if (
+    versionId === undefined &&
+    !versioned &&
+    request.partNumber === undefined &&
+    request.range === undefined
+  ) {
+    return { bucket, key, headers: {} };
+  }
+  return backendApi.readPlan(backend, bucket, key, {
+    ...request,
+    method: request.method ?? call.request.method,
+    ...(versionId !== undefined ? { versionId } : {}),
+  });
 }
 
 const getObject: Operation = async (call, backend, response) => {
-  const { bucket, key } = target(call);
-  assertNullVersion(call.query.get('versionId'));
+  const range = header(call, 'range');
+  const partNumber = call.query.get('partNumber') ?? undefined;
+  if (partNumber !== undefined) {
+    if (range !== undefined) {
+      throw new S3Error('InvalidRequest', 'Cannot specify both Range header and partNumber query parameter');
+    }
+    assertPartNumber(partNumber);
+  }
+  const place = await placeOf(call, backend, {
+    ...(partNumber !== undefined ? { partNumber } : {}),
+    ...(range !== undefined ? { range } : {}),
+  });
+  const path = backendPath(place.bucket, place.key, responseOverrides(call));
   const ifMatch = header(call, 'if-match');
   const ifUnmodifiedSince = header(call, 'if-unmodified-since');
   if (ifMatch !== undefined || ifUnmodifiedSince !== undefined) {
-    const current = await headObject(backend, bucket, key);
+    const current = await backend.upstream.fetch('HEAD', backendPath(place.bucket, place.key));
     if (current.status === 200) {
-      if (ifMatch !== undefined && ifMatch !== '*' && current.headers.etag !== ifMatch)
+      const etag = String(current.headers.etag ?? '');
+      if (ifMatch !== undefined && ifMatch !== '*' && !etagsEqual(ifMatch, etag))
         throw preconditionFailed('If-Match');
       const modified = new Date(String(current.headers['last-modified']));
       if (
@@ -219,28 +319,79 @@ const getObject: Operation = async (call, backend, response) => {
       }
     }
   }
-  const range = await resolvedRange(call, backend, bucket, key);
   const answer = await backend.upstream.open(
     call.request.method,
-    backendPath(bucket, key, forwardedQuery(call)),
-    forwardedHeaders(call, { range, 'if-match': undefined, 'if-unmodified-since': undefined }),
+    path,
+    forwardedHeaders(call, {
+      range: place.range === undefined ? range : (place.range ?? undefined),
+      'if-match': undefined,
+      'if-unmodified-since': undefined,
+    }),
   );
-  // The stored checksum covers the whole object: S3 returns it when asked, and never for a range.
-  const withChecksum =
-    header(call, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED' && answer.statusCode === 200;
-  await relay(answer, response, { drop: (name) => name.startsWith('x-amz-checksum-') && !withChecksum });
+  // The stored checksum covers the whole object: S3 returns it when asked, for the whole object only.
+  const whole =
+    answer.statusCode === 200 || (partNumber !== undefined && !place.headers['x-amz-mp-parts-count']);
+  const withChecksum = header(call, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED' && whole;
+  await relay(answer, response, {
+    drop: (name) =>
+      name.startsWith(INTERNAL_HEADER_PREFIX) || (name.startsWith('x-amz-checksum-') && !withChecksum),
+    add: answer.statusCode !== undefined && answer.statusCode < 300 ? place.headers : {},
+  });
 };
+
+function etagsEqual(condition: string, etag: string): boolean {
+  return condition.replace(/"/g, '').trim() === etag.replace(/"/g, '').trim();
+}
 
 const deleteObject: Operation = async (call, backend, response) => {
   const { bucket, key } = target(call);
-  assertNullVersion(call.query.get('versionId'));
-  const deleted = await backend.upstream.open('DELETE', backendPath(bucket, key));
-  await relay(deleted, response);
+  const versionId = requestedVersion(call, backend);
+  // S3 takes If-Match on DeleteObject; "*" is refused as for writes (how S3 answers it on a delete is not known here).
+  const conditions = writeConditions(header(call, 'if-match'), undefined);
+  for (const name of ['x-amz-if-match-last-modified-time', 'x-amz-if-match-size']) {
+    if (header(call, name) !== undefined) {
+      throw new S3Error(
+        'NotImplemented',
+        'A header you provided implies functionality that is not implemented',
+        501,
+        {
+          Header: name,
+        },
+      );
+    }
+  }
+  const outcome = await backendApi.deleteObject(
+    backend,
+    bucket,
+    key,
+    deletion(backend, bucket, versionId, conditions),
+  );
+  sendS3(response, 204, '', {
+    ...(outcome.deleteMarker ? { 'x-amz-delete-marker': 'true' } : {}),
+    ...versionHeader(outcome.versionId),
+  });
 };
+
+/** What a delete of the key does: remove a version, add a delete marker, or remove the object. */
+function deletion(
+  backend: S3Backend,
+  bucket: string,
+  versionId: string | undefined,
+  conditions?: ReturnType<typeof writeConditions>,
+) {
+  const markerId = versionId === undefined ? newVersionFor(backend.buckets.get(bucket)) : undefined;
+  return {
+    ...(versionId !== undefined ? { versionId } : {}),
+    ...(markerId !== undefined ? { markerId } : {}),
+    ...(conditions ? { conditions } : {}),
+  };
+}
 
 interface DeleteOutcome {
   Key: string;
   VersionId?: string;
+  DeleteMarker?: boolean;
+  DeleteMarkerVersionId?: string;
   Code?: string;
   Message?: string;
 }
@@ -260,16 +411,6 @@ async function mapLimit<T, R>(
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
   return results;
-}
-
-/** The S3 error code and message in an error document from the backend. */
-function backendError(answer: UpstreamResponse): { Code: string; Message: string } {
-  try {
-    const error = parseXmlBody(answer.body, 'Error');
-    return { Code: text(error, 'Code') ?? 'InternalError', Message: text(error, 'Message') ?? '' };
-  } catch {
-    return { Code: 'InternalError', Message: `The S3 backend answered ${answer.status}` };
-  }
 }
 
 // Keys are deleted one by one, each with its own outcome, so a failure is reported for its key and
@@ -296,132 +437,53 @@ const deleteObjects: Operation = async (call, backend, response) => {
   const outcomes = await mapLimit(requested, 8, async (outcome): Promise<DeleteOutcome> => {
     const { Key: key, VersionId: versionId } = outcome;
     try {
-      assertNullVersion(versionId);
+      if (versionId !== undefined) checkedVersion(backend, bucket, versionId);
       assertObjectKey(key);
+      const deleted = await backendApi.deleteObject(
+        backend,
+        bucket,
+        key,
+        deletion(backend, bucket, versionId),
+      );
+      // A version the key does not have: S3 reports it for that key (DeleteObject alone answers 204).
+      if (deleted.found === false && versionId !== undefined) throw noSuchVersion(key, versionId);
+      if (!deleted.deleteMarker) return outcome;
+      return { ...outcome, DeleteMarker: true, DeleteMarkerVersionId: deleted.versionId ?? '' };
     } catch (error) {
-      const { code, message } = error as S3Error;
-      return { ...outcome, Code: code, Message: message };
+      if (!(error instanceof S3Error)) throw error;
+      return { ...outcome, Code: error.code, Message: error.message };
     }
-    const deleted = await backend.upstream.fetch('DELETE', backendPath(bucket, key));
-    return deleted.status === 204 || deleted.status === 200
-      ? outcome
-      : { ...outcome, ...backendError(deleted) };
   });
   const failed = outcomes.filter((o) => o.Code !== undefined);
   const done = outcomes.filter((o) => o.Code === undefined);
   sendXml(response, xmlDocument('DeleteResult', { Deleted: quiet ? [] : done, Error: failed }));
 };
 
-async function assertUpload(call: S3Call, backend: S3Backend, bucket: string): Promise<string> {
-  const uploadId = call.query.get('uploadId') ?? '';
-  const search = new URLSearchParams({ bucket, uploadId });
-  const { status } = await backend.upstream.fetch('GET', `${BACKEND_ROUTES.upload}?${search}`);
-  if (status !== 200) {
-    throw new S3Error(
-      'NoSuchUpload',
-      'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
-      404,
-      { UploadId: uploadId },
-    );
-  }
-  return uploadId;
-}
-
-const createMultipartUpload: Operation = async (call, backend, response) => {
-  const { bucket, key } = target(call);
-  const settings = backend.buckets.get(bucket);
-  assertAclAllowed(call, settings);
-  const encryption = encryptionHeaders(call, settings);
-  const started = await backend.upstream.open(
-    'POST',
-    backendPath(bucket, key, forwardedQuery(call)),
-    forwardedHeaders(call, {
-      ...encryption,
-      'content-encoding': storedContentEncoding(call.request.headers),
-    }),
+/** Object tags (Get/Put/DeleteObjectTagging), of the version the request names. */
+const objectTagging: Operation = async (call, backend, response) => {
+  const place = await placeOf(call, backend, { subresource: true });
+  const method = call.request.method;
+  // s3rver has no DeleteObjectTagging: an empty tag set is what it leaves.
+  const tags =
+    method === 'GET' ? undefined : taggingXml(method === 'PUT' ? parseTagging(call.payload, 'object') : []);
+  const answer = await backend.upstream.fetch(
+    tags === undefined ? 'GET' : 'PUT',
+    backendPath(place.bucket, place.key, new URLSearchParams('tagging')),
+    {},
+    tags === undefined ? undefined : Buffer.from(tags),
   );
-  const algorithm = header(call, 'x-amz-checksum-algorithm');
-  await relay(started, response, {
-    add:
-      started.statusCode === 200
-        ? { ...encryption, ...(algorithm ? { 'x-amz-checksum-algorithm': algorithm } : {}) }
-        : {},
+  const versionId = requestedVersion(call, backend) ?? (await versionOf(backend, place));
+  sendUpstream(response, answer.status === 200 && method === 'DELETE' ? { ...answer, status: 204 } : answer, {
+    ...(answer.status < 300 ? versionHeader(versionId) : {}),
   });
 };
 
-const uploadPart: Operation = async (call, backend, response) => {
-  const { bucket, key } = target(call);
-  const partNumber = call.query.get('partNumber') ?? '';
-  if (!/^\d+$/.test(partNumber) || Number(partNumber) < 1 || Number(partNumber) > 10000) {
-    throw new S3Error(
-      'InvalidArgument',
-      'Part number must be an integer between 1 and 10000, inclusive',
-      400,
-      {
-        ArgumentName: 'partNumber',
-        ArgumentValue: partNumber,
-      },
-    );
-  }
-  if (!(await bucketExists(backend, bucket))) throw noSuchBucket(bucket);
-  await assertUpload(call, backend, bucket);
-  const stored = await backend.upstream.fetch(
-    'PUT',
-    backendPath(bucket, key, forwardedQuery(call)),
-    {},
-    call.payload,
-  );
-  const checksum = call.checksum ? { [checksumHeader(call.checksum.algorithm)]: call.checksum.value } : {};
-  sendUpstream(response, stored, stored.status === 200 ? checksum : {});
-};
-
-const completeMultipartUpload: Operation = async (call, backend, response) => {
-  const { bucket, key } = target(call);
-  if (!(await bucketExists(backend, bucket))) throw noSuchBucket(bucket);
-  await assertUpload(call, backend, bucket);
-  const completed = await backend.upstream.fetch(
-    'POST',
-    backendPath(bucket, key, forwardedQuery(call)),
-    { 'content-type': 'application/xml' },
-    call.payload,
-  );
-  if (completed.status !== 200) return sendUpstream(response, completed);
-  const result = parseXmlBody(completed.body, 'CompleteMultipartUploadResult');
-  const host = header(call, 'host') ?? '127.0.0.1';
-  sendXml(
-    response,
-    xmlDocument('CompleteMultipartUploadResult', {
-      Location: `http://${host}${backendPath(bucket, key)}`,
-      Bucket: bucket,
-      Key: key,
-      ETag: text(result, 'ETag'),
-    }),
-    200,
-    encryptionHeaders(call, backend.buckets.get(bucket)),
-  );
-};
-
-const abortMultipartUpload: Operation = async (call, backend, response) => {
-  const bucket = call.bucket ?? '';
-  if (!(await bucketExists(backend, bucket))) throw noSuchBucket(bucket);
-  const uploadId = await assertUpload(call, backend, bucket);
-  const search = new URLSearchParams({ bucket, uploadId });
-  await backend.upstream.fetch('POST', `${BACKEND_ROUTES.abortUpload}?${search}`);
-  sendS3(response, 204);
-};
-
-const putObjectTagging: Operation = async (call, backend, response) => {
-  const { bucket, key } = target(call);
-  assertNullVersion(call.query.get('versionId'));
-  const tags = parseTagging(call.payload, 10);
-  const stored = await backend.upstream.fetch(
-    'PUT',
-    backendPath(bucket, key, new URLSearchParams('tagging')),
-    {},
-    taggingXml(tags),
-  );
-  sendUpstream(response, stored);
-};
+/** The version id stored with the object at the place, if its bucket is versioned. */
+async function versionOf(backend: S3Backend, place: ReadPlan): Promise<string | undefined> {
+  const head = await backend.upstream.fetch('HEAD', backendPath(place.bucket, place.key));
+  const versionId = head.headers['x-amz-version-id'];
+  return typeof versionId === 'string' ? versionId : undefined;
+}
 
 /** Anything else goes to s3rver as it is: it answers what it implements, and NotImplemented otherwise. */
 export const forward: Operation = async (call, backend, response) => {
@@ -438,7 +500,7 @@ export const forward: Operation = async (call, backend, response) => {
     }),
     call.payload,
   );
-  await relay(answer, response);
+  await relay(answer, response, { drop: (name) => name.startsWith(INTERNAL_HEADER_PREFIX) });
 };
 
 export const OBJECT_OPERATIONS: Record<string, Operation> = {
@@ -448,9 +510,7 @@ export const OBJECT_OPERATIONS: Record<string, Operation> = {
   HeadObject: getObject,
   DeleteObject: deleteObject,
   DeleteObjects: deleteObjects,
-  CreateMultipartUpload: createMultipartUpload,
-  UploadPart: uploadPart,
-  CompleteMultipartUpload: completeMultipartUpload,
-  AbortMultipartUpload: abortMultipartUpload,
-  PutObjectTagging: putObjectTagging,
+  GetObjectTagging: objectTagging,
+  PutObjectTagging: objectTagging,
+  DeleteObjectTagging: objectTagging,
 };

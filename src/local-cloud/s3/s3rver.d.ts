@@ -41,11 +41,21 @@ declare module 's3rver/lib/stores/filesystem.js' {
     getMetadata(bucket: string, key: string): Promise<StoredMetadata>;
     putMetadata(bucket: string, key: string, metadata: Record<string, string>, md5?: string): Promise<void>;
     putObject(object: StoredObject): Promise<{ size: number; md5: string }>;
+    getObject(
+      bucket: string,
+      key: string,
+      options?: unknown,
+    ): Promise<{ metadata: Record<string, string> } | null>;
+    deleteBucket(bucket: string): Promise<void>;
     deleteObject(bucket: string, key: string): Promise<void>;
   }
 }
 
 declare module 's3rver/lib/models/object.js' {
-  const S3Object: { ALLOWED_METADATA: string[] };
-  export default S3Object;
+  /** s3rver's object model: picks the metadata it keeps, and refuses an unknown storage class. */
+  export default class S3Object {
+    static ALLOWED_METADATA: string[];
+    constructor(bucket: string, key: string, content: unknown, metadata: Record<string, string>);
+    metadata: Record<string, string>;
+  }
 }

@@ -17,7 +17,9 @@ import type { Operation, S3Backend, S3Call } from './call.js';
 import { verifyPayload } from './checksums.js';
 import { S3Error } from './errors.js';
 import { LIST_OPERATIONS } from './listings.js';
+import { MULTIPART_OPERATIONS } from './multipart-operations.js';
 import { assertBucketName, assertObjectKey } from './names.js';
+import { ATTRIBUTE_OPERATIONS } from './object-attributes.js';
 import { forward, OBJECT_OPERATIONS } from './object-operations.js';
 import { s3Operation } from './operations.js';
 import { assertPresignedUrlValid, withoutPresignedAuth } from './presigned.js';
@@ -27,6 +29,8 @@ const OPERATIONS: Record<string, Operation> = {
   ...BUCKET_OPERATIONS,
   ...LIST_OPERATIONS,
   ...OBJECT_OPERATIONS,
+  ...MULTIPART_OPERATIONS,
+  ...ATTRIBUTE_OPERATIONS,
 };
 
 function backendScript(): string {
@@ -74,7 +78,8 @@ async function s3Call(request: EdgeRequest): Promise<S3Call> {
 }
 
 function sendS3Error(response: ServerResponse, error: ServiceError, resource = ''): void {
-  sendRestXmlError(response, error, resource, error instanceof S3Error ? error.details : {});
+  if (error instanceof S3Error) sendRestXmlError(response, error, resource, error.details, error.headers);
+  else sendRestXmlError(response, error, resource);
 }
 
 export function createS3Service(): Service {

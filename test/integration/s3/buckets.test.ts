@@ -17,6 +17,7 @@ import {
   GetPublicAccessBlockCommand,
   HeadBucketCommand,
   ListBucketsCommand,
+  ListObjectVersionsCommand,
   PutBucketEncryptionCommand,
   PutBucketOwnershipControlsCommand,
   PutBucketPolicyCommand,
@@ -329,17 +330,18 @@ describe('S3 buckets and their settings', () => {
       expect((await s3().send(new GetBucketVersioningCommand({ Bucket }))).Status).toBeUndefined();
     });
 
-    it('refuses to enable versioning, saying what to do instead', async () => {
-      const refused = await failure(
-        s3().send(new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } })),
+    it('keeps every version once enabled, and stays versioned when suspended', async () => {
+      await s3().send(
+        new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } }),
       );
-      expect(refused.name).toBe('NotImplemented');
-      expect(refused.$metadata.httpStatusCode).toBe(501);
-      expect(refused.message).toMatch(/versioned buckets.*Leave versioning off \(or Suspended\)/);
-      expect((await s3().send(new GetBucketVersioningCommand({ Bucket }))).Status).toBeUndefined();
-    });
-
-    it('accepts Suspended, which behaves as the bucket already does', async () => {
+      expect((await s3().send(new GetBucketVersioningCommand({ Bucket }))).Status).toBe('Enabled');
+      const first = await s3().send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'one' }));
+      const second = await s3().send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'two' }));
+      const listed = await s3().send(new ListObjectVersionsCommand({ Bucket }));
+      expect(listed.Versions?.map((v) => [v.VersionId, v.IsLatest])).toEqual([
+        [second.VersionId, true],
+        [first.VersionId, false],
+      ]);
       await s3().send(
         new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Suspended' } }),
       );

@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compareKeys, type ListQuery, listPage, sortKeys } from '../../../src/local-cloud/s3/listing.js';
+import {
+  compareKeys,
+  type ListQuery,
+  listPage,
+  listVersionsPage,
+  sortKeys,
+  type VersionListQuery,
+} from '../../../src/local-cloud/s3/listing.js';
 
 const query = (overrides: Partial<ListQuery>): ListQuery => ({
   prefix: '',
@@ -83,5 +90,76 @@ describe('listing pages', () => {
         },
       ),
     );
+  });
+
+  describe('versions', () => {
+    /** Each key's versions: as many as the key is long, newest first. */
+    const versionsOf = async (key: string) =>
+      Array.from({ length: key.length }, (_, i) => ({ key, versionId: `${key}#${key.length - i}` }));
+
+    /** Follows ListObjectVersions pages the way a client does, from each page's next markers. */
+    async function allVersionPages(keys: string[], overrides: Partial<VersionListQuery>) {
+      const entries: string[] = [];
+      let keyMarker = '';
+      let versionIdMarker = '';
+      for (let pages = 0; pages < 10_000; pages++) {
+        const page = await listVersionsPage(
+          keys,
+          { prefix: '', delimiter: '', maxKeys: 1000, ...overrides, keyMarker, versionIdMarker },
+          versionsOf,
+        );
+        entries.push(...page.versions.map((v) => v.versionId), ...page.commonPrefixes);
+        if (!page.isTruncated) return entries;
+        keyMarker = page.nextKeyMarker ?? '';
+        versionIdMarker = page.nextVersionIdMarker ?? '';
+      }
+      throw new Error('paging did not end');
+    }
+
+    it("lists each key's versions newest first, and starts a page after the markers", async () => {
+      const keys = sortKeys(['a', 'bb', 'c/d']);
+      const first = await listVersionsPage(
+        keys,
+        { prefix: '', delimiter: '/', keyMarker: '', versionIdMarker: '', maxKeys: 2 },
+        versionsOf,
+      );
+      expect(first).toEqual({
+        versions: [
+          { key: 'a', versionId: 'a#1' },
+          { key: 'bb', versionId: 'bb#2' },
+        ],
+        commonPrefixes: [],
+        isTruncated: true,
+        nextKeyMarker: 'bb',
+        nextVersionIdMarker: 'bb#2',
+      });
+      const second = await listVersionsPage(
+        keys,
+        { prefix: '', delimiter: '/', keyMarker: 'bb', versionIdMarker: 'bb#2', maxKeys: 2 },
+        versionsOf,
+      );
+      expect(second).toEqual({
+        versions: [{ key: 'bb', versionId: 'bb#1' }],
+        commonPrefixes: ['c/'],
+        isTruncated: false,
+      });
+    });
+
+    it('pages through every version exactly once, whatever the page size, prefix and delimiter', async () => {
+      const key = fc.stringMatching(/^[ab/.-]{1,5}$/);
+      await fc.assert(
+        fc.asyncProperty(
+          fc.uniqueArray(key, { maxLength: 25 }),
+          fc.integer({ min: 1, max: 7 }),
+          fc.constantFrom('', '/'),
+          fc.constantFrom('', 'a', 'a/'),
+          async (raw, maxKeys, delimiter, prefix) => {
+            const keys = sortKeys(raw);
+            const expected = (await allVersionPages(keys, { prefix, delimiter, maxKeys: 1000 })).sort();
+            expect((await allVersionPages(keys, { prefix, delimiter, maxKeys })).sort()).toEqual(expected);
+          },
+        ),
+      );
+    });
   });
 });
