@@ -15,6 +15,8 @@ export interface EdgeRequest {
   service: string;
   /** The region from the SigV4 credential scope. */
   region: string;
+  /** The client's address (IPv4-mapped IPv6 given as IPv4), for policies' aws:SourceIp. */
+  sourceIp: string;
 }
 
 export interface ServiceContext {

@@ -136,6 +136,7 @@ export async function startEdge(
       body,
       service: service.name,
       region: scope?.region ?? defaultRegion,
+      sourceIp: (request.socket.remoteAddress ?? '127.0.0.1').replace(/^::ffff:/, ''),
     };
     try {
       await service.handle(edgeRequest, response);

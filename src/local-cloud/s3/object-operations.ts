@@ -3,6 +3,7 @@
 // version, a part or a range (backend-client.ts). What the edge adds: encryption and checksums kept with
 // the object, ACL rules, DeleteObjects with per-key results, S3's response headers and documents.
 import type { ServerResponse } from 'node:http';
+import { deniedByPolicy, objectArn } from './authorization.js';
 import { storedContentEncoding } from './aws-chunked.js';
 import * as backendApi from './backend-client.js';
 import { INTERNAL_HEADER_PREFIX } from './backend-routes.js';
@@ -439,6 +440,9 @@ const deleteObjects: Operation = async (call, backend, response) => {
     try {
       if (versionId !== undefined) checkedVersion(backend, bucket, versionId);
       assertObjectKey(key);
+      const action = versionId === undefined ? 's3:DeleteObject' : 's3:DeleteObjectVersion';
+      const denied = deniedByPolicy(call, backend, bucket, action, objectArn(bucket, key));
+      if (denied) throw denied;
       const deleted = await backendApi.deleteObject(
         backend,
         bucket,

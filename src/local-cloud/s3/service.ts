@@ -10,17 +10,18 @@ import { ServiceError } from '../protocol/common.js';
 import { sendRestXmlError } from '../protocol/rest-xml.js';
 import type { EdgeRequest, Service, ServiceContext } from '../service.js';
 import { s3Address } from './addressing.js';
+import { authorize } from './authorization.js';
 import { decodeBody } from './aws-chunked.js';
 import { BUCKET_OPERATIONS } from './bucket-operations.js';
 import { BucketStore } from './bucket-store.js';
-import type { Operation, S3Backend, S3Call } from './call.js';
+import { header, type Operation, type S3Backend, type S3Call } from './call.js';
 import { verifyPayload } from './checksums.js';
 import { S3Error } from './errors.js';
 import { LIST_OPERATIONS } from './listings.js';
 import { MULTIPART_OPERATIONS } from './multipart-operations.js';
 import { assertBucketName, assertObjectKey } from './names.js';
 import { ATTRIBUTE_OPERATIONS } from './object-attributes.js';
-import { forward, OBJECT_OPERATIONS } from './object-operations.js';
+import { forward, OBJECT_OPERATIONS, parseCopySource } from './object-operations.js';
 import { s3Operation } from './operations.js';
 import { assertPresignedUrlValid, withoutPresignedAuth } from './presigned.js';
 import { Upstream } from './upstream.js';
@@ -109,6 +110,8 @@ export function createS3Service(): Service {
       try {
         const call = await s3Call(request);
         resource = call.resource;
+        const copySource = header(call, 'x-amz-copy-source');
+        authorize(call, backend, copySource === undefined ? undefined : parseCopySource(copySource));
         await (OPERATIONS[call.operation] ?? forward)(call, backend, response);
       } catch (error) {
         if (response.headersSent) throw error;
