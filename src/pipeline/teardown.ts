@@ -113,12 +113,10 @@ export async function emptyBucket(s3: S3Client, bucket: string, signal?: AbortSi
           }),
           { abortSignal: signal },
         );
+        // Every version by its id, "null" too: on a versioned bucket a delete without the id would only
+        // add a delete marker and leave the object version that predates versioning in place.
         for (const v of [...(page.Versions ?? []), ...(page.DeleteMarkers ?? [])]) {
-          if (v.Key)
-            batch.push({
-              Key: v.Key,
-              ...(v.VersionId && v.VersionId !== 'null' ? { VersionId: v.VersionId } : {}),
-            });
+          if (v.Key) batch.push({ Key: v.Key, ...(v.VersionId ? { VersionId: v.VersionId } : {}) });
         }
         keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
         versionMarker = page.IsTruncated ? page.NextVersionIdMarker : undefined;
