@@ -53,7 +53,11 @@ export function putObject(
     BACKEND_ROUTES.put,
     { bucket, key },
     {
-      headers: { ...headers, [WRITE_CONTEXT_HEADER]: JSON.stringify(context) },
+      // Base64: the context carries tags, which may be any Unicode text, and header values may not.
+      headers: {
+        ...headers,
+        [WRITE_CONTEXT_HEADER]: Buffer.from(JSON.stringify(context)).toString('base64'),
+      },
       body: payload,
     },
   );

@@ -104,7 +104,8 @@ async function internal(request: IncomingMessage, response: ServerResponse, url:
     const aborted = await store.abortUpload(bucket, query.get('uploadId') ?? '');
     sendJson(response, aborted ? 200 : 404, { aborted });
   } else if (route === BACKEND_ROUTES.put && request.method === 'PUT') {
-    const context = JSON.parse(headerOf(request, WRITE_CONTEXT_HEADER) ?? '{}') as WriteContext;
+    const encoded = headerOf(request, WRITE_CONTEXT_HEADER) ?? '';
+    const context = JSON.parse(Buffer.from(encoded, 'base64').toString('utf8') || '{}') as WriteContext;
     const metadata = checkedMetadata(storedHeaders(request));
     const staged = await store.stage(request);
     try {

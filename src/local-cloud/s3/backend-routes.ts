@@ -11,7 +11,7 @@ export const BACKEND_ROUTES = {
   upload: '/_local-cloud/upload',
   /** POST ?bucket=&uploadId= -> 200, or 404 when there is no such upload. */
   abortUpload: '/_local-cloud/abort-upload',
-  /** PUT ?bucket=&key=, the object's stored headers, x-local-cloud-write: WriteContext JSON; body -> Written. */
+  /** PUT ?bucket=&key=, the object's stored headers, x-local-cloud-write: WriteContext JSON in base64; body -> Written. */
   put: '/_local-cloud/put',
   /** POST ?bucket=&key= CopyRequest JSON -> Copied. */
   copy: '/_local-cloud/copy',

@@ -23,7 +23,14 @@ import {
 } from './call.js';
 import { checksumHeader } from './checksums.js';
 import { preconditionFailed, writeConditions } from './conditions.js';
-import { invalidVersionId, malformedXml, noSuchBucket, noSuchVersion, S3Error } from './errors.js';
+import {
+  invalidVersionId,
+  malformedXml,
+  noSuchBucket,
+  noSuchVersion,
+  notImplemented,
+  S3Error,
+} from './errors.js';
 import { assertObjectKey } from './names.js';
 import type { ReadPlan, ReadRequest } from './object-store.js';
 import type { UpstreamResponse } from './upstream.js';
@@ -507,6 +514,15 @@ export const forward: Operation = async (call, backend, response) => {
   await relay(answer, response, { drop: (name) => name.startsWith(INTERNAL_HEADER_PREFIX) });
 };
 
+// s3rver stores browser form uploads itself, in place: on a versioned bucket that would drop the current
+// version rather than keep it, so they are refused there, saying what to use instead.
+const postObject: Operation = async (call, backend, response) => {
+  if (backend.buckets.get(call.bucket ?? '').versioning !== undefined) {
+    throw notImplemented('browser form uploads (POST Object) to a versioned bucket', 'upload with PutObject');
+  }
+  await forward(call, backend, response);
+};
+
 export const OBJECT_OPERATIONS: Record<string, Operation> = {
   PutObject: putObject,
   CopyObject: copyObject,
@@ -514,6 +530,7 @@ export const OBJECT_OPERATIONS: Record<string, Operation> = {
   HeadObject: getObject,
   DeleteObject: deleteObject,
   DeleteObjects: deleteObjects,
+  PostObject: postObject,
   GetObjectTagging: objectTagging,
   PutObjectTagging: objectTagging,
   DeleteObjectTagging: objectTagging,

@@ -336,6 +336,8 @@ deleted = s3.delete_object_tagging(Bucket=b, Key='k')
 out['deleted'] = [status(deleted), s3.get_object_tagging(Bucket=b, Key='k')['TagSet'], s3.head_object(Bucket=b, Key='k').get('TagCount')]
 s3.put_object(Bucket=b, Key='k', Body=b'overwritten')
 out['overwritten'] = s3.get_object_tagging(Bucket=b, Key='k')['TagSet']
+s3.put_object(Bucket=b, Key='unicode', Body=b'x', Tagging='%C3%A9quipe=donn%C3%A9es')
+out['unicode'] = s3.get_object_tagging(Bucket=b, Key='unicode')['TagSet']
 out['awsPrefix'] = without_headers(error(s3.put_object, Bucket=b, Key='k2', Body=b'x', Tagging='aws:foo=bar'))
 out['tooMany'] = without_headers(error(s3.put_object_tagging, Bucket=b, Key='k',
     Tagging={'TagSet': [{'Key': 'tag%d' % i, 'Value': 'too_many'} for i in range(11)]}))
@@ -347,6 +349,7 @@ out['unknownKey'] = without_headers(error(s3.put_object_tagging, Bucket=b, Key='
         replaced: 1,
         deleted: [204, [], null],
         overwritten: [],
+        unicode: [{ Key: 'équipe', Value: 'données' }],
         awsPrefix: {
           Code: 'InvalidTag',
           Message: 'Your TagKey cannot be prefixed with aws:',

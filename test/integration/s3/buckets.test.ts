@@ -347,5 +347,36 @@ describe('S3 buckets and their settings', () => {
       );
       expect((await s3().send(new GetBucketVersioningCommand({ Bucket }))).Status).toBe('Suspended');
     });
+
+    it('refuses a browser form upload (POST Object) to a versioned bucket, saying what to use', async () => {
+      const Bucket = 'versioned-post';
+      await s3().send(new CreateBucketCommand({ Bucket }));
+      await s3().send(
+        new PutBucketVersioningCommand({ Bucket, VersioningConfiguration: { Status: 'Enabled' } }),
+      );
+      const boundary = 'local-cloud-boundary';
+      const body = Buffer.from(
+        [
+          `--${boundary}`,
+          'Content-Disposition: form-data; name="key"',
+          '',
+          'posted',
+          `--${boundary}`,
+          'Content-Disposition: form-data; name="file"; filename="f"',
+          '',
+          'data',
+          `--${boundary}--`,
+          '',
+        ].join('\r\n'),
+      );
+      const answer = await rawS3Request(lc().cloud.endpoint, {
+        method: 'POST',
+        path: `/${Bucket}`,
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+        body,
+      });
+      expect(answer.status).toBe(501);
+      expect(answer.body).toMatch(/<Code>NotImplemented<\/Code>.*versioned bucket.*PutObject/s);
+    });
   });
 });
