@@ -453,6 +453,18 @@ export function evaluatePolicies(policies: readonly PolicyInput[], context: Requ
   return { decision: 'implicitDeny', statements: [] };
 }
 
+/** The caller a service acting with a role is: a session of the role (Firehose's delivery role, ...). */
+export function roleSession(roleArn: string, sessionName: string): Caller {
+  const match = /^arn:(aws[\w-]*):iam::(\d{12}):role\/(?:.*\/)?([^/]+)$/.exec(roleArn);
+  if (!match) throw new Error(`not a role ARN: ${roleArn}`);
+  const [, partition, account = '', name] = match;
+  return {
+    arn: `arn:${partition}:sts::${account}:assumed-role/${name}/${sessionName}`,
+    account,
+    roleArn,
+  };
+}
+
 /** The global condition keys every request has, from its caller and time (IAM's aws:* keys). */
 export function callerKeys(caller: Caller, now: Date): Record<string, string> {
   const type = caller.anonymous

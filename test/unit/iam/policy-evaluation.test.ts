@@ -10,6 +10,7 @@ import {
   type PolicyDocument,
   principalMatches,
   type RequestContext,
+  roleSession,
   substituteVariables,
 } from '../../../src/local-cloud/iam/policy-evaluation.js';
 import { parseTemplate } from '../../../src/template/parse.js';
@@ -233,6 +234,38 @@ describe('policy evaluation', () => {
     expect(evaluatePolicies([home], context('arn:aws:s3:::bucket/home/bo/notes')).decision).toBe(
       'explicitDeny',
     );
+  });
+
+  it("checks a role's own policies for what a service does with it", () => {
+    const role = roleSession('arn:aws:iam::111122223333:role/service/firehose-delivery', 'delivery');
+    expect(role).toEqual({
+      arn: 'arn:aws:sts::111122223333:assumed-role/firehose-delivery/delivery',
+      account: '111122223333',
+      roleArn: 'arn:aws:iam::111122223333:role/service/firehose-delivery',
+    });
+    const invoke = request({
+      caller: role,
+      action: 'lambda:InvokeFunction',
+      resource: 'arn:aws:lambda:us-east-1:111122223333:function:transform',
+      keys: callerKeys(role, new Date()),
+    });
+    const onlyS3 = policy(
+      [{ Effect: 'Allow', Action: ['s3:PutObject', 's3:GetBucketLocation'], Resource: '*' }],
+      'identity',
+    );
+    expect(evaluatePolicies([onlyS3], invoke).decision).toBe('implicitDeny');
+    const withLambda = policy(
+      [
+        {
+          Effect: 'Allow',
+          Action: 'lambda:InvokeFunction',
+          Resource: 'arn:aws:lambda:*:*:function:transform*',
+        },
+      ],
+      'identity',
+    );
+    expect(evaluatePolicies([onlyS3, withLambda], invoke).decision).toBe('allowed');
+    expect(() => roleSession('arn:aws:iam::111122223333:user/ana', 's')).toThrow(/not a role ARN/);
   });
 
   it('gives every request the global keys of its caller and time', () => {
