@@ -128,8 +128,12 @@ lam.get_waiter('function_active_v2').wait(FunctionName='boto-fn')
 out = lam.invoke(FunctionName='boto-fn', Payload=json.dumps({'n': 21}))
 payload = json.loads(out['Payload'].read())
 events = []
-for _ in range(100):
-    events = logs.filter_log_events(logGroupName='/aws/lambda/boto-fn', filterPattern='"boto3 event"')['events']
+# The log group appears when the first lines are shipped, a moment after the invocation returns (as on AWS).
+for _ in range(300):
+    try:
+        events = logs.filter_log_events(logGroupName='/aws/lambda/boto-fn', filterPattern='"boto3 event"')['events']
+    except logs.exceptions.ResourceNotFoundException:
+        events = []
     if events:
         break
     time.sleep(0.2)

@@ -12,7 +12,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { join } from 'node:path';
 import { DeleteStackCommand } from '@aws-sdk/client-cloudformation';
-import { DeleteStreamCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { DeleteStreamCommand, PutRecordsCommand, waitUntilStreamNotExists } from '@aws-sdk/client-kinesis';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../../src/commands/exit-codes.js';
@@ -469,7 +469,14 @@ const stackRows: Row[] = [
       ]);
       expect(deployed.code, deployed.text).toBe(EXIT.ok);
       const stack = await describeStack(w.cloud.clients.cloudformation, 'gone');
-      await w.cloud.clients.kinesis.send(new DeleteStreamCommand({ StreamName: stack?.outputs.StreamName }));
+      const kinesis = w.cloud.clients.kinesis;
+      await kinesis.send(new DeleteStreamCommand({ StreamName: stack?.outputs.StreamName }));
+      // A deleted stream stays DELETING for a moment (as on AWS), and stream rightly says so: this row is
+      // about the stream being gone.
+      await waitUntilStreamNotExists(
+        { client: kinesis, maxWaitTime: 60, minDelay: 1, maxDelay: 1 },
+        { StreamName: stack?.outputs.StreamName },
+      );
       return cli(['stream', ...endpointArgs(w, '--stack-name', 'gone', '--count', '5')]);
     },
     code: EXIT.target,
