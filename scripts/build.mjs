@@ -3,7 +3,7 @@
 // (scripts/start.mjs) rebuilds only when an input changed. Compiling takes ~12 s here; the check, a few ms.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,13 +58,59 @@ function run(script, args) {
   }
 }
 
+/** The folders tsconfig.build.json compiles, each to dist/<folder>. */
+const COMPILED = ['src', 'lambda', 'bench'];
+const SOURCE_FOR = [
+  [/\.js(\.map)?$/, ['.ts', '.tsx']],
+  [/\.mjs(\.map)?$/, ['.mts']],
+  [/\.d\.ts$/, ['.ts', '.tsx']],
+];
+
+/**
+ * Removes what an earlier build compiled from a source that is gone: tsc never deletes outputs, so a renamed
+ * or removed module would otherwise stay in dist/ and ship in the package (`files` takes dist/src/**).
+ * `base` is the project's root (a test's temp folder). Returns the removed paths, relative to it.
+ */
+export function pruneStaleOutputs(base = root) {
+  const removed = [];
+  const visit = (outDir) => {
+    for (const entry of readdirSync(outDir, { withFileTypes: true })) {
+      const output = join(outDir, entry.name);
+      if (entry.isDirectory()) {
+        visit(output);
+        if (readdirSync(output).length === 0) rmSync(output, { recursive: true });
+        continue;
+      }
+      const rule = SOURCE_FOR.find(([pattern]) => pattern.test(entry.name));
+      if (!rule) continue;
+      const stem = relative(join(base, 'dist'), output).replace(rule[0], '');
+      if (rule[1].some((extension) => existsSync(join(base, stem + extension)))) continue;
+      rmSync(output);
+      removed.push(relative(base, output));
+    }
+  };
+  for (const folder of COMPILED) {
+    const outDir = join(base, 'dist', folder);
+    if (existsSync(outDir)) visit(outDir);
+  }
+  return removed;
+}
+
 export function build() {
   run(join(root, 'scripts', 'embed-lambda.mjs'), []);
   // After embedding (which may rewrite the template) and before compiling: an input edited while tsc runs
   // leaves the stamp behind, so the next start builds again.
   const fingerprint = inputsFingerprint();
   run(createRequire(import.meta.url).resolve('typescript/bin/tsc'), ['-p', 'tsconfig.build.json']);
+  const removed = pruneStaleOutputs();
+  if (removed.length > 0)
+    console.error(`kinesis-tui: removed ${removed.length} stale build outputs (sources gone)`);
   writeFileSync(stampPath, `${fingerprint}\n`);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) build();
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  // --if-stale (npm pack's prepack): what ships is built from the sources as they are, without compiling
+  // again when it already is (tests pack while other tests run the same dist/).
+  if (process.argv.includes('--if-stale') && buildIsCurrent()) pruneStaleOutputs();
+  else build();
+}

@@ -81,12 +81,13 @@ afterAll(() => {
 }, LONG);
 
 describe('the packed package', () => {
-  it('holds the built program, the template and the patched Ink; no tests, sources or patches', () => {
+  it('holds the built program, the template, the licence and the patched Ink; no tests, sources or patches', () => {
     const files = entries.map((entry) => entry.replace(/^package\//, ''));
     expect(files).toEqual(
       expect.arrayContaining([
         'package.json',
         'README.md',
+        'LICENSE',
         'cfn/pipeline.yaml',
         'dist/src/cli.js',
         'dist/src/local-cloud/main.js',
