@@ -58,7 +58,7 @@ export const coldStartScenario: Scenario = {
       );
       // Quit as a user does, so the local cloud it started stops before the next run.
       terminal.keys(['q']);
-      await waitFor(async () => /Bye\./.test(terminal.screen()), 'the wizard to quit', 60_000);
+      await waitFor(async () => terminal.exited(), 'the wizard to quit', 60_000);
       terminal.close();
     }
     // As after `npm ci`: the build is current (this builds only if a source changed since the last one).

@@ -8,6 +8,7 @@ import { producerLimitsScenario } from './producer-limits.js';
 import { soakScenario } from './soak.js';
 import { transformScenario } from './transform.js';
 import { wizardScenario } from './wizard.js';
+import { wizardOutputScenario } from './wizard-output.js';
 
 export const SCENARIOS: Scenario[] = [
   producerScenario,
@@ -15,6 +16,7 @@ export const SCENARIOS: Scenario[] = [
   transformScenario,
   endToEndScenario,
   wizardScenario,
+  wizardOutputScenario,
   coldStartScenario,
   soakScenario,
 ];

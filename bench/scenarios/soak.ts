@@ -162,7 +162,7 @@ export const soakScenario: Scenario = {
 
       // Quit as a user does: what is in flight is finished, then the local cloud stops.
       terminal.keys(['q']);
-      await waitFor(async () => /Bye\./.test(terminal.screen()), 'the wizard to quit', 120_000);
+      await waitFor(async () => terminal.exited(), 'the wizard to quit', 120_000);
       terminal.close();
 
       const verify = spawnSync(

@@ -16,6 +16,8 @@ export interface BenchTerminal {
   screen(): string;
   /** Bytes the program wrote since launch. */
   outputBytes(): number;
+  /** True once the program has exited (the pane stays, showing what the terminal last showed). */
+  exited(): boolean;
   close(): void;
 }
 
@@ -101,6 +103,7 @@ export function openBenchTerminal(
     keys: session.keys,
     screen: session.screen,
     outputBytes: () => bytes,
+    exited: () => session.tmux('display-message', '-p', '-t', session.target, '#{pane_dead}').trim() === '1',
     close() {
       control.kill();
       session.close();

@@ -1,25 +1,27 @@
 // The frame: one render for the whole wizard. Header, step bar, the current step's screen, footer; the
 // help overlay over the body; quitting from anywhere through the session. The App is the one keypress
 // owner: Ctrl-C first, then the overlay, then the screen, then the global keys.
-import { Box, Text, useApp, useInput, useStdin } from 'ink';
+import { Box, Text, useApp } from 'ink';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorBoundary } from './components/error-boundary.js';
 import { Footer } from './components/footer.js';
-import { Header } from './components/header.js';
+import { Header, headerLines } from './components/header.js';
 import { HelpOverlay } from './components/help-overlay.js';
 import { StepBar } from './components/step-bar.js';
 import { isTooSmall, TooSmall } from './components/too-small.js';
+import { type Routed, useKeyboard } from './hooks/use-keyboard.js';
 import { spinnerFrame, useNow } from './hooks/use-now.js';
 import { type ScreenKeys, ScreenKeysContext } from './hooks/use-screen-keys.js';
 import { useStore } from './hooks/use-store.js';
 import { useTerminalSize } from './hooks/use-terminal-size.js';
-import { GLOBAL_FOOTER, isCtrlC, type KeyHint } from './keys.js';
+import type { Keystroke } from './input.js';
+import { GLOBAL_FOOTER, type KeyHint } from './keys.js';
 import { CleanupScreen } from './screens/cleanup.js';
 import { DeployScreen } from './screens/deploy.js';
 import { StreamScreen } from './screens/stream.js';
 import { VerifyScreen } from './screens/verify.js';
 import type { WizardSession } from './state/session.js';
-import { cycleStep, type StepId, stepStates } from './steps.js';
+import { cycleStep, type StepId, type StepState, stepStates } from './steps.js';
 import { tone } from './theme.js';
 
 export interface AppProps {
@@ -32,14 +34,13 @@ export interface AppProps {
   onError?: (error: Error) => void;
 }
 
-/** Lines the frame itself takes: header, step bar, the gap under it, footer, and one spare line. */
-const CHROME_ROWS = 5;
+/** Lines the frame itself takes besides the header: the step bar, the line under it, the footer. */
+const CHROME_ROWS = 3;
 
 export function App({ session, opening, logPath, initialStep = 'deploy', onError }: AppProps) {
   const state = useStore(session.store);
   const size = useTerminalSize();
   const { exit } = useApp();
-  const { isRawModeSupported } = useStdin();
   const [step, setStep] = useState<StepId>(initialStep);
   const [help, setHelp] = useState(false);
   const [screenHints, setScreenHints] = useState<KeyHint[]>([]);
@@ -52,46 +53,96 @@ export function App({ session, opening, logPath, initialStep = 'deploy', onError
   }, [session]);
 
   const quit = useCallback(
-    (force: boolean) => {
-      void session.close(force).then(() => exit());
+    (force: boolean, how: 'quit' | 'interrupt' = 'quit') => {
+      void session.close(force, how).then(() => exit());
     },
     [session, exit],
   );
 
-  // The input handler reads the latest values through a ref, so it is subscribed once.
-  const latest = useRef({ steps, step, help, closing: state.closing });
-  latest.current = { steps, step, help, closing: state.closing };
+  // A step asked for before it can open: shown until it opens (then it is opened) or cannot any more.
+  const [pending, setPending] = useState<StepId>();
+  // Why the last key did nothing, until the next key.
+  const [notice, setNotice] = useState<string>();
 
-  const onInput = useCallback(
-    (input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]) => {
+  // The key handler reads the latest values through a ref.
+  const latest = useRef({ steps, step, help, state });
+  latest.current = { steps, step, help, state };
+
+  const goTo = useCallback((target: StepState | undefined) => {
+    if (!target) return;
+    const now = latest.current;
+    if (target.reachable) {
+      setPending(undefined);
+      setStep(target.id);
+      return;
+    }
+    if (now.state.operation && target.id !== 'deploy') {
+      // The first key after a deploy finishes must not be lost: it waits for the step to open.
+      setPending(target.id);
+      setNotice(`${target.label} opens when the ${now.state.operation} finishes`);
+      return;
+    }
+    setNotice(`${target.label} cannot open yet: ${target.why}`);
+  }, []);
+
+  const route = useCallback(
+    ({ input, key }: Keystroke): Routed => {
       const now = latest.current;
-      if (isCtrlC(input, key)) return quit(Boolean(now.closing));
-      if (now.closing) return;
+      if (now.state.closing) return 'done';
       if (now.help) {
         if (key.escape || input === '?') setHelp(false);
         else if (input === 'q') quit(false);
-        return;
+        return 'done';
       }
+      if (now.state.connection === 'connecting') {
+        // Kept for the screen that opens once connected; q and ? work at once.
+        if (input === 'q' && keyboard.current.held === 0) quit(false);
+        else if (input === '?' && keyboard.current.held === 0) setHelp(true);
+        else return 'hold';
+        return 'done';
+      }
+      setNotice(undefined);
       const screen = screenKeys.current;
       if (screen.capturing) {
         screen.handler?.(input, key);
-        return;
+        return 'done';
       }
-      if (screen.handler?.(input, key)) return;
-      if (input === 'q') return quit(false);
-      if (input === '?') return setHelp(true);
-      if (key.tab) return setStep(cycleStep(now.steps, now.step, key.shift ? -1 : 1));
-      const number = Number(input);
-      if (Number.isInteger(number) && number >= 1 && number <= now.steps.length) {
-        const target = now.steps[number - 1];
-        if (target?.reachable) setStep(target.id);
-      }
+      if (screen.handler?.(input, key)) return 'done';
+      if (input === 'q') quit(false);
+      else if (input === '?') setHelp(true);
+      else if (key.tab) setStep(cycleStep(now.steps, now.step, key.shift ? -1 : 1));
+      else if (/^[1-9]$/.test(input)) goTo(now.steps[Number(input) - 1]);
+      return 'done';
     },
-    [quit],
+    [quit, goTo],
   );
-  useInput(onInput, { isActive: isRawModeSupported });
+  const keys = useKeyboard(route, () => quit(Boolean(latest.current.state.closing), 'interrupt'));
+  const keyboard = useRef(keys);
+  keyboard.current = keys;
 
-  const bodyHeight = Math.max(1, size.rows - CHROME_ROWS);
+  // Held keys go on once connected (the screen has drawn and registered its keys by then).
+  const { resume } = keys;
+  useEffect(() => {
+    if (state.connection !== 'connecting') resume();
+  }, [state.connection, resume]);
+
+  // A pending step opens as soon as it can; when the operation it waited for ended without opening it,
+  // say why.
+  useEffect(() => {
+    if (!pending) return;
+    const target = steps.find((s) => s.id === pending);
+    if (target?.reachable) {
+      setPending(undefined);
+      setNotice(undefined);
+      setStep(target.id);
+    } else if (!state.operation) {
+      setPending(undefined);
+      setNotice(target ? `${target.label} cannot open yet: ${target.why}` : undefined);
+    }
+  }, [pending, steps, state.operation]);
+
+  const header = headerLines(state, size.columns).length;
+  const bodyHeight = Math.max(1, size.rows - header - CHROME_ROWS);
   const width = size.columns;
   const current = steps.find((s) => s.id === step);
 
@@ -150,15 +201,18 @@ export function App({ session, opening, logPath, initialStep = 'deploy', onError
         : GLOBAL_FOOTER;
   const hints = help || state.connection !== 'ready' || !current?.reachable ? [] : screenHints;
   return (
-    <Box flexDirection="column" width={width} height={size.rows - 1} overflow="hidden">
-      <Header state={state} />
+    <Box flexDirection="column" width={width} height={size.rows} overflow="hidden">
+      <Header state={state} columns={width} />
       <StepBar steps={steps} current={step} />
       <Box height={1}>
-        {current && !current.reachable && current.why ? (
-          <Text color={tone('muted')}>
-            {current.label}: {current.why}
-          </Text>
-        ) : null}
+        <Text color={tone(keys.held || notice ? 'warn' : 'muted')} wrap="truncate">
+          {keys.held
+            ? `${keys.held === 1 ? '1 key' : `${keys.held} keys`} typed: kept until ${opening.replace(/^(starting|connecting to) /, '')} is ready`
+            : (notice ??
+              (current && !current.reachable && current.why && state.connection !== 'connecting'
+                ? `${current.label}: ${current.why}`
+                : ''))}
+        </Text>
       </Box>
       <Box flexDirection="column" height={bodyHeight} overflow="hidden">
         {/* No shrinking: what does not fit is cut off at the bottom rather than drawn over itself. */}

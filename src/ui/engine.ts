@@ -12,7 +12,7 @@ import type { ParameterField } from '../template/parameters.js';
 /** Who and where: the target as the header shows it. */
 export type TargetSummary = Pick<
   Target,
-  'kind' | 'region' | 'endpoint' | 'profile' | 'identity' | 'description' | 'logPath'
+  'kind' | 'region' | 'endpoint' | 'profile' | 'identity' | 'description' | 'logPath' | 'dataDir'
 >;
 
 /** The stack as the frame needs it. */

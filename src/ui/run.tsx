@@ -1,5 +1,6 @@
 // Mounting the wizard: only on an interactive terminal (stdin and stdout TTYs, CI unset); otherwise a
-// plain message points to the commands. While mounted, nothing but Ink writes to the terminal.
+// plain message points to the commands. While mounted, nothing but the screen writes to the terminal (the
+// alternate screen, restored on every way out), and after it a few lines say where things were left.
 import { render } from 'ink';
 import { EXIT } from '../commands/exit-codes.js';
 import { messageOf } from '../config/errors.js';
@@ -7,7 +8,9 @@ import { App } from './app.js';
 import { openDebugLog } from './debug-log.js';
 import type { WizardEngine } from './engine.js';
 import type { EngineOptions } from './engine-target.js';
+import { type Ending, exitSummary } from './exit-summary.js';
 import { WizardSession } from './state/session.js';
+import { FullScreen } from './terminal/screen.js';
 
 export interface WizardIo {
   stdin: { isTTY?: boolean };
@@ -49,6 +52,9 @@ function openingLabel(options: EngineOptions): string {
   return 'starting the local cloud';
 }
 
+/** Exit codes past 128 name the signal that stopped the wizard, as shells report them. */
+const SIGNAL_EXIT: Record<string, number> = { SIGHUP: 129, SIGINT: EXIT.interrupted, SIGTERM: 143 };
+
 export async function runWizard(
   options: WizardOptions,
   io: WizardIo = { stdin: process.stdin, stdout: process.stdout, env: process.env },
@@ -60,7 +66,7 @@ export async function runWizard(
   }
   const log = openDebugLog(options.logPath);
   log.write(`wizard starting (pid ${process.pid}, node ${process.version})`);
-  const restore = log.capture();
+  const restoreOutput = log.capture();
   const onUnhandled = (reason: unknown) => log.write(`unhandled: ${messageOf(reason)}`);
   process.on('unhandledRejection', onUnhandled);
   const session = new WizardSession({
@@ -69,6 +75,24 @@ export async function runWizard(
     stackName: options.stackName,
     log: log.write,
   });
+  // The alternate screen: the terminal as it was comes back on every way out (an exit handler restores it
+  // even on process.exit), and frames are written as the lines that changed.
+  const screen = new FullScreen(process.stdout);
+  let ending: Ending | undefined;
+  const summary = (end: Ending) => exitSummary(session.store.get(), end, log.path);
+  // A bug that escaped every handler: the screen comes back first, so the message is readable; then the
+  // local cloud and the producer are stopped (briefly) and the process ends.
+  const onCrash = (error: unknown) => {
+    log.write(`uncaught: ${error instanceof Error ? (error.stack ?? error.message) : messageOf(error)}`);
+    screen.restore();
+    restoreOutput();
+    process.stderr.write(`${summary({ kind: 'crash', message: messageOf(error) }).join('\n')}\n`);
+    const stopped = session.close(true).catch(() => undefined);
+    const limit = new Promise((resolve) => setTimeout(resolve, 5_000).unref());
+    void Promise.race([stopped, limit]).finally(() => process.exit(EXIT.failure));
+  };
+  process.on('uncaughtException', onCrash);
+  screen.enter();
   const instance = render(
     <App
       session={session}
@@ -76,25 +100,35 @@ export async function runWizard(
       logPath={log.path}
       onError={(error) => log.write(`screen crashed: ${error.stack ?? error.message}`)}
     />,
-    // Not incrementalRendering: in Ink 6.8 it left stale lines on screen when the frame's shape changed
-    // (seen in tmux); whole-frame redraws at 20 fps cost little since the frame never exceeds the terminal.
-    { exitOnCtrlC: false, patchConsole: false, maxFps: 20 },
+    // debug: Ink hands over each whole frame (unthrottled) and the screen writes what changed in it.
+    {
+      stdout: screen.stdout as unknown as NodeJS.WriteStream,
+      debug: true,
+      exitOnCtrlC: false,
+      patchConsole: false,
+    },
   );
   // A terminal closed or a kill: stop at once, but still stop the local cloud.
-  const onSignal = () => {
-    void session.close(true).then(() => instance.unmount());
+  const onSignal = (signal: NodeJS.Signals) => {
+    ending ??= signal === 'SIGINT' ? { kind: 'interrupt' } : { kind: 'signal', signal };
+    void session.close(true, signal === 'SIGINT' ? 'interrupt' : 'quit').then(() => instance.unmount());
   };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
+  const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT'];
+  for (const signal of signals) process.on(signal, onSignal);
   try {
     await instance.waitUntilExit();
   } finally {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGHUP', onSignal);
+    for (const signal of signals) process.off(signal, onSignal);
     await session.close(true);
     process.off('unhandledRejection', onUnhandled);
-    restore();
-    log.write('wizard stopped');
+    process.off('uncaughtException', onCrash);
+    screen.restore();
+    restoreOutput();
+    log.write(`wizard stopped (${screen.bytesWritten} bytes written to the terminal)`);
   }
+  ending ??= session.store.get().quit === 'interrupt' ? { kind: 'interrupt' } : { kind: 'quit' };
+  io.stdout.write(`${summary(ending).join('\n')}\n`);
+  if (ending.kind === 'interrupt') return EXIT.interrupted;
+  if (ending.kind === 'signal') return SIGNAL_EXIT[ending.signal] ?? EXIT.failure;
   return EXIT.ok;
 }

@@ -91,7 +91,7 @@ describe.skipIf(missing)(skipTitle('the wizard’s producer process', missing), 
     expect(producerProcesses(state)).toHaveLength(1);
     t.keys(['C-c']);
     await t.waitFor(() => t.exited(), LONG);
-    expect(t.exitStatus()).toBe(0);
+    expect(t.exitStatus()).toBe(EXIT.interrupted);
     expect(producerProcesses(state)).toEqual([]);
     // The summary came back from the process before the wizard stopped: nothing left unconfirmed.
     const log = readFileSync(join(state, 'wizard.log'), 'utf8');

@@ -13,6 +13,8 @@ export interface TmuxSession {
   readonly target: string;
   /** The screen as text. */
   screen(): string;
+  /** The lines scrolled off the top, then the screen. */
+  scrollback(): string;
   /** Sends tmux key names ('q', 'Escape', 'C-c', 'Space') or literal text with `literal`. */
   keys(keys: string[], literal?: boolean): void;
   resize(columns: number, rows: number): void;
@@ -64,6 +66,7 @@ export function openTmuxSession(script: string, args: string[], options: TmuxSes
     server,
     target,
     screen: () => tmux('capture-pane', '-p', '-t', target),
+    scrollback: () => tmux('capture-pane', '-p', '-S', '-', '-t', target),
     keys(keys, literal = false) {
       tmux('send-keys', '-t', target, ...(literal ? ['-l'] : []), ...keys);
     },

@@ -1,5 +1,6 @@
 // The built binary in a real terminal (a tmux session of its own, see tmux-session.ts): keys sent with
 // send-keys, screens read with capture-pane, and how the program ended.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,11 @@ import { openTmuxSession } from './tmux-session.js';
 export interface Terminal {
   /** The screen as text. */
   screen(): string;
+  /**
+   * The lines scrolled off the top, then the screen: tmux 3.3 scrolls a dead pane's screen by a line (its
+   * "Pane is dead" notice), so what a program left at the top is there.
+   */
+  scrollback(): string;
   /** Sends tmux key names ('q', 'Escape', 'C-c', 'Space') or literal text with `literal`. */
   keys(keys: string[], literal?: boolean): void;
   resize(columns: number, rows: number): void;
@@ -16,6 +22,8 @@ export interface Terminal {
   /** True once the program has exited (the pane stays, showing its last screen). */
   exited(): boolean;
   exitStatus(): number | undefined;
+  /** The program's process id (the child of the shell that records its exit status). */
+  pid(): number;
   close(): void;
 }
 
@@ -44,6 +52,7 @@ export function openTerminal(
   );
   const terminal: Terminal = {
     screen: session.screen,
+    scrollback: session.scrollback,
     keys: session.keys,
     resize: session.resize,
     async waitFor(predicate, timeoutMs = 60_000) {
@@ -58,6 +67,12 @@ export function openTerminal(
     },
     exited: () => exitStatus() !== undefined,
     exitStatus,
+    pid() {
+      const shell = session.tmux('display-message', '-p', '-t', session.target, '#{pane_pid}').trim();
+      const children = execFileSync('pgrep', ['-P', shell], { encoding: 'utf8' }).split('\n').filter(Boolean);
+      if (children.length !== 1) throw new Error(`the terminal's shell runs ${children.length} programs`);
+      return Number(children[0]);
+    },
     close() {
       session.close();
       rmSync(statusDir, { recursive: true, force: true });

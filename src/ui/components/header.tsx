@@ -1,37 +1,73 @@
 import { Box, Text } from 'ink';
 import type { SessionState } from '../state/session.js';
-import { statusTone, tone } from '../theme.js';
+import { statusTone, type Tone, tone } from '../theme.js';
 
 /** Where we are, in words: "local cloud 127.0.0.1:4566", "AWS 123456789012 (profile dev)", "endpoint URL". */
-export function targetLabel(state: SessionState): string {
+export function targetLabel(state: SessionState, short = false): string {
   const t = state.target;
   if (!t) return state.connection === 'failed' ? 'no target' : 'starting…';
-  if (t.kind === 'local') return `local cloud ${t.endpoint?.replace(/^https?:\/\//, '') ?? ''}`.trim();
-  if (t.kind === 'aws') return `AWS ${t.identity.account}${t.profile ? ` (profile ${t.profile})` : ''}`;
-  return `endpoint ${t.endpoint ?? ''} · account ${t.identity.account}`;
+  if (t.kind === 'local') {
+    return short ? 'local cloud' : `local cloud ${t.endpoint?.replace(/^https?:\/\//, '') ?? ''}`.trim();
+  }
+  if (t.kind === 'aws')
+    return `AWS ${t.identity.account}${t.profile && !short ? ` (profile ${t.profile})` : ''}`;
+  return short
+    ? `endpoint ${t.endpoint ?? ''}`
+    : `endpoint ${t.endpoint ?? ''} · account ${t.identity.account}`;
 }
 
 export function stackLabel(state: SessionState): string {
   if (state.stack === null) return 'not deployed';
-  if (state.stack === undefined) return state.connection === 'ready' ? 'unknown' : '…';
+  if (state.stack === undefined) return state.stackError ? 'unknown' : '…';
   return state.stack.status;
 }
 
-export function Header({ state }: { state: SessionState }) {
-  const status = stackLabel(state);
+/** A piece of the header and how it is drawn. */
+export interface HeaderPart {
+  text: string;
+  tone?: Tone;
+  bold?: boolean;
+}
+
+const width = (parts: readonly HeaderPart[]) => parts.reduce((n, p) => n + [...p.text].length, 0);
+
+/**
+ * The header's lines for a width: everything on one line when it fits; else the name of the app goes,
+ * then the target is said shorter; when even that does not fit (a long stack name), the stack goes on a
+ * line of its own. Parts are never cut. Pure.
+ */
+export function headerLines(state: SessionState, columns: number): HeaderPart[][] {
+  const region = state.target ? ` · ${state.target.region}` : '';
+  const stack: HeaderPart[] = [
+    { text: `stack ${state.stackName} ` },
+    { text: stackLabel(state), tone: state.stack ? statusTone(state.stack.status) : 'muted' },
+  ];
+  const brand: HeaderPart = { text: 'kinesis-tui  ', tone: 'accent', bold: true };
+  const where = (short: boolean): HeaderPart => ({ text: `${targetLabel(state, short)}${region} · ` });
+  const candidates: HeaderPart[][] = [
+    [brand, where(false), ...stack],
+    [where(false), ...stack],
+    [where(true), ...stack],
+  ];
+  for (const line of candidates) if (width(line) <= columns) return [line];
+  const first = { text: `${targetLabel(state, true)}${region}` };
+  return [[first], stack];
+}
+
+export function Header({ state, columns }: { state: SessionState; columns: number }) {
   return (
-    <Box>
-      <Text bold color={tone('accent')}>
-        kinesis-tui
-      </Text>
-      <Text>
-        {'  '}
-        {targetLabel(state)}
-        {state.target ? ` · ${state.target.region}` : ''}
-        {' · stack '}
-        {state.stackName}{' '}
-      </Text>
-      <Text color={tone(state.stack ? statusTone(state.stack.status) : 'muted')}>{status}</Text>
+    <Box flexDirection="column">
+      {headerLines(state, columns).map((line, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the lines are positional
+        <Text key={i} wrap="truncate">
+          {line.map((part, j) => (
+            // biome-ignore lint/suspicious/noArrayIndexKey: the parts are positional
+            <Text key={j} bold={part.bold ?? false} {...(part.tone ? { color: tone(part.tone) } : {})}>
+              {part.text}
+            </Text>
+          ))}
+        </Text>
+      ))}
     </Box>
   );
 }

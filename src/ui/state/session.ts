@@ -2,6 +2,7 @@
 // the running stream. The App renders its store; screens call its methods. Quitting goes through `close`,
 // the one place that drains the producer and stops the local cloud.
 import { messageOf } from '../../config/errors.js';
+import type { ProducerSummary } from '../../pipeline/producer.js';
 import type { DeployResult } from '../../pipeline/stack.js';
 import type {
   DeployRequest,
@@ -26,9 +27,17 @@ export interface SessionState {
   stackName: string;
   /** undefined: not looked at yet (or the target cannot say); null: there is none. */
   stack: StackSummary | null | undefined;
+  /** Why the stack could not be looked at, when it could not. */
+  stackError?: string;
   done: Record<StepId, boolean>;
+  /** A stack operation under way (keys for a step it will open wait for it). */
+  operation?: 'deploy' | 'teardown';
   /** Set while quitting: what is being waited for. */
   closing?: string;
+  /** How the session ended or is ending: q, or Ctrl-C (the wizard then exits 130). */
+  quit?: 'quit' | 'interrupt';
+  /** Events sent this session, over every stream run (stopped ones and the one running at the end). */
+  sent: { sent: number; acknowledged: number; failed: number; journalPath?: string };
 }
 
 export interface SessionOptions {
@@ -55,6 +64,7 @@ export class WizardSession {
       stackName: options.stackName,
       stack: undefined,
       done: { deploy: false, stream: false, verify: false, cleanup: false },
+      sent: { sent: 0, acknowledged: 0, failed: 0 },
     });
   }
 
@@ -93,7 +103,9 @@ export class WizardSession {
     if (!engine) return;
     try {
       const stack = (await engine.describeStack()) ?? null;
-      this.store.update({
+      const { stackError: _, ...rest } = this.store.get();
+      this.store.set({
+        ...rest,
         stack,
         done: {
           ...this.store.get().done,
@@ -102,8 +114,13 @@ export class WizardSession {
       });
     } catch (error) {
       this.log(`describing the stack failed: ${messageOf(error)}`);
-      this.store.update({ stack: undefined });
+      this.store.update({ stack: undefined, stackError: messageOf(error) });
     }
+  }
+
+  private endOperation(): void {
+    const { operation: _, ...rest } = this.store.get();
+    this.store.set(rest);
   }
 
   markDone(step: StepId, done = true): void {
@@ -174,6 +191,7 @@ export class WizardSession {
     this.verifyController?.stop();
     this.verifyController = undefined;
     this.log(`tearing down ${engine.stackName}${request.export ? ' (exporting first)' : ''}`);
+    this.store.update({ operation: 'teardown' });
     try {
       const result = await engine.teardown({
         ...request,
@@ -193,6 +211,7 @@ export class WizardSession {
       throw error;
     } finally {
       await this.refreshStack();
+      this.endOperation();
     }
   }
 
@@ -201,7 +220,10 @@ export class WizardSession {
     const engine = this.engine;
     if (!engine) throw new Error('the target is not open yet');
     this.log(`deploying ${engine.stackName}${request.replace ? ' (replacing it)' : ''}`);
-    this.store.update({ stack: { name: engine.stackName, status: 'DEPLOYING', outputs: {} } });
+    this.store.update({
+      stack: { name: engine.stackName, status: 'DEPLOYING', outputs: {} },
+      operation: 'deploy',
+    });
     try {
       const result = await engine.deploy({ ...request, onUpdate: this.stackStatusFrom(request.onUpdate) });
       this.log(`deploy: ${result.action}, ${result.stack.status}`);
@@ -215,6 +237,7 @@ export class WizardSession {
       throw error;
     } finally {
       await this.refreshStack();
+      this.endOperation();
     }
   }
 
@@ -234,6 +257,18 @@ export class WizardSession {
     return controller;
   }
 
+  private count(summary: ProducerSummary, journalPath: string): void {
+    const sent = this.store.get().sent;
+    this.store.update({
+      sent: {
+        sent: sent.sent + summary.sent,
+        acknowledged: sent.acknowledged + summary.acknowledged,
+        failed: sent.failed + summary.failed,
+        journalPath,
+      },
+    });
+  }
+
   /** Stops the stream (finishing what is in flight) and forgets it. */
   stopStream(): Promise<void> {
     const controller = this.stream;
@@ -242,6 +277,7 @@ export class WizardSession {
       this.log(
         `stream stopped: ${summary.sent} sent, ${summary.acknowledged} acknowledged, ${summary.failed} failed`,
       );
+      this.count(summary, controller.journalPath);
       this.stream = undefined;
       this.streamClosing = undefined;
     });
@@ -252,7 +288,8 @@ export class WizardSession {
    * Quits cleanly: the producer finishes what is in flight, then the engine closes (stopping the local
    * cloud). `force` (a second Ctrl-C) cancels calls in flight instead of waiting for them.
    */
-  close(force = false): Promise<void> {
+  close(force = false, how: 'quit' | 'interrupt' = 'quit'): Promise<void> {
+    if (!this.store.get().quit) this.store.update({ quit: how });
     if (force) this.stream?.abort();
     this.verifyController?.stop();
     this.closed ??= (async () => {

@@ -1,6 +1,8 @@
 // The Stream screen's live state, kept outside React. The producer reports once per PutRecords answer
 // (hundreds of events at a time at high rates); those go into a ring buffer, and the view is published
-// on a timer, so the screen re-renders a few times a second whatever the event rate.
+// on a timer, so the screen re-renders a few times a second whatever the event rate. The table of events
+// moves at most once a second (every line of it changes when it moves, and nobody reads rows scrolling
+// faster); the counters keep up with the producer's reports.
 import type { Action, ShopEvent } from '../../../lambda/records.js';
 import type { AcknowledgedEvent, ProducerStats, ProducerSummary } from '../../pipeline/producer.js';
 import type { StreamSession } from '../engine.js';
@@ -67,6 +69,8 @@ function toRow(ack: AcknowledgedEvent): StreamRow {
 export interface StreamControllerOptions {
   /** How often the view is published, ms. */
   flushMs?: number;
+  /** How often the table's rows may move, ms. */
+  rowsMs?: number;
   /** How often a rate sample is taken, ms. */
   sampleMs?: number;
   onFirstAck?: () => void;
@@ -80,6 +84,10 @@ export class StreamController {
   private readonly malformedIds = new RingBuffer<string>(20);
   private filter = '';
   private published = -1;
+  /** The event buffer's version the rows shown were made from, and when. */
+  private rowsFrom = -1;
+  private rowsAt = 0;
+  private rows: StreamRow[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private sampleTimer: NodeJS.Timeout | undefined;
   private unsubscribe: (() => void) | undefined;
@@ -119,13 +127,20 @@ export class StreamController {
     });
     this.running = producer.run().then((summary) => {
       this.finish();
+      this.rows = this.newestRows();
+      this.rowsFrom = this.recent.version;
       this.store.set({ ...this.view(), stopped: summary });
       return summary;
     });
     this.running.catch(() => this.finish());
     this.flushTimer = setInterval(() => this.flush(), this.options.flushMs ?? 100);
     this.sampleTimer = setInterval(() => {
-      this.rates.push(producer.stats().rate);
+      const stats = producer.stats();
+      // Paused with nothing in flight, the history stops at the zero that shows the pause, and the screen
+      // stays still until something happens.
+      const idle = stats.state === 'paused' && stats.outstanding === 0;
+      if (idle && this.rates.size > 0 && this.rates.newestFirst(1)[0] === 0) return;
+      this.rates.push(idle ? 0 : stats.rate);
     }, this.options.sampleMs ?? 1000);
   }
 
@@ -136,11 +151,18 @@ export class StreamController {
     this.session.close();
   }
 
-  /** Publishes the view when anything changed since the last time. */
-  flush(): void {
+  /** Publishes the view when anything changed since the last time; `now` moves the rows at once. */
+  flush(now = false): void {
     const stats = this.session.producer.stats();
-    const version =
-      this.recent.version + this.failures.version + this.rates.version + this.malformedIds.version;
+    const at = Date.now();
+    // The first events show at once; after that the table moves once a second.
+    const due = now || this.rows.length === 0 || at - this.rowsAt >= (this.options.rowsMs ?? 1000);
+    if (this.recent.version !== this.rowsFrom && due) {
+      this.rows = this.newestRows();
+      this.rowsFrom = this.recent.version;
+      this.rowsAt = at;
+    }
+    const version = this.rowsFrom + this.failures.version + this.rates.version + this.malformedIds.version;
     const last = this.store.get().stats;
     const same =
       version === this.published &&
@@ -160,15 +182,19 @@ export class StreamController {
     });
   }
 
-  private view(stats = this.session.producer.stats()): StreamView {
+  private newestRows(): StreamRow[] {
     const filter = this.filter.toLowerCase();
     const keep = filter
       ? (ack: AcknowledgedEvent) =>
           (ack.malformed || !ack.event ? 'malformed' : ack.event.action).includes(filter)
       : undefined;
+    return this.recent.newestFirst(ROWS_SHOWN, keep).map(toRow);
+  }
+
+  private view(stats = this.session.producer.stats()): StreamView {
     return {
       stats,
-      rows: this.recent.newestFirst(ROWS_SHOWN, keep).map(toRow),
+      rows: this.rows,
       rateHistory: this.rates.newestFirst().reverse(),
       filter: this.filter,
       failures: this.failures.newestFirst(),
@@ -204,8 +230,9 @@ export class StreamController {
 
   setFilter(text: string): void {
     this.filter = text;
+    this.rowsFrom = -1;
     this.published = -1;
-    this.flush();
+    this.flush(true);
   }
 
   /** Stops taking new events and finishes those in flight. */
