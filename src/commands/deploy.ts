@@ -71,9 +71,12 @@ export function runDeploy(options: DeployCommandOptions): Promise<number> {
           if (archived)
             out.event('journal-archived', { path: archived }, `previous journal kept as ${archived}`);
         }
-        const verb = { created: 'created', updated: 'updated', unchanged: 'unchanged (no changes)' }[
-          result.action
-        ];
+        const verb = {
+          created: 'created',
+          updated: 'updated',
+          unchanged: 'unchanged (no changes)',
+          cancelled: 'unchanged (cancelled)',
+        }[result.action];
         out.event(
           'deployed',
           {

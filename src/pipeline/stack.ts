@@ -261,10 +261,22 @@ export interface DeployOptions extends FollowOptions {
   replace?: boolean;
   /** Empties the bucket before a --replace delete (teardown's job; passed in to keep this module small). */
   beforeDelete?: (stack: StackState) => Promise<void>;
+  /**
+   * Asked before an update's change set is executed, with what it changes and the warnings of
+   * CloudFormation's pre-deployment validation: false deletes the change set and changes nothing.
+   */
+  confirm?: (plan: UpdatePlan) => Promise<boolean>;
+}
+
+/** What an update's change set would do. */
+export interface UpdatePlan {
+  changes: ResourceChange[];
+  warnings: string[];
 }
 
 export interface DeployResult {
-  action: 'created' | 'updated' | 'unchanged';
+  /** `cancelled`: the update was not confirmed (the change set was deleted, nothing changed). */
+  action: 'created' | 'updated' | 'unchanged' | 'cancelled';
   stack: StackState;
   changes: ResourceChange[];
   failures: StackEventLine[];
@@ -549,13 +561,19 @@ export async function deployStack(cf: CloudFormationClient, options: DeployOptio
   // WARN-mode checks (a bucket the update deletes still holds objects) do not stop the change set: say so
   // before executing it.
   const checked = await validationFailures(cf, { stackId: existing.id, changeSetName });
-  if (checked.kind === 'found') {
-    for (const warning of checked.failures.filter((f) => f.mode === 'WARN')) {
-      options.onUpdate?.({
-        type: 'phase',
-        message: `warning from CloudFormation's pre-deployment validation: ${failureLine(warning)}`,
-      });
-    }
+  const warnings =
+    checked.kind === 'found' ? checked.failures.filter((f) => f.mode === 'WARN').map(failureLine) : [];
+  for (const warning of warnings) {
+    options.onUpdate?.({
+      type: 'phase',
+      message: `warning from CloudFormation's pre-deployment validation: ${warning}`,
+    });
+  }
+  if (options.confirm && !(await options.confirm({ changes, warnings }))) {
+    await cf
+      .send(new DeleteChangeSetCommand({ StackName: existing.id, ChangeSetName: changeSetName }))
+      .catch(() => undefined);
+    return { action: 'cancelled', stack: existing, changes, failures: [] };
   }
   const since = new Date();
   await cf.send(new ExecuteChangeSetCommand({ StackName: existing.id, ChangeSetName: changeSetName }));

@@ -2,7 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../config/errors.js';
-import { type ParameterInput, parseParameterAssignment, resolveParameters } from '../template/parameters.js';
+import {
+  explainParameterProblem,
+  type ParameterInput,
+  parseParameterAssignment,
+  resolveParameters,
+} from '../template/parameters.js';
 import { parseTemplate } from '../template/parse.js';
 import type { Template } from '../template/types.js';
 
@@ -77,10 +82,17 @@ export function deployParameters(
   }
   const { problems } = resolveParameters(template.template.Parameters, inputs, previous ?? {});
   if (problems.length > 0) {
-    const known = template.parameters.join(', ');
-    throw new InputError(
-      `${problems.map((p) => p.message).join('; ')} (the template's parameters: ${known})`,
+    const declared = template.template.Parameters ?? {};
+    const unknown = problems.some((p) => p.parameters.some((key) => !Object.hasOwn(declared, key)));
+    const messages = problems.map((p) =>
+      explainParameterProblem(
+        p.parameters.length === 1 ? declared[p.parameters[0] ?? ''] : undefined,
+        p.message,
+      ),
     );
+    // The template's parameters are named only when one given is not among them.
+    const known = unknown ? ` (the template's parameters: ${template.parameters.join(', ')})` : '';
+    throw new InputError(`${messages.join('; ')}${known}`);
   }
   return inputs;
 }

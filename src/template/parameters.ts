@@ -295,6 +295,17 @@ export function isNoEcho(declaration: TemplateParameter): boolean {
   return declaration.NoEcho === true || String(declaration.NoEcho).toLowerCase() === 'true';
 }
 
+/**
+ * A problem with a value, for a person: CloudFormation's message (kept as AWS words it, which the local
+ * cloud answers too) with the allowed values added when the declaration lists them, since AWS's message
+ * does not say which they are.
+ */
+export function explainParameterProblem(declaration: TemplateParameter | undefined, message: string): string {
+  const allowed = declaration?.AllowedValues;
+  if (!allowed?.length || !/AllowedValues/.test(message)) return message;
+  return `${message}: ${allowed.map((v) => String(v)).join(', ')}`;
+}
+
 /** A value as it may be shown: NoEcho parameters' values are masked, as CloudFormation shows them. */
 export function displayValue(declaration: TemplateParameter | undefined, value: string): string {
   return declaration && isNoEcho(declaration) ? NO_ECHO_MASK : value;

@@ -50,7 +50,7 @@ export async function openEngine(options: EngineOptions): Promise<WizardEngine> 
         }
       );
     },
-    deploy({ values, replace, signal, onUpdate }) {
+    deploy({ values, replace, signal, onUpdate, confirm }) {
       const assignments = Object.entries(values).map(([key, value]) => `${key}=${value}`);
       return deployStack(target.clients.cloudformation, {
         stackName,
@@ -63,6 +63,7 @@ export async function openEngine(options: EngineOptions): Promise<WizardEngine> 
           if (bucket) await emptyBucket(target.clients.s3, bucket, signal).catch(() => 0);
         },
         ...(signal ? { signal } : {}),
+        ...(confirm ? { confirm } : {}),
         onUpdate,
       });
     },

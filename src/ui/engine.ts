@@ -3,7 +3,7 @@
 // fakes. No AWS calls are made in src/ui: they all sit behind these methods.
 import type { Target } from '../config/target.js';
 import type { Producer } from '../pipeline/producer.js';
-import type { DeployResult, StackUpdate } from '../pipeline/stack.js';
+import type { DeployResult, StackUpdate, UpdatePlan } from '../pipeline/stack.js';
 import type { StreamSession as PipelineStreamSession } from '../pipeline/stream-session.js';
 import type { TeardownResult, TeardownUpdate } from '../pipeline/teardown.js';
 import type { DeliveryStreamInfo, Verifier, VerifyReport } from '../pipeline/verify.js';
@@ -105,4 +105,6 @@ export interface DeployRequest {
   replace?: boolean;
   signal?: AbortSignal;
   onUpdate: (update: StackUpdate) => void;
+  /** Asked before an update is executed, with what it changes; false cancels it (nothing changes). */
+  confirm?: (plan: UpdatePlan) => Promise<boolean>;
 }

@@ -66,3 +66,46 @@ export function tail(text: string, width: number): string {
   if (width <= 1) return '…';
   return `…${chars.slice(chars.length - width + 1).join('')}`;
 }
+
+/**
+ * Text broken into lines of at most `width` characters, at spaces; a word longer than a line (an ARN, a
+ * path) is broken where the line ends, so nothing is ever cut off. Explicit newlines are kept.
+ */
+export function wrap(text: string, width: number): string[] {
+  const w = Math.max(1, width);
+  const lines: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    let line: string[] = [];
+    const flush = () => {
+      lines.push(line.join(''));
+      line = [];
+    };
+    for (const word of paragraph.split(' ')) {
+      let chars = [...word];
+      const room = w - line.length - (line.length > 0 ? 1 : 0);
+      if (chars.length <= room) {
+        if (line.length > 0) line.push(' ');
+        line.push(...chars);
+        continue;
+      }
+      if (line.length > 0) flush();
+      while (chars.length > w) {
+        // A long identifier breaks after one of its separators when it has one in reach.
+        const head = chars.slice(0, w);
+        let at = w;
+        for (let i = w - 1; i >= Math.floor(w / 2); i--) {
+          if ('/:-._,'.includes(head[i] ?? '')) {
+            at = i + 1;
+            break;
+          }
+        }
+        line.push(...chars.slice(0, at));
+        chars = chars.slice(at);
+        flush();
+      }
+      line.push(...chars);
+    }
+    flush();
+  }
+  return lines;
+}

@@ -84,9 +84,10 @@ describe('the whole wizard in a real terminal (tmux)', () => {
       await setParameter(t, 'ProcessorBufferIntervalSeconds', '0');
       t.keys(['Enter']);
       await t.waitFor((s) => /\[\d+\/10\]/.test(s) && s.includes('in progress:'), LONG);
-      const deployed = await t.waitFor((s) => s.includes('stack created') && s.includes('Outputs'), LONG);
-      expect(deployed).toContain('[10/10]');
+      // Deployed: the parameters stay, with the stack's values, and its outputs are shown.
+      const deployed = await t.waitFor((s) => s.includes('✔ created in') && s.includes('Outputs'), LONG);
       expect(deployed).toMatch(/StreamName\s+kinesis-tui-events/);
+      expect(deployed).toMatch(/ProcessorBufferIntervalSeconds\s+0/);
       expect(deployed).toContain('[1 ✔ Deploy]');
 
       // Stream: live events, then pause, rate, burst and one malformed record.

@@ -60,7 +60,9 @@ describe('the Deploy screen', () => {
     expect(mid).toMatch(/CREATE_COMPLETE\s+EventStream\s+AWS::Kinesis::Stream/);
     expect(mid).not.toContain('[2 Stream]');
     release?.();
-    const done = await waitForText(r, '[10/10]', 'stack created', 'Outputs', 'kinesis-tui-events');
+    // Done: the parameters stay, with the stack's values, beside its outputs.
+    const done = await waitForText(r, '✔ created in', 'Outputs', 'kinesis-tui-events', 'Parameters');
+    expect(done).toMatch(/ShardCount\s+2 /);
     expect(done).toContain('[1 ✔ Deploy]');
     expect(engine.deploys[0]?.values).toEqual({ ShardCount: '2' });
     await press(r, '2');
@@ -120,5 +122,88 @@ describe('the Deploy screen', () => {
     resize(r, 120, 40);
     const frame = await waitForText(r, 'Stack kinesis-tui: CREATE_COMPLETE', 'Enter update');
     expect(frame).toMatch(/Shard.*\b3\b/);
+  });
+
+  it('after a deploy, keeps the parameters with the live values; an update says what it changes and waits for y', async () => {
+    const engine = fakeEngine({
+      stack: { ...DEPLOYED, parameters: { ShardCount: '1', StreamName: 'kinesis-tui-events' } },
+    });
+    const { r } = renderApp(async () => engine);
+    resize(r, 80, 24);
+    await waitForText(r, 'Stack kinesis-tui: CREATE_COMPLETE', 'Enter update');
+    await select(r, 'ShardCount');
+    await press(r, 'e');
+    await press(r, KEYS.backspace);
+    await press(r, '3');
+    await press(r, KEYS.enter);
+    await waitForFrame(r, (f) => /ShardCount\s+3 \(edited\)/.test(f));
+    await press(r, KEYS.enter);
+    const asked = await waitForText(
+      r,
+      'Update stack kinesis-tui?',
+      'ShardCount: 1 -> 3',
+      'Modify EventStream (AWS::Kinesis::Stream)',
+      'y updates it · n or Esc cancels',
+    );
+    expect(asked).toContain('y update  n/Esc cancel');
+    // n: nothing changes, the edit stays to try again.
+    await press(r, 'n');
+    await waitForText(r, 'update cancelled: nothing changed');
+    expect(engine.stack?.parameters?.ShardCount).toBe('1');
+    expect(r.lastFrame()).toMatch(/ShardCount\s+3 \(edited\)/);
+    await press(r, KEYS.enter);
+    await waitForText(r, 'Update stack kinesis-tui?');
+    await press(r, 'y');
+    const updated = await waitForText(r, 'UPDATE_COMPLETE', '✔ updated in');
+    expect(updated).toMatch(/ShardCount\s+3\n/);
+    expect(engine.stack?.parameters?.ShardCount).toBe('3');
+  });
+
+  it('warns when an update replaces the stream', async () => {
+    const engine = fakeEngine({ stack: { ...DEPLOYED, parameters: { StreamName: 'kinesis-tui-events' } } });
+    const { r } = renderApp(async () => engine);
+    resize(r, 120, 40);
+    await waitForText(r, 'Enter update');
+    await press(r, 'e');
+    await press(r, '2');
+    await press(r, KEYS.enter);
+    await press(r, KEYS.enter);
+    await waitForText(
+      r,
+      'StreamName: kinesis-tui-events -> kinesis-tui-events2',
+      'Modify EventStream (AWS::Kinesis::Stream): replaced by a new one (what it holds is lost)',
+    );
+    await press(r, KEYS.escape);
+    await waitForText(r, 'update cancelled');
+  });
+
+  it('after Cleanup, starts over: no old results, and the values typed are kept for the next deploy', async () => {
+    const engine = fakeEngine({ stack: undefined });
+    const { r } = renderApp(async () => engine);
+    resize(r, 80, 24);
+    await waitForText(r, 'not deployed yet');
+    await select(r, 'BufferIntervalSeconds');
+    await press(r, 'e');
+    await press(r, KEYS.backspace);
+    await press(r, KEYS.backspace);
+    await press(r, '0');
+    await press(r, KEYS.enter);
+    await press(r, KEYS.enter);
+    await waitForText(r, '✔ created in', 'Outputs');
+    await press(r, '4');
+    await waitForText(r, 'd delete');
+    await press(r, 'd');
+    await waitForText(r, 'What remains:');
+    await press(r, '1');
+    const after = await waitForText(r, 'Stack kinesis-tui: not deployed yet');
+    expect(after).not.toContain('Outputs');
+    expect(after).not.toContain('created in');
+    expect(after).toMatch(/BufferIntervalSeconds\s+0 \(edited\)/);
+    expect(after).toContain(
+      "the deleted stack's values are kept for the next deploy (BufferIntervalSeconds)",
+    );
+    await press(r, KEYS.enter);
+    await waitForFrame(r, () => engine.deploys.length === 2);
+    expect(engine.deploys[1]?.values).toMatchObject({ BufferIntervalSeconds: '0' });
   });
 });

@@ -125,6 +125,57 @@ async function fakeDeploy(
   };
 }
 
+/**
+ * An update as the engine runs one: a change set (EventStream modified when a parameter changed, replaced
+ * when the stream's name did), the confirmation asked with it, then the update's events.
+ */
+async function fakeUpdate(engine: FakeEngine, request: DeployRequest, current: StackSummary) {
+  request.onUpdate({ type: 'phase', message: `creating change set ${engine.stackName}-1` });
+  const previous = current.parameters ?? {};
+  const changed = Object.keys(request.values).filter((k) => previous[k] !== request.values[k]);
+  const stack = (parameters: Record<string, string>) => ({
+    name: engine.stackName,
+    id: 'arn:stack',
+    status: engine.stack?.status ?? 'CREATE_COMPLETE',
+    outputs: DEPLOYED.outputs,
+    parameters,
+  });
+  if (changed.length === 0)
+    return { action: 'unchanged' as const, stack: stack(previous), changes: [], failures: [] };
+  const changes = [
+    {
+      action: 'Modify',
+      logicalId: 'EventStream',
+      type: 'AWS::Kinesis::Stream',
+      replacement: changed.includes('StreamName') ? 'True' : 'False',
+    },
+  ];
+  request.onUpdate({ type: 'changes', changes });
+  if (request.confirm && !(await request.confirm({ changes, warnings: [] }))) {
+    return { action: 'cancelled' as const, stack: stack(previous), changes, failures: [] };
+  }
+  const parameters = { ...previous, ...request.values };
+  request.onUpdate({
+    type: 'event',
+    event: event('EventStream', 'AWS::Kinesis::Stream', 'UPDATE_IN_PROGRESS'),
+    done: 0,
+    total: 1,
+  });
+  request.onUpdate({
+    type: 'event',
+    event: event('EventStream', 'AWS::Kinesis::Stream', 'UPDATE_COMPLETE'),
+    done: 1,
+    total: 1,
+  });
+  engine.stack = { ...DEPLOYED, status: 'UPDATE_COMPLETE', parameters };
+  return {
+    action: 'updated' as const,
+    stack: { ...stack(parameters), status: 'UPDATE_COMPLETE' },
+    changes,
+    failures: [],
+  };
+}
+
 /** A delete as CloudFormation runs one, after emptying (and maybe exporting) the bucket. */
 async function fakeTeardown(engine: FakeEngine, request: TeardownRequest, gate?: () => Promise<void>) {
   const resources = [...engine.template.resources].reverse();
@@ -199,6 +250,9 @@ export function fakeEngine(
         // An update whose change set CloudFormation's pre-deployment validation failed: nothing changes.
         request.onUpdate({ type: 'phase', message: 'creating change set kinesis-tui-1' });
         return Promise.reject(changeSetRefused(engine.stackName, engine.stack.status, options.refuse));
+      }
+      if (engine.stack && !request.replace && !/ROLLBACK_COMPLETE/.test(engine.stack.status)) {
+        return fakeUpdate(engine, request, engine.stack);
       }
       return fakeDeploy(engine, request, options.failOn, options.gate);
     },

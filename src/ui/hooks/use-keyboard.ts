@@ -39,6 +39,7 @@ export function useKeyboard(route: (keystroke: Keystroke) => Routed, onCtrlC: ()
       return;
     }
     queue.current.shift();
+    setHeld((n) => (n > 0 ? queue.current.length : 0));
     // The next key waits for React to have drawn (and the screens to have registered their keys for)
     // what this one did: a timer runs after the render this key caused has been committed.
     if (queue.current.length > 0) setTimeout(drain, 0);

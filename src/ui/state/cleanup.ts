@@ -19,8 +19,20 @@ export interface CleanupView {
 
 export class CleanupController {
   readonly store = new Store<CleanupView>({ exporting: false, confirming: false, running: false });
+  private hadStack: boolean;
 
-  constructor(private readonly session: WizardSession) {}
+  constructor(private readonly session: WizardSession) {
+    // A stack deployed after a teardown makes that teardown's results old news: they go.
+    this.hadStack = Boolean(session.store.get().stack);
+    session.store.subscribe(() => {
+      const has = Boolean(session.store.get().stack);
+      if (has && !this.hadStack && !this.store.get().running) {
+        const { progress: _, result: __, ...rest } = this.store.get();
+        this.store.set(rest);
+      }
+      this.hadStack = has;
+    });
+  }
 
   toggleExport(): void {
     const view = this.store.get();

@@ -112,6 +112,18 @@ describe('deploy parameters', () => {
     expect(() => deployParameters(template, [param])).toThrow(InputError);
   });
 
+  it('names the allowed values when a value is not one of them, and the parameters only when one is unknown', () => {
+    expect(() => deployParameters(template, ['StreamMode=FAST'])).toThrow(
+      "Parameter 'StreamMode' must be one of AllowedValues: PROVISIONED, ON_DEMAND",
+    );
+    expect(() => deployParameters(template, ['LogRetentionDays=2'])).toThrow(
+      /^Parameter 'LogRetentionDays' must be one of AllowedValues: 1, 3, 5, 7, 14, .*, 3653$/,
+    );
+    expect(() => deployParameters(template, ['Nope=1'])).toThrow(
+      /\(the template's parameters: StreamName, .*LogRetentionDays\)$/,
+    );
+  });
+
   it('refuses the same parameter twice', () => {
     expect(() => deployParameters(template, ['ShardCount=1', 'ShardCount=2'])).toThrow(/given twice/);
   });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { bar } from '../../../src/ui/components/bar-chart.js';
 import { sparkline } from '../../../src/ui/components/sparkline.js';
 import { columnWidths } from '../../../src/ui/components/table.js';
-import { bytes, cell, clip, count, duration, rate, tail } from '../../../src/ui/format.js';
+import { bytes, cell, clip, count, duration, rate, tail, wrap } from '../../../src/ui/format.js';
+import { blankKey, keystrokes } from '../../../src/ui/input.js';
 import { typeInto } from '../../../src/ui/keys.js';
 import { noWizardMessage, whyNoWizard } from '../../../src/ui/run.js';
 import type { SessionState } from '../../../src/ui/state/session.js';
@@ -205,6 +206,48 @@ describe('what Verify awaits', () => {
     expect(previewRows('failed', [failed, 'junk'])).toEqual([
       { errorCode: 'Lambda.ProcessingFailed', errorMessage: 'refused', attempts: '4', raw: 'not json' },
       { errorCode: '(unreadable)', errorMessage: '', attempts: '', raw: 'junk' },
+    ]);
+  });
+});
+
+describe('wrapping', () => {
+  it('breaks at spaces, never cuts a word, and breaks a long identifier after a separator', () => {
+    expect(wrap('Firehose writes an object at least this often', 20)).toEqual([
+      'Firehose writes an',
+      'object at least this',
+      'often',
+    ]);
+    expect(wrap('arn:aws:kinesis:us-east-1:000000000000:stream/kinesis-tui-events', 50)).toEqual([
+      'arn:aws:kinesis:us-east-1:000000000000:stream/',
+      'kinesis-tui-events',
+    ]);
+    expect(wrap('short', 80)).toEqual(['short']);
+    expect(wrap('one\ntwo', 80)).toEqual(['one', 'two']);
+  });
+});
+
+describe('keystrokes in one read', () => {
+  const plain = (input: string) => keystrokes(input, blankKey());
+  it('takes a paste apart: text, Enter, Backspace, Tab and Ctrl-letters each on their own', () => {
+    const keys = plain('0\r');
+    expect(keys.map((k) => k.input)).toEqual(['0', '']);
+    expect(keys[1]?.key.return).toBe(true);
+    expect(plain('e\u007f\u007f').map((k) => [k.input, k.key.delete])).toEqual([
+      ['e', false],
+      ['', true],
+      ['', true],
+    ]);
+    const ctrlC = plain('ab\u0003')[2];
+    expect([ctrlC?.input, ctrlC?.key.ctrl]).toEqual(['c', true]);
+    expect(plain('\t')).toHaveLength(1);
+    expect(plain('q')).toEqual([{ input: 'q', key: blankKey() }]);
+  });
+
+  it('reads Esc pressed together with an arrow as Esc, then the arrow', () => {
+    const keys = keystrokes('', { ...blankKey(), downArrow: true, meta: true });
+    expect(keys.map((k) => [k.key.escape, k.key.downArrow, k.key.meta])).toEqual([
+      [true, false, true],
+      [false, true, false],
     ]);
   });
 });
