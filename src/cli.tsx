@@ -11,6 +11,7 @@ import { InputError } from './config/errors.js';
 import { checkStackName } from './config/names.js';
 import { defaultLocalCloudDir, wizardLogPath } from './config/paths.js';
 import { DEFAULT_PORT, DEFAULT_REGION } from './local-cloud/options.js';
+import { DEFAULT_RATE } from './pipeline/pacing.js';
 
 function port(value: string): number {
   const n = Number(value);
@@ -167,7 +168,7 @@ pipelineCommand('deploy', 'create the stack from cfn/pipeline.yaml, or update it
   );
 
 pipelineCommand('stream', "send fake e-commerce events into the stack's Kinesis stream")
-  .option('--rate <events/s>', 'events a second, or max', parsed(parseRate), 100)
+  .option('--rate <events/s>', 'events a second, or max', parsed(parseRate), DEFAULT_RATE)
   .option('--count <n>', 'stop after this many events', wholeNumber(1, '--count'))
   .option('--duration <time>', 'stop after this long (30s, 2m)', parsed(parseDuration))
   .option('--seed <n>', 'seed for reproducible events', wholeNumber(0, '--seed'))

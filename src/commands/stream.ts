@@ -1,5 +1,6 @@
 // `kinesis-tui stream`: fake events into the stack's Kinesis stream, journaled for verify.
 import { TargetError } from '../config/errors.js';
+import { DEFAULT_RATE } from '../pipeline/pacing.js';
 import type { Producer, ProducerStats } from '../pipeline/producer.js';
 import { requireStack } from '../pipeline/stack.js';
 import { openStreamSession } from '../pipeline/stream-session.js';
@@ -21,8 +22,6 @@ export interface StreamCommandOptions extends CommonOptions {
   /** Give an event up when Kinesis has not taken it after this long, retries included (ms). */
   recordTtlMs?: number;
 }
-
-export const DEFAULT_RATE = 100;
 
 export { parseDuration, parseRate } from './parse.js';
 

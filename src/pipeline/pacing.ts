@@ -1,6 +1,9 @@
 // Pacing and retry timing for the producer: pure, with the clock and randomness passed in, so tests can
 // drive them exactly.
 
+/** Events a second when none is asked for: `kinesis-tui stream` and the wizard's Stream step alike. */
+export const DEFAULT_RATE = 100;
+
 /**
  * A token bucket: `rate` tokens a second, holding at most `capacity` (a tenth of a second's worth by
  * default, so a stalled event loop does not turn into a burst). An infinite rate never limits.

@@ -240,6 +240,8 @@ export class ProducerProcess {
   run(): Promise<ProducerSummary> {
     if (!this.running) {
       this.running = this.finished;
+      // As the producer does on run(): running from now on (a pause right after applies to it).
+      if (this.stats().state === 'idle') this.ahead.state = 'running';
       this.send({ type: 'run' });
     }
     return this.running;

@@ -18,6 +18,8 @@ export interface DeliveredWithTime extends DeliveredRecord {
 
 export interface FailedWithKey extends FailedRecord {
   key: string;
+  /** Sent malformed on purpose (the journal says so): its failure is what was meant to happen. */
+  onPurpose?: boolean;
 }
 
 export interface Latency {
@@ -161,7 +163,13 @@ export function reconcile(
     ...(oldestMissingAt !== undefined ? { oldestMissingAt } : {}),
     processingFailed: failedIds.size,
     expectedFailures,
-    failures: failed.slice(0, LISTED),
+    // Unexpected failures first: they are the ones to look at.
+    failures: failed
+      .map((f) =>
+        f.eventId && journal.acknowledged.get(f.eventId)?.malformed ? { ...f, onPurpose: true } : f,
+      )
+      .sort((a, b) => Number(a.onPurpose ?? false) - Number(b.onPurpose ?? false))
+      .slice(0, LISTED),
     lateAcknowledged,
     producerFailed,
     unknown,

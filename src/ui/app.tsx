@@ -20,7 +20,7 @@ import { CleanupScreen } from './screens/cleanup.js';
 import { DeployScreen } from './screens/deploy.js';
 import { StreamScreen } from './screens/stream.js';
 import { VerifyScreen } from './screens/verify.js';
-import type { WizardSession } from './state/session.js';
+import type { SessionState, WizardSession } from './state/session.js';
 import { cycleStep, type StepId, type StepState, stepStates } from './steps.js';
 import { tone } from './theme.js';
 
@@ -32,6 +32,14 @@ export interface AppProps {
   initialStep?: StepId;
   /** Called with the error when a screen crashes (the debug log). */
   onError?: (error: Error) => void;
+}
+
+/** Keys wait while the target opens and until the stack has been looked at (which decides what opens). */
+function keysWait(state: SessionState): boolean {
+  return (
+    state.connection === 'connecting' ||
+    (state.connection === 'ready' && state.stack === undefined && !state.stackError && !state.operation)
+  );
 }
 
 /** Lines the frame itself takes besides the header: the step bar, the line under it, the footer. */
@@ -94,8 +102,8 @@ export function App({ session, opening, logPath, initialStep = 'deploy', onError
         else if (input === 'q') quit(false);
         return 'done';
       }
-      if (now.state.connection === 'connecting') {
-        // Kept for the screen that opens once connected; q and ? work at once.
+      if (keysWait(now.state)) {
+        // Kept for the screen that opens once connected and the stack looked at; q and ? work at once.
         if (input === 'q' && keyboard.current.held === 0) quit(false);
         else if (input === '?' && keyboard.current.held === 0) setHelp(true);
         else return 'hold';
@@ -120,11 +128,13 @@ export function App({ session, opening, logPath, initialStep = 'deploy', onError
   const keyboard = useRef(keys);
   keyboard.current = keys;
 
-  // Held keys go on once connected (the screen has drawn and registered its keys by then).
+  // Held keys go on once connected and the stack is known (the screen has drawn and registered its keys
+  // by then, and which steps open is settled).
   const { resume } = keys;
+  const stillOpening = keysWait(state);
   useEffect(() => {
-    if (state.connection !== 'connecting') resume();
-  }, [state.connection, resume]);
+    if (!stillOpening) resume();
+  }, [stillOpening, resume]);
 
   // A pending step opens as soon as it can; when the operation it waited for ended without opening it,
   // say why.

@@ -75,25 +75,35 @@ export function wrap(text: string, width: number): string[] {
   const w = Math.max(1, width);
   const lines: string[] = [];
   for (const paragraph of text.split('\n')) {
-    let line: string[] = [];
+    // Leading spaces (an indent) stay with the first line.
+    const lead = (/^ */.exec(paragraph)?.[0] ?? '').slice(0, w - 1);
+    let line: string[] = [...lead];
+    let words = 0;
     const flush = () => {
       lines.push(line.join(''));
       line = [];
+      words = 0;
     };
-    for (const word of paragraph.split(' ')) {
+    for (const word of paragraph.trimStart().split(' ')) {
       let chars = [...word];
-      const room = w - line.length - (line.length > 0 ? 1 : 0);
+      const room = w - line.length - (words > 0 ? 1 : 0);
       if (chars.length <= room) {
-        if (line.length > 0) line.push(' ');
+        if (words > 0) line.push(' ');
         line.push(...chars);
+        words++;
         continue;
       }
-      if (line.length > 0) flush();
-      while (chars.length > w) {
+      if (words > 0) flush();
+      while (line.length + chars.length > w) {
         // A long identifier breaks after one of its separators when it has one in reach.
-        const head = chars.slice(0, w);
-        let at = w;
-        for (let i = w - 1; i >= Math.floor(w / 2); i--) {
+        const fits = w - line.length;
+        if (fits <= 0) {
+          flush();
+          continue;
+        }
+        const head = chars.slice(0, fits);
+        let at = fits;
+        for (let i = fits - 1; i >= Math.floor(fits / 2); i--) {
           if ('/:-._,'.includes(head[i] ?? '')) {
             at = i + 1;
             break;
@@ -101,9 +111,11 @@ export function wrap(text: string, width: number): string[] {
         }
         line.push(...chars.slice(0, at));
         chars = chars.slice(at);
+        words++;
         flush();
       }
       line.push(...chars);
+      words++;
     }
     flush();
   }

@@ -14,9 +14,10 @@ export type KeyHandler = (input: string, key: Key) => boolean;
 
 export const GLOBAL_KEYS: KeyHint[] = [
   { keys: '1-4', does: 'go to a step' },
-  { keys: 'Tab/Shift-Tab', does: 'next / previous step' },
+  { keys: 'Tab', does: 'next step (Shift-Tab: previous)' },
   { keys: '?', does: 'this help' },
-  { keys: 'q / Ctrl-C', does: 'quit (sending finishes first)' },
+  { keys: 'q', does: 'quit (sending finishes first)' },
+  { keys: 'Ctrl-C', does: 'quit; twice: at once' },
 ];
 
 /** The global keys as the footer shows them, short. */
@@ -29,21 +30,24 @@ export const GLOBAL_FOOTER: KeyHint[] = [
 /** Every key of every screen, for the help overlay. */
 export const SCREEN_KEYS: Record<StepId, KeyHint[]> = {
   deploy: [
-    { keys: '↑ / ↓', does: 'choose a parameter' },
+    { keys: '↑ ↓', does: 'choose a parameter' },
     { keys: 'e', does: 'edit it (Enter keeps, Esc undoes)' },
-    { keys: 'Enter', does: 'deploy or update the stack' },
+    { keys: 'Enter', does: 'deploy, or update (y confirms)' },
     { keys: 'r', does: 'replace a failed stack' },
   ],
   stream: [
-    { keys: 'space', does: 'pause / resume' },
-    { keys: '+ / -', does: 'faster / slower' },
+    { keys: 'space', does: 'start / pause / resume' },
+    { keys: '+ -', does: 'faster / slower' },
     { keys: 'b', does: 'a burst of 100 events' },
     { keys: 'm', does: 'one malformed record' },
     { keys: '/', does: 'filter by action' },
   ],
   verify: [
-    { keys: '↑ / ↓', does: 'choose an object' },
-    { keys: 'Enter', does: 'preview its records (Esc goes back)' },
+    { keys: '↑ ↓', does: 'choose an object' },
+    { keys: 'PgUp PgDn', does: 'a page up / down' },
+    { keys: 'Home End', does: 'first / last' },
+    { keys: 'f', does: 'all / failed / delivered' },
+    { keys: 'Enter', does: 'its records (Esc: back)' },
     { keys: 'r', does: 'refresh now' },
     { keys: 'a', does: 'auto-refresh on / off' },
   ],

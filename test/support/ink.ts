@@ -13,6 +13,10 @@ export const KEYS = {
   down: '\u001B[B',
   backspace: '\u007F',
   ctrlC: '\u0003',
+  pageUp: '\u001B[5~',
+  pageDown: '\u001B[6~',
+  home: '\u001B[H',
+  end: '\u001B[F',
 } as const;
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -51,4 +55,14 @@ export function resize(r: Rendered, columns: number, rows: number): void {
   Object.defineProperty(r.stdout, 'columns', { value: columns, configurable: true });
   Object.defineProperty(r.stdout, 'rows', { value: rows, configurable: true });
   r.stdout.emit('resize');
+}
+
+/** A frame's text with every run of spaces and line breaks as one space: for text wrapped over lines. */
+export function flat(frame: string): string {
+  return frame.replace(/\s+/g, ' ');
+}
+
+/** A frame's text with no white space at all: for an identifier (a key, an ARN) broken over lines. */
+export function squeezed(frame: string): string {
+  return frame.replace(/\s+/g, '');
 }

@@ -1,6 +1,6 @@
 import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KEYS, press, resize, waitForFrame, waitForText } from '../support/ink.js';
+import { flat, KEYS, press, resize, waitForFrame, waitForText } from '../support/ink.js';
 import { DEPLOYED, fakeEngine } from './fake-engine.js';
 import { renderApp } from './render-app.js';
 
@@ -21,7 +21,7 @@ describe('the Deploy screen', () => {
   it("lists the template's parameters and resources, and checks an edited value as it is typed", async () => {
     const engine = fakeEngine({ stack: undefined });
     const { r } = renderApp(async () => engine);
-    resize(r, 120, 40);
+    resize(r, 80, 24);
     const frame = await waitForText(r, 'not deployed yet', 'Parameters', 'Resources (10)');
     expect(frame).toContain('DeliveryStream');
     await select(r, 'Shard');
@@ -29,10 +29,14 @@ describe('the Deploy screen', () => {
     await waitForText(r, 'Esc undo');
     await press(r, KEYS.backspace);
     await press(r, '0');
-    await waitForText(r, 'Parameter ShardCount failed to satisfy constraint: 1-200 shards');
+    await waitForFrame(r, (f) =>
+      flat(f).includes('Parameter ShardCount failed to satisfy constraint: 1-200 shards'),
+    );
     await press(r, KEYS.enter);
     await press(r, KEYS.enter);
-    await waitForText(r, 'Not deployed: Parameter ShardCount failed to satisfy constraint');
+    await waitForFrame(r, (f) =>
+      flat(f).includes('Not deployed: Parameter ShardCount failed to satisfy constraint'),
+    );
     expect(engine.deploys).toHaveLength(0);
     await press(r, 'e');
     await press(r, KEYS.escape);

@@ -66,13 +66,15 @@ describe('the frame', () => {
     await press(r, '?');
     const help = await waitForText(r, 'Keys (Esc or ? closes)');
     for (const text of [
-      'pause / resume',
+      'start / pause / resume',
       'a burst of 100 events',
       'one malformed record',
       'filter by action',
-      'preview its records',
+      'a page up / down',
+      'all / failed / delivered',
+      'its records (Esc: back)',
       'refresh now',
-      'deploy or update the stack',
+      'deploy, or update (y confirms)',
       'delete all (AWS: y confirms)',
       'Debug log: /tmp/kinesis-tui-test.log',
       'quit (sending finishes first)',

@@ -45,6 +45,25 @@ describe('keys', () => {
     expect(frame).not.toContain('keys typed');
   });
 
+  it('a step key typed while starting waits for the stack to be known, then opens the step', async () => {
+    let opened!: (engine: WizardEngine) => void;
+    const { r } = renderApp(() => new Promise((resolve) => (opened = resolve)));
+    await waitForText(r, 'starting the local cloud');
+    await press(r, '3');
+    await waitForText(r, '1 key typed: kept until the local cloud is ready');
+    const engine = fakeEngine({ stack: DEPLOYED });
+    // The stack is looked at a moment after the target opens: the key waits for that too.
+    let described!: () => void;
+    const describe = engine.describeStack.bind(engine);
+    engine.describeStack = () => new Promise((resolve) => (described = () => resolve(describe())));
+    opened(engine);
+    await waitForFrame(r, () => described !== undefined);
+    expect(r.lastFrame()).toContain('1 key typed');
+    described();
+    const frame = await waitForText(r, '[3 Verify]');
+    expect(frame).not.toContain('cannot open yet');
+  });
+
   it('a step asked for while the deploy runs opens when the deploy has made it possible', async () => {
     let release: (() => void) | undefined;
     let steps = 0;

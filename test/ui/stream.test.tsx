@@ -1,6 +1,6 @@
 import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
-import { KEYS, press, resize, waitForFrame, waitForText } from '../support/ink.js';
+import { flat, KEYS, press, resize, waitForFrame, waitForText } from '../support/ink.js';
 import { DEPLOYED, fakeEngine } from './fake-engine.js';
 import { renderApp } from './render-app.js';
 
@@ -30,7 +30,7 @@ describe('the Stream screen', () => {
   it('shows the sent events newest first with the counters and the stream they go to', async () => {
     const { r, engine } = await streaming();
     const frame = await waitForFrame(r, (f) => rows(f).length >= 5);
-    expect(frame).toContain('▶ sending to kinesis-tui-events');
+    expect(frame).toContain('▶ sending · stream kinesis-tui-events');
     expect(frame).toMatch(/time\s+action\s+user\s+item\s+price\s+shard\s+sequence/);
     for (const row of rows(frame)) {
       expect(row).toMatch(
@@ -61,23 +61,24 @@ describe('the Stream screen', () => {
 
   it('changes the rate with + and -', async () => {
     const { r, engine } = await streaming();
-    await waitForText(r, 'target 50/s');
-    await press(r, '+');
+    // The wizard's default rate is the stream command's: 100/s.
     await waitForText(r, 'target 100/s');
     await press(r, '+');
     await waitForText(r, 'target 200/s');
-    expect(engine.producers[0]?.stats().targetRate).toBe(200);
+    await press(r, '+');
+    await waitForText(r, 'target 500/s');
+    expect(engine.producers[0]?.stats().targetRate).toBe(500);
     await press(r, '-');
     await press(r, '-');
     await press(r, '-');
-    await waitForText(r, 'target 20/s');
+    await waitForText(r, 'target 50/s');
   });
 
   it('shows the rate the shards take when throttling holds the stream under its target', async () => {
     const { r, engine } = await streaming();
     // A stream that takes one record in three: at 10,000/s the producer learns it and paces to it.
     engine.kinesis.throttle = (n) => n % 3 !== 0;
-    for (let i = 0; i < 7; i++) await press(r, '+');
+    for (let i = 0; i < 6; i++) await press(r, '+');
     await waitForText(r, 'target 10,000/s');
     const frame = await waitForText(r, 'shards take ~');
     const shown = Number(/shards take ~([\d,]+)\/s/.exec(frame)?.[1]?.replace(/,/g, ''));
@@ -103,10 +104,13 @@ describe('the Stream screen', () => {
     await press(r, ' ');
     await waitForText(r, '❚❚ paused');
     await press(r, 'm');
-    const frame = await waitForText(r, 'malformed sent: 1');
+    const frame = await waitForText(r, 'malformed sent on purpose: 1');
     const row = await waitForFrame(r, (f) => rows(f).some((line) => line.includes(' malformed ')));
     expect(rows(row)[0]).toMatch(/^\d\d:\d\d:\d\d malformed\s+-\s+-/);
-    expect(frame).toContain('malformed sent: 1 (last …');
+    // The whole id, not its tail: it is the one to look for in Verify.
+    expect(frame).toMatch(
+      /malformed sent on purpose: 1 \(last [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\)/,
+    );
     expect(engine.producers[0]?.stats().failed).toBe(0);
   });
 
@@ -145,6 +149,39 @@ describe('the Stream screen', () => {
     const frame = await waitForFrame(r, (f) => counter(f, 'throttled') > 0 && counter(f, 'retried') > 0);
     expect(frame).toMatch(/throttled [1-9]/);
     const failed = await waitForFrame(r, (f) => counter(f, 'failed') > 0, 30_000);
-    expect(failed).toMatch(/✖ event …[0-9a-f-]+: ProvisionedThroughputExceededException/);
+    expect(failed).toMatch(/✖ event [0-9a-f]{8}-[0-9a-f-]{27}: ProvisionedThroughputExceededException/);
+  });
+
+  it('on AWS starts paused and says how to start: nothing is sent until space, b or m', async () => {
+    const engine = fakeEngine({ stack: DEPLOYED, kind: 'aws' });
+    const { r } = renderApp(async () => engine, { initialStep: 'stream' });
+    resize(r, 80, 24);
+    const idle = await waitForText(r, '❚❚ not started', 'space start');
+    expect(flat(idle)).toContain(
+      'Nothing is sent until you say so (on AWS each PutRecords call is billed): space starts sending at 100/s',
+    );
+    expect(idle).toContain('nothing sent yet');
+    // Moving between steps does not start it either.
+    await press(r, '1');
+    await waitForText(r, '[1 ✔ Deploy]');
+    await press(r, '2');
+    await waitForText(r, '❚❚ not started');
+    expect(engine.kinesis.calls).toBe(0);
+    await press(r, ' ');
+    await waitForFrame(r, (f) => f.includes('▶ sending') && counter(f, 'acknowledged') > 0);
+    expect(engine.kinesis.calls).toBeGreaterThan(0);
+  });
+
+  it('on AWS, b sends a burst without starting the stream', async () => {
+    const engine = fakeEngine({ stack: DEPLOYED, kind: 'aws' });
+    const { r } = renderApp(async () => engine, { initialStep: 'stream' });
+    await waitForText(r, '❚❚ not started');
+    await press(r, 'b');
+    const frame = await waitForFrame(
+      r,
+      (f) => counter(f, 'acknowledged') === 100 && counter(f, 'in flight') === 0,
+    );
+    expect(frame).toContain('❚❚ paused');
+    expect(counter(frame, 'sent')).toBe(100);
   });
 });

@@ -7,12 +7,15 @@ import { type Tone, tone } from '../theme.js';
  * out when it must stop). `indent` starts every line after the first.
  */
 export function wrappedLines(text: string, width: number, indent = '', maxLines = Number.POSITIVE_INFINITY) {
-  const first = wrap(text, width);
-  // Lines after the first are indented: wrap them again at the narrower width.
-  const lines =
-    indent && first.length > 1
-      ? [first[0] ?? '', ...wrap(first.slice(1).join(' '), width - indent.length).map((l) => indent + l)]
-      : first;
+  const lines: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    const first = wrap(paragraph, width)[0] ?? '';
+    lines.push(first);
+    // The rest of the paragraph, from where the first line ended (a break at a space drops that space),
+    // wrapped again at the indented width.
+    const rest = paragraph.slice(first.length).replace(/^ /, '');
+    if (rest) lines.push(...wrap(rest, Math.max(1, width - indent.length)).map((l) => indent + l));
+  }
   if (lines.length <= maxLines) return lines;
   const kept = lines.slice(0, Math.max(1, maxLines));
   kept[kept.length - 1] = `${indent}(${lines.length - kept.length + 1} more lines)`;

@@ -1,13 +1,14 @@
 // Cleanup: one key tears everything down (the bucket emptied, exported first when asked, the stack
 // deleted). On AWS a second key confirms; on the local cloud it runs at once. Progress as in Deploy; at the
 // end, what was deleted and what remains.
-import { Box, Text } from 'ink';
+import { Box } from 'ink';
+import { type Line, Lines, lineText, plain, wrapped } from '../components/lines.js';
 import { StackProgressPanel } from '../components/stack-progress.js';
 import { count } from '../format.js';
 import { useScreenKeys } from '../hooks/use-screen-keys.js';
 import { useStore } from '../hooks/use-store.js';
 import type { KeyHint } from '../keys.js';
-import { SYMBOLS, statusTone, tone } from '../theme.js';
+import { SYMBOLS, statusTone } from '../theme.js';
 import type { ScreenProps } from './props.js';
 
 export function CleanupScreen({ session, width, height }: ScreenProps) {
@@ -48,82 +49,101 @@ export function CleanupScreen({ session, width, height }: ScreenProps) {
   );
 
   const result = view.result;
+  const status = stack ? stack.status : result ? 'deleted' : 'none';
+  const where = state.target ? ` · ${state.target.description}` : '';
+  const first: Line = [
+    { text: 'Stack ' },
+    { text: state.stackName, bold: true },
+    { text: ': ' },
+    { text: status, tone: stack ? statusTone(stack.status) : 'muted' },
+    { text: where, tone: 'muted' },
+  ];
+  const top: Line[] =
+    lineText(first).length <= width ? [first] : wrapped(lineText(first), width, undefined, '  ');
+  const before: Line[] = [];
+  if (!view.progress && stack) {
+    before.push(
+      ...wrapped(
+        `d deletes everything the stack made: every object in its bucket, then the stack and its ${count(session.template?.resources.length ?? 0)} resources.`,
+        width,
+      ),
+      ...wrapped(
+        `Export first: ${view.exporting ? 'on' : 'off'} (e toggles; objects are copied to a new folder under ${session.exportRoot ?? 'the state folder'} before deleting)`,
+        width,
+        undefined,
+        '  ',
+      ),
+      ...(aws
+        ? wrapped(
+            `${SYMBOLS.warn} This is AWS account ${state.target?.identity?.account}: d asks you to confirm.`,
+            width,
+            'warn',
+          )
+        : wrapped('This is the local cloud: d deletes at once.', width, 'muted')),
+    );
+  }
+  const confirm: Line[] = view.confirming
+    ? wrapped(
+        `Delete stack ${state.stackName} and every object in its bucket, in AWS account ${state.target?.identity?.account} (${state.target?.region})? y deletes, any other key cancels.`,
+        width,
+        'warn',
+      )
+    : [];
+  const after: Line[] = [];
+  if (result) {
+    after.push(
+      ...wrapped(
+        `${SYMBOLS.done} Deleted: stack ${state.stackName}, its ${count(result.deletedResources.length)} resources${result.bucket ? ` and ${count(result.deletedObjects)} objects from s3://${result.bucket}` : ''}.`,
+        width,
+        'ok',
+        '  ',
+      ),
+    );
+    if (result.deletedResources.length)
+      after.push(...wrapped(`  ${result.deletedResources.join(', ')}`, width, 'muted', '  '));
+    if (result.remaining.length) {
+      after.push(plain('What remains:'));
+      for (const line of result.remaining) after.push(...wrapped(`  - ${line}`, width, undefined, '    '));
+    } else after.push(plain('Nothing remains.'));
+    after.push(plain('Deploy (1) starts again from scratch.', 'muted'));
+  }
+  const none =
+    !stack && !view.progress
+      ? wrapped(`There is no stack ${state.stackName} here: nothing to delete.`, width, 'muted')
+      : [];
+  const progressRows = Math.max(
+    3,
+    height -
+      top.length -
+      before.length -
+      confirm.length -
+      after.length -
+      (after.length ? 1 : 0) -
+      none.length,
+  );
   return (
     <Box flexDirection="column">
-      <Text>
-        Stack <Text bold>{state.stackName}</Text>:{' '}
-        <Text color={tone(stack ? statusTone(stack.status) : 'muted')}>
-          {stack ? stack.status : result ? 'deleted' : 'none'}
-        </Text>
-        {state.target ? <Text color={tone('muted')}> · {state.target.description}</Text> : null}
-      </Text>
-      {!view.progress && stack ? (
-        <Box flexDirection="column" marginTop={1}>
-          <Text>
-            d deletes everything the stack made: every object in its bucket, then the stack and its{' '}
-            {count(session.template?.resources.length ?? 0)} resources.
-          </Text>
-          <Text>
-            Export first: <Text bold>{view.exporting ? 'on' : 'off'}</Text>
-            <Text color={tone('muted')}>
-              {' '}
-              (e toggles; objects are copied to {session.exportRoot ?? 'the state folder'}/… before deleting)
-            </Text>
-          </Text>
-          {aws ? (
-            <Text color={tone('warn')}>
-              {SYMBOLS.warn} This is AWS account {state.target?.identity?.account}: d asks you to confirm.
-            </Text>
-          ) : (
-            <Text color={tone('muted')}>This is the local cloud: d deletes at once.</Text>
-          )}
+      <Lines lines={top} />
+      {before.length ? (
+        <Box marginTop={1}>
+          <Lines lines={before} />
         </Box>
       ) : null}
-      {view.confirming ? (
-        <Text color={tone('warn')} bold>
-          Delete stack {state.stackName} and every object in its bucket, in AWS account{' '}
-          {state.target?.identity?.account} ({state.target?.region})? y deletes, any other key cancels.
-        </Text>
-      ) : null}
+      <Lines lines={confirm} />
       {view.progress ? (
         <StackProgressPanel
           progress={view.progress}
           width={width}
-          height={height - 2 - (result ? 5 + result.remaining.length : 0)}
+          height={progressRows}
           running={view.running}
         />
       ) : null}
-      {result ? (
-        <Box flexDirection="column" marginTop={1}>
-          <Text color={tone('ok')} wrap="truncate">
-            {SYMBOLS.done} Deleted: stack {state.stackName}, its {count(result.deletedResources.length)}{' '}
-            resources
-            {result.bucket ? ` and ${count(result.deletedObjects)} objects from s3://${result.bucket}` : ''}.
-          </Text>
-          {result.deletedResources.length ? (
-            <Text color={tone('muted')} wrap="truncate">
-              {'  '}
-              {result.deletedResources.join(', ')}
-            </Text>
-          ) : null}
-          {result.remaining.length ? (
-            <>
-              <Text>What remains:</Text>
-              {result.remaining.map((line) => (
-                <Text key={line} wrap="truncate">
-                  {'  '}- {line}
-                </Text>
-              ))}
-            </>
-          ) : (
-            <Text>Nothing remains.</Text>
-          )}
-          <Text color={tone('muted')}>Deploy (1) starts again from scratch.</Text>
+      {after.length ? (
+        <Box marginTop={1}>
+          <Lines lines={after} />
         </Box>
       ) : null}
-      {!stack && !view.progress ? (
-        <Text color={tone('muted')}>There is no stack {state.stackName} here: nothing to delete.</Text>
-      ) : null}
+      <Lines lines={none} />
     </Box>
   );
 }

@@ -4,6 +4,7 @@
 // elapsed), failure reasons pinned. Below 100 columns the side column goes under the parameters.
 import { Box, Text } from 'ink';
 import { useState } from 'react';
+import { type Line, Lines, plain, windowed, wrapped } from '../components/lines.js';
 import { StackProgressPanel } from '../components/stack-progress.js';
 import { wrappedLines } from '../components/wrapped.js';
 import { duration } from '../format.js';
@@ -12,39 +13,12 @@ import { useStore } from '../hooks/use-store.js';
 import { type KeyHint, typeInto } from '../keys.js';
 import type { Confirmation, DeployController, DeployView, FieldView } from '../state/deploy.js';
 import type { WizardSession } from '../state/session.js';
-import { SYMBOLS, statusTone, type Tone, tone } from '../theme.js';
+import { SYMBOLS, statusTone, type Tone } from '../theme.js';
 import type { ScreenProps } from './props.js';
 
 const BLOCKED = /^(ROLLBACK_COMPLETE|ROLLBACK_FAILED|DELETE_FAILED|UPDATE_ROLLBACK_FAILED)$/;
 /** Below this many columns the side column (resources, outputs) goes under the parameters. */
 export const WIDE = 100;
-
-/** One line of the screen: segments of text, each in a tone. */
-type Line = Array<{ text: string; tone?: Tone; bold?: boolean }>;
-const plain = (text: string, t?: Tone, bold?: boolean): Line => [
-  { text, ...(t ? { tone: t } : {}), ...(bold ? { bold } : {}) },
-];
-
-function Lines({ lines }: { lines: Line[] }) {
-  return (
-    <Box flexDirection="column">
-      {lines.map((line, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: lines are positional
-        <Text key={i}>
-          {line.map((part, j) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: parts are positional
-            <Text key={j} bold={part.bold ?? false} {...(part.tone ? { color: tone(part.tone) } : {})}>
-              {part.text}
-            </Text>
-          ))}
-        </Text>
-      ))}
-    </Box>
-  );
-}
-
-const wrapped = (text: string, width: number, t?: Tone, indent = ''): Line[] =>
-  wrappedLines(text, width, indent).map((l) => plain(l, t));
 
 export function DeployScreen({ session, width, height }: ScreenProps) {
   const controller = session.deployment;
@@ -65,10 +39,11 @@ function statusLines(session: WizardSession, view: DeployView, width: number): L
   ];
   const p = view.progress;
   if (p?.finishedAt && p.outcome && p.outcome !== 'failed' && !view.running) {
-    const verb = { created: 'created', updated: 'updated', unchanged: 'checked', deleted: 'deleted' }[
-      p.outcome
-    ];
-    line.push({ text: ` · ${SYMBOLS.done} ${verb} in ${duration(p.finishedAt - p.startedAt)}`, tone: 'ok' });
+    line.push(
+      p.outcome === 'unchanged'
+        ? { text: ' · nothing to update', tone: 'muted' }
+        : { text: ` · ${SYMBOLS.done} ${p.outcome} in ${duration(p.finishedAt - p.startedAt)}`, tone: 'ok' },
+    );
   }
   const lines = [line];
   if (stack?.reason) lines.push(...wrapped(`(${stack.reason})`, width, 'muted', '  '));
@@ -183,11 +158,11 @@ function parameterLines(
 }
 
 /** The selected parameter's description and constraints, from the template. */
-function describe(field: FieldView | undefined): string {
+function describe(field: FieldView | undefined, withDefault = true): string {
   if (!field) return '';
   const d = field.field.declaration;
   const parts = [typeof d.Description === 'string' ? d.Description : ''];
-  if (field.field.default !== undefined)
+  if (withDefault && field.field.default !== undefined)
     parts.push(`Default: ${field.field.default === '' ? '(empty)' : field.field.default}.`);
   return parts.filter(Boolean).join(' ');
 }
@@ -237,13 +212,6 @@ function sideLines(session: WizardSession, fields: FieldView[], width: number, w
     }
   }
   return lines;
-}
-
-/** The window of `lines` that fits `rows`, keeping line `at` in view. */
-function windowed(lines: Line[], rows: number, at: number): Line[] {
-  if (lines.length <= rows) return lines;
-  const start = Math.min(Math.max(0, at - Math.floor(rows / 2)), lines.length - rows);
-  return lines.slice(start, start + rows);
 }
 
 function Deploy({ session, controller, width, height }: ScreenProps & { controller: DeployController }) {
@@ -361,13 +329,17 @@ function Deploy({ session, controller, width, height }: ScreenProps & { controll
   ];
   const table = parameterLines(view.fields, selected, draft, tableWidth);
   const side = sideLines(session, view.fields, sideWidth, wide);
-  const description = wrappedLines(describe(field), tableWidth).map((l) => plain(l, 'muted'));
+  const full = wrappedLines(describe(field), tableWidth).map((l) => plain(l, 'muted'));
+  const brief = wrappedLines(describe(field, false), tableWidth).map((l) => plain(l, 'muted'));
 
   // Rows under the top lines and a gap: the table's title and rows, the description (up to 2 lines), and
   // in a narrow terminal a gap and the side column. What does not fit gives way in that order: the
   // description, then the side column (cut to what is left, saying so), then the table scrolls.
   const rows = Math.max(2, height - top.length - 1) - 1;
-  let descriptionRows = Math.min(2, description.length);
+  // The description whole, or without its default, or not at all: never a sentence cut in two.
+  const fits = (lines: Line[]) => table.lines.length + lines.length + (wide ? 0 : side.length + 1) <= rows;
+  const description = full.length <= 2 && fits(full) ? full : brief.length <= 2 && fits(brief) ? brief : [];
+  let descriptionRows = description.length;
   const sideNeed = wide ? 0 : side.length + 1;
   while (table.lines.length + descriptionRows + sideNeed > rows && descriptionRows > 0) descriptionRows--;
   let sideRows = wide ? rows + 1 : Math.min(side.length, rows - table.lines.length - descriptionRows - 1);

@@ -1,16 +1,20 @@
 // Stream: the live table of sent events (newest on top), the producer's counters and a rate sparkline.
-// Everything here is read from the StreamController's store, which publishes a few times a second.
+// Everything here is read from the StreamController's store, which publishes a few times a second. On AWS
+// the stream waits for a key before sending anything, and says so.
 import { Box, Text } from 'ink';
 import { useEffect, useState } from 'react';
 import { messageOf } from '../../config/errors.js';
+import { DEFAULT_RATE } from '../../pipeline/pacing.js';
+import type { ProducerState } from '../../pipeline/producer.js';
+import { type Line, Lines, lineText, wrapped } from '../components/lines.js';
 import { Sparkline } from '../components/sparkline.js';
 import { type Column, Table } from '../components/table.js';
-import { clock, count, rate, tail } from '../format.js';
+import { clock, count, rate } from '../format.js';
 import { useScreenKeys } from '../hooks/use-screen-keys.js';
 import { useStore } from '../hooks/use-store.js';
 import { type KeyHint, typeInto } from '../keys.js';
-import { DEFAULT_RATE, type StreamController, type StreamRow } from '../state/stream.js';
-import { SYMBOLS, tone } from '../theme.js';
+import type { StreamController, StreamRow } from '../state/stream.js';
+import { SYMBOLS, type Tone, tone } from '../theme.js';
 import type { ScreenProps } from './props.js';
 
 const COLUMNS: ReadonlyArray<Column<StreamRow>> = [
@@ -62,6 +66,7 @@ function LiveStream({
   const [draft, setDraft] = useState<string | undefined>(undefined);
   const filtering = draft !== undefined;
   const { stats } = view;
+  const idle = stats.state === 'idle';
 
   const hints: KeyHint[] = filtering
     ? [
@@ -70,9 +75,9 @@ function LiveStream({
         { keys: 'Esc', does: 'clear' },
       ]
     : [
-        { keys: 'space', does: stats.state === 'paused' ? 'resume' : 'pause' },
+        { keys: 'space', does: idle ? 'start' : stats.state === 'paused' ? 'resume' : 'pause' },
         { keys: '+/-', does: 'rate' },
-        { keys: 'b', does: 'burst 100' },
+        { keys: 'b', does: 'burst' },
         { keys: 'm', does: 'malformed' },
         { keys: '/', does: 'filter' },
       ];
@@ -108,66 +113,106 @@ function LiveStream({
     filtering,
   );
 
-  const limited =
-    stats.shardLimitedRate !== undefined ? `· shards take ~${rate(stats.shardLimitedRate)} ` : '';
-  const sparkWidth = Math.max(10, Math.min(60, width - 70 - limited.length));
-  const state =
-    stats.state === 'paused'
-      ? 'paused'
-      : stats.state === 'done'
-        ? 'stopped'
-        : stats.state === 'draining'
-          ? 'finishing'
-          : 'sending';
+  const state = stateWords(stats.state);
+  // The first line: what the producer is doing, where to, how fast; the rate history beside it when it fits.
+  const headline: Line = [
+    { text: state.mark, tone: state.tone, bold: true },
+    {
+      text: idle
+        ? ` · stream ${controller.streamName} · target ${rate(stats.targetRate)}`
+        : ` · stream ${controller.streamName} · target ${rate(stats.targetRate)} · actual ${rate(stats.state === 'running' || stats.state === 'draining' ? stats.rate : 0)}`,
+    },
+    ...(stats.shardLimitedRate !== undefined
+      ? [{ text: ` · shards take ~${rate(stats.shardLimitedRate)}`, tone: 'warn' as Tone }]
+      : []),
+  ];
+  const headlineWidth = lineText(headline).length;
+  const sparkWidth = Math.min(60, width - headlineWidth - 2);
+  const top: Line[] =
+    headlineWidth <= width ? [headline] : wrapped(lineText(headline), width, state.tone, '  ');
+  if (idle) {
+    top.push(
+      ...wrapped(
+        `Nothing is sent until you say so${controller.billed ? ' (on AWS each PutRecords call is billed)' : ''}: space starts sending at ${rate(stats.targetRate)}, + and - change the rate, b sends a burst of 100, m one malformed record.`,
+        width,
+        'accent',
+        '  ',
+      ),
+    );
+  }
+  top.push(
+    ...wrapped(
+      `sent ${count(stats.sent)} · acknowledged ${count(stats.acknowledged)} · retried ${count(stats.retried)} · throttled ${count(stats.throttled)} · failed ${count(stats.failed)} · in flight ${count(stats.outstanding)}`,
+      width,
+      stats.failed ? 'bad' : undefined,
+      '  ',
+    ),
+  );
+  const malformed = view.malformed.length
+    ? ` · malformed sent on purpose: ${view.malformed.length} (last ${view.malformed[0]})`
+    : '';
+  if (!filtering) {
+    top.push(...wrapped(`filter: ${view.filter || 'none'}${malformed}`, width, 'muted', '  '));
+  } else {
+    top.push([
+      { text: `filter: ${draft}▌`, tone: 'accent' },
+      { text: malformed, tone: 'muted' },
+    ]);
+  }
   const pinned = view.failures[0];
-  const fixedRows = 4 + (pinned ? 1 : 0);
+  if (pinned) {
+    top.push(
+      ...wrapped(
+        `${SYMBOLS.failed} ${pinned.eventId ? `event ${pinned.eventId}: ` : ''}${pinned.reason}`,
+        width,
+        'bad',
+        '  ',
+      ),
+    );
+  }
+  // The sequence number goes when the table would not hold enough of it to tell records apart.
+  const columns = width >= 65 + 16 ? COLUMNS : COLUMNS.slice(0, -1);
   return (
     <Box flexDirection="column">
-      <Box>
-        <Text>
-          <Text bold color={tone(state === 'paused' ? 'warn' : state === 'sending' ? 'ok' : 'muted')}>
-            {state === 'paused' ? '❚❚ paused' : state === 'sending' ? '▶ sending' : `■ ${state}`}
-          </Text>
-          {` to ${controller.streamName} · target ${rate(stats.targetRate)} · actual ${rate(stats.rate)} `}
-          {limited ? <Text color={tone('warn')}>{limited}</Text> : null}
-        </Text>
-        <Sparkline values={view.rateHistory} width={sparkWidth} />
-      </Box>
-      <Text>
-        sent <Text bold>{count(stats.sent)}</Text> · acknowledged{' '}
-        <Text bold>{count(stats.acknowledged)}</Text> · retried {count(stats.retried)} · throttled{' '}
-        <Text color={tone(stats.throttled ? 'warn' : 'muted')}>{count(stats.throttled)}</Text> · failed{' '}
-        <Text color={tone(stats.failed ? 'bad' : 'muted')}>{count(stats.failed)}</Text> · in flight{' '}
-        {count(stats.outstanding)}
-      </Text>
-      <Text color={tone('muted')}>
-        {filtering ? (
-          <Text color={tone('accent')}>filter: {draft}▌</Text>
-        ) : view.filter ? (
-          `filter: ${view.filter}`
-        ) : (
-          'filter: none'
-        )}
-        {view.malformed.length > 0
-          ? ` · malformed sent: ${view.malformed.length} (last ${tail(view.malformed[0] ?? '', 13)})`
-          : ''}
-      </Text>
-      {pinned ? (
-        <Text color={tone('bad')}>
-          {SYMBOLS.failed} {pinned.eventId ? `event ${tail(pinned.eventId, 13)}: ` : ''}
-          {pinned.reason}
-        </Text>
-      ) : null}
+      {sparkWidth >= 10 && top.length > 0 && headlineWidth <= width ? (
+        <Box>
+          <Lines lines={[headline]} />
+          <Text> </Text>
+          <Sparkline values={view.rateHistory} width={sparkWidth} />
+        </Box>
+      ) : (
+        <Lines lines={top.slice(0, 1)} />
+      )}
+      <Lines lines={top.slice(1)} />
       <Table
-        columns={COLUMNS}
+        columns={columns}
         rows={view.rows}
         width={width}
-        maxRows={Math.max(0, height - fixedRows - 1)}
+        maxRows={Math.max(0, height - top.length - 1)}
         rowKey={(r) => `${r.eventId}-${r.sequence}`}
         empty={
-          view.filter ? `no recent event matches "${view.filter}"` : 'waiting for the first acknowledgement…'
+          view.filter
+            ? `no recent event matches "${view.filter}"`
+            : idle
+              ? 'nothing sent yet'
+              : 'waiting for the first acknowledgement…'
         }
       />
     </Box>
   );
+}
+
+function stateWords(state: ProducerState): { mark: string; tone: Tone } {
+  switch (state) {
+    case 'idle':
+      return { mark: '❚❚ not started', tone: 'warn' };
+    case 'paused':
+      return { mark: '❚❚ paused', tone: 'warn' };
+    case 'running':
+      return { mark: '▶ sending', tone: 'ok' };
+    case 'draining':
+      return { mark: '■ finishing', tone: 'muted' };
+    default:
+      return { mark: '■ stopped', tone: 'muted' };
+  }
 }

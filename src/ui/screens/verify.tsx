@@ -1,60 +1,65 @@
-// Verify: what reached the bucket, reconciled with what was sent. The objects (newest first, Enter previews
-// one as a table), category counts as bars over everything delivered, the reconciliation with the
-// processing-failed records decoded, and while Firehose buffers, what is awaited and a countdown.
+// Verify: what reached the bucket, reconciled with what was sent. The summary (counts, latency, what is
+// awaited and until when, why events may be late), category counts (bars on a tall terminal, one wrapped
+// line on a short one), processing failures (the unexpected ones in full), and the objects: kind, time and
+// size a line, the selected one's whole key under them, paged with PgUp/PgDn/Home/End, filtered with f.
+// Enter previews an object's records, one a line, the selected one in full under them.
 import { Box, Text } from 'ink';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { CATEGORIES } from '../../../lambda/records.js';
 import type { BucketObject, VerifyReport } from '../../pipeline/verify.js';
 import { BarChart } from '../components/bar-chart.js';
-import { type Column, Table } from '../components/table.js';
-import { bytes, clip, clock, count, duration, tail } from '../format.js';
+import { type Line, Lines, plain, windowed, wrapped } from '../components/lines.js';
+import { wrappedLines } from '../components/wrapped.js';
+import { bytes, cell, clock, count, duration } from '../format.js';
 import { useNow } from '../hooks/use-now.js';
 import { useScreenKeys } from '../hooks/use-screen-keys.js';
 import { useStore } from '../hooks/use-store.js';
 import type { KeyHint } from '../keys.js';
 import {
   awaited,
+  DELIVERY_ALLOWANCE_S,
+  filterObjects,
+  type ObjectFilter,
   type Preview,
-  type PreviewRow,
   type VerifyController,
   type VerifyView,
 } from '../state/verify.js';
-import { SYMBOLS, tone } from '../theme.js';
+import { SYMBOLS, type Tone } from '../theme.js';
 import type { ScreenProps } from './props.js';
 
-const OBJECT_COLUMNS: ReadonlyArray<Column<BucketObject>> = [
-  { title: 'key', keepEnd: true, value: (o) => o.key },
-  { title: 'size', width: 9, align: 'right', value: (o) => bytes(o.size) },
-  { title: 'time', width: 8, value: (o) => clock(o.time) },
-];
+/** "1 object", "2 objects". */
+const plural = (n: number, word: string) => `${count(n)} ${word}${n === 1 ? '' : 's'}`;
 
-/** Preview column widths; the one left out takes what remains. */
-const PREVIEW_WIDTHS: Record<string, number> = {
-  timestamp: 19,
-  action: 11,
-  user_id: 9,
-  item_id: 7,
-  category: 11,
-  price: 7,
-  errorCode: 24,
-  errorMessage: 36,
-  attempts: 8,
-};
-
-function previewColumns(preview: Preview): Array<Column<PreviewRow>> {
-  return preview.columns.map((c) => ({
-    title: c,
-    ...(PREVIEW_WIDTHS[c] ? { width: PREVIEW_WIDTHS[c] } : {}),
-    ...(c === 'event_id' ? { keepEnd: true } : {}),
-    ...(c === 'price' || c === 'item_id' || c === 'attempts' ? { align: 'right' as const } : {}),
-    value: (row: PreviewRow) => row[c] ?? '',
-  }));
+/** A latency from S3's object times, which are to the second: under a second is said so, not "0 ms". */
+function latency(ms: number): string {
+  return ms < 1000 ? '<1s' : duration(ms);
 }
+
+/** Where a movement key takes a selection among `length` items, `page` a screenful. */
+function moved(
+  index: number,
+  length: number,
+  page: number,
+  key: Parameters<Parameters<typeof useScreenKeys>[0]>[1],
+) {
+  if (key.upArrow) return Math.max(0, index - 1);
+  if (key.downArrow) return Math.min(length - 1, index + 1);
+  if (key.pageUp) return Math.max(0, index - page);
+  if (key.pageDown) return Math.min(length - 1, index + page);
+  if (key.home) return 0;
+  if (key.end) return Math.max(0, length - 1);
+  return undefined;
+}
+
+const FILTER_WORDS: Record<ObjectFilter, string> = {
+  all: 'all',
+  failed: 'showing processing-failed only',
+  delivered: 'showing delivered only',
+};
 
 export function VerifyScreen({ session, width, height }: ScreenProps) {
   const controller = session.verification;
-  if (!controller)
-    return <Text color={tone('muted')}>Deploy the stack first: there is no bucket to read.</Text>;
+  if (!controller) return <Text>Deploy the stack first: there is no bucket to read.</Text>;
   return <Verify controller={controller} width={width} height={height} />;
 }
 
@@ -69,41 +74,57 @@ function Verify({
 }) {
   const view = useStore(controller.store);
   const [selectedKey, setSelectedKey] = useState<string>();
+  const [record, setRecord] = useState(0);
+  const page = useRef({ objects: 5, records: 5 });
   // Checks run while the screen is open (auto-refresh), and stop when it closes.
   useEffect(() => {
     controller.resume();
     return () => controller.pause();
   }, [controller]);
 
-  const objects = view.report?.objects ?? [];
+  // The countdown moves every second while something is awaited.
+  const now = useNow(1000, awaited(view.report, view.delivery) !== undefined);
+  const objects = filterObjects(view.report?.objects ?? [], view.filter);
   const found = objects.findIndex((o) => o.key === selectedKey);
   const selected = found === -1 ? 0 : found;
-  const previewing = view.preview !== undefined;
+  const preview = view.preview;
+  const previewing = preview !== undefined;
 
   const hints: KeyHint[] = previewing
-    ? [{ keys: 'Esc', does: 'back to the objects' }]
+    ? [
+        { keys: '↑↓/PgUp/PgDn', does: 'record' },
+        { keys: 'Esc', does: 'back' },
+      ]
     : [
         ...(objects.length
           ? [
-              { keys: '↑/↓', does: 'object' },
+              { keys: '↑↓/PgUp/PgDn', does: 'object' },
               { keys: 'Enter', does: 'preview' },
             ]
           : []),
+        { keys: 'f', does: 'filter' },
         { keys: 'r', does: 'refresh' },
         { keys: 'a', does: `auto-refresh ${view.auto ? 'off' : 'on'}` },
       ];
 
   useScreenKeys((input, key) => {
-    if (previewing) {
-      if (key.escape || key.return) controller.closePreview();
+    if (preview) {
+      const next = moved(record, preview.rows.length, page.current.records, key);
+      if (next !== undefined) setRecord(next);
+      else if (key.escape || key.return) controller.closePreview();
       else if (input === 'r') void controller.refresh();
       else return false;
       return true;
     }
-    if (key.upArrow) setSelectedKey(objects[Math.max(0, selected - 1)]?.key);
-    else if (key.downArrow) setSelectedKey(objects[Math.min(objects.length - 1, selected + 1)]?.key);
-    else if (key.return && objects[selected]) void controller.preview(objects[selected].key);
-    else if (input === 'r') void controller.refresh();
+    const next = moved(selected, objects.length, page.current.objects, key);
+    if (next !== undefined) setSelectedKey(objects[next]?.key);
+    else if (key.return && objects[selected]) {
+      setRecord(0);
+      void controller.preview(objects[selected].key);
+    } else if (input === 'f') {
+      controller.cycleFilter();
+      setSelectedKey(undefined);
+    } else if (input === 'r') void controller.refresh();
     else if (input === 'a') controller.toggleAuto();
     else return false;
     return true;
@@ -113,177 +134,375 @@ function Verify({
   if (!report) {
     return (
       <Box flexDirection="column">
-        <Text>{view.error ? '' : 'Reading the bucket…'}</Text>
-        {view.error ? <Text color={tone('bad')}>Could not read the bucket: {view.error}</Text> : null}
+        {view.error ? (
+          <Lines
+            lines={wrapped(`${SYMBOLS.failed} Could not read the bucket: ${view.error}`, width, 'bad', '  ')}
+          />
+        ) : (
+          <Text>Reading the bucket…</Text>
+        )}
       </Box>
     );
   }
-  const r = report.reconciliation;
-  // On a short terminal the table (objects or a preview) keeps room: fewer failures, and no chart while
-  // previewing.
-  const short = height < 30;
-  const failures = r.failures.slice(0, short ? 1 : 3);
-  const showChart = !(short && view.preview);
-  const summaryRows = 4 + (view.error ? 1 : 0) + Math.min(3, view.diagnosis?.length ?? 0);
-  const chartRows = showChart ? 2 + CATEGORIES.length : 0;
-  const failureRows = failures.length ? 2 + 2 * failures.length : 0;
-  const tableRows = Math.max(1, height - summaryRows - chartRows - failureRows - 3);
+
+  // A tall terminal gets bars and a blank line between sections; a short one gives that room to the list,
+  // and while previewing shows only the counts above the records.
+  const tall = height >= 30;
+  const compact = previewing && !tall;
+  const gap = tall ? 1 : 0;
+  const summary = summaryLines(view, report, width, now, compact);
+  const categories = compact ? [] : tall && !previewing ? undefined : categoryLine(report, width);
+  const categoryRows = (categories ? categories.length : 1 + CATEGORIES.length) + (compact ? 0 : gap);
+  const failures = compact ? [] : failureLines(report, width, tall ? 10 : 5);
+  const failureRows = failures.length ? failures.length + gap : 0;
+  const room = Math.max(4, height - summary.length - categoryRows - failureRows - gap);
+
   return (
     <Box flexDirection="column">
-      <Summary view={view} report={report} width={width} />
-      <Box marginTop={1} flexDirection="column" display={showChart ? 'flex' : 'none'}>
-        <Text bold>
-          Categories{' '}
-          <Text color={tone('muted')}>(records delivered, over everything delivered; of those sent)</Text>
-        </Text>
-        <BarChart
-          width={Math.min(width, 100)}
-          bars={CATEGORIES.map((c) => ({
-            label: c,
-            value: r.categories.delivered[c],
-            note: `of ${count(r.categories.sent[c])} sent`,
-            mismatch: r.complete && r.categories.delivered[c] !== r.categories.sent[c],
-          }))}
-        />
-      </Box>
+      <Lines lines={summary} />
+      {categories && categories.length === 0 ? null : (
+        <Box marginTop={gap} flexDirection="column">
+          {categories ? (
+            <Lines lines={categories} />
+          ) : (
+            <>
+              <Text bold>
+                Categories <Text dimColor>(records delivered, of those sent)</Text>
+              </Text>
+              <BarChart
+                width={Math.min(width, 100)}
+                bars={CATEGORIES.map((c) => ({
+                  label: c,
+                  value: report.reconciliation.categories.delivered[c],
+                  note: `of ${count(report.reconciliation.categories.sent[c])} sent`,
+                  mismatch:
+                    report.reconciliation.complete &&
+                    report.reconciliation.categories.delivered[c] !==
+                      report.reconciliation.categories.sent[c],
+                }))}
+              />
+            </>
+          )}
+        </Box>
+      )}
       {failures.length ? (
-        <Box marginTop={1} flexDirection="column">
-          <Text bold>
-            Processing failed ({count(r.processingFailed)}
-            {r.expectedFailures ? `, ${count(r.expectedFailures)} malformed on purpose` : ''})
-          </Text>
-          {failures.map((f) => (
-            <Box key={`${f.key}-${f.eventId ?? f.raw}`} flexDirection="column">
-              <Text color={tone('bad')} wrap="truncate">
-                {SYMBOLS.failed} {f.eventId ? tail(f.eventId, 13) : '(no id)'} {f.errorCode}: {f.errorMessage}
-              </Text>
-              <Text wrap="truncate">
-                {'    '}raw {JSON.stringify(clip(f.raw, width - 12))}
-              </Text>
-            </Box>
-          ))}
+        <Box marginTop={gap}>
+          <Lines lines={failures} />
         </Box>
       ) : null}
-      <Box marginTop={1} flexDirection="column">
-        {view.preview ? (
-          <PreviewTable preview={view.preview} width={width} rows={tableRows} />
+      <Box marginTop={gap}>
+        {preview ? (
+          <Lines lines={previewLines(preview, record, width, room, page)} />
         ) : (
-          <>
-            <Text bold>
-              Objects ({count(objects.length)}: {count(report.deliveredObjects)} delivered,{' '}
-              {count(report.failedObjects)} processing-failed)
-            </Text>
-            <Table
-              columns={OBJECT_COLUMNS}
-              rows={objects}
-              width={width}
-              maxRows={tableRows}
-              selected={selected}
-              rowKey={(o) => o.key}
-              empty="no object yet"
-            />
-          </>
+          <Lines lines={objectLines(report, objects, view.filter, selected, width, room, page)} />
         )}
       </Box>
     </Box>
   );
 }
 
-function Summary({ view, report, width }: { view: VerifyView; report: VerifyReport; width: number }) {
+/** The summary as lines: where, the counts, latency, what is awaited or how it ended, diagnosis, errors. */
+function summaryLines(
+  view: VerifyView,
+  report: VerifyReport,
+  width: number,
+  now: number,
+  countsOnly = false,
+): Line[] {
   const r = report.reconciliation;
   const waiting = awaited(report, view.delivery);
-  const now = useNow(1000, waiting !== undefined);
+  const overdue = waiting?.dueAt !== undefined && now > waiting.dueAt;
+  const lines: Line[] = [];
+  if (!countsOnly)
+    lines.push(
+      ...wrapped(
+        `s3://${report.bucket} · checked ${clock(report.checkedAt)}${view.checking ? ' (checking…)' : ''} · auto-refresh ${view.auto ? 'on' : 'off'}`,
+        width,
+        undefined,
+        '  ',
+      ),
+    );
+  const failedUnexpectedly = r.processingFailed - r.expectedFailures;
+  const counts = [
+    `sent ${count(r.acknowledged)}`,
+    `delivered ${count(r.delivered)}`,
+    overdue ? `missing ${count(r.missing)}` : `awaiting ${count(r.missing)}`,
+    `duplicates ${count(r.duplicates)}`,
+    `processing-failed ${count(r.processingFailed)}${r.expectedFailures ? ` (${count(r.expectedFailures)} on purpose)` : ''}`,
+  ].join(' · ');
+  lines.push(...wrapped(counts, width, overdue || failedUnexpectedly > 0 ? 'warn' : undefined, '  '));
+  if (countsOnly) return lines;
+  const extras = [
+    r.latency
+      ? `latency, acknowledged -> written (S3 times are to the second): p50 ${latency(r.latency.p50)} · p99 ${latency(r.latency.p99)}`
+      : '',
+    r.lateAcknowledged ? `${count(r.lateAcknowledged)} delivered whose acknowledgement was lost` : '',
+    r.producerFailed ? `${count(r.producerFailed)} the producer gave up on` : '',
+    r.unknown ? `${plural(r.unknown, 'delivered record')} not in the journal` : '',
+    r.unknownFailed ? `${plural(r.unknownFailed, 'failed record')} not sent by kinesis-tui` : '',
+  ].filter(Boolean);
+  if (extras.length) lines.push(...wrapped(extras.join(' · '), width, 'muted', '  '));
+
   const d = view.delivery;
-  let status: React.ReactNode;
   if (r.acknowledged === 0) {
-    status = <Text color={tone('muted')}>Nothing sent yet: stream some events first (step 2).</Text>;
+    lines.push(...wrapped('Nothing sent yet: stream some events first (step 2).', width, 'muted'));
   } else if (waiting) {
-    const left = waiting.dueAt === undefined ? undefined : waiting.dueAt - now;
-    const buffer = d
-      ? `Firehose writes every ${d.bufferIntervalSeconds ?? '?'}s or ${d.bufferSizeMB ?? '?'} MB, after the transform's ${d.processorIntervalSeconds ?? '?'}s buffer`
+    const buffers = d
+      ? `Firehose buffers ${d.bufferIntervalSeconds ?? '?'}s or ${d.bufferSizeMB ?? '?'} MB, the transform ${d.processorIntervalSeconds ?? '?'}s, then up to ${DELIVERY_ALLOWANCE_S}s to write`
       : 'Firehose buffers records before writing them';
-    status = (
-      <Text color={tone('busy')} wrap="truncate">
-        ⧗ Awaiting {count(waiting.events)} events from Firehose ·{' '}
-        {left === undefined
-          ? ''
-          : left > 0
-            ? `due in ${duration(left)} · `
-            : `overdue by ${duration(-left)} · `}
-        {buffer}
-      </Text>
+    const left = waiting.dueAt === undefined ? undefined : waiting.dueAt - now;
+    const when =
+      left === undefined ? '' : left > 0 ? `due within ${duration(left)}` : `due ${duration(-left)} ago`;
+    lines.push(
+      ...wrapped(
+        overdue
+          ? `${SYMBOLS.warn} ${plural(waiting.events, 'event')} missing: ${when} (${buffers})`
+          : `⧗ Awaiting ${plural(waiting.events, 'event')}${when ? `, ${when}` : ''} (${buffers})`,
+        width,
+        overdue ? 'warn' : 'busy',
+        '  ',
+      ),
     );
   } else {
-    status = (
-      <Text color={tone(r.ok ? 'ok' : 'warn')}>
-        {r.ok ? SYMBOLS.done : SYMBOLS.warn} Every sent event is accounted for
-        {r.processingFailed > r.expectedFailures
-          ? `, but ${count(r.processingFailed - r.expectedFailures)} failed processing unexpectedly`
-          : r.expectedFailures
-            ? ` (${count(r.expectedFailures)} malformed on purpose, in processing-failed)`
-            : ''}
-        .
-      </Text>
+    const text = `Every sent event is accounted for${
+      failedUnexpectedly > 0
+        ? `, but ${count(failedUnexpectedly)} failed processing unexpectedly`
+        : r.expectedFailures
+          ? ` (${count(r.expectedFailures)} malformed on purpose, in processing-failed)`
+          : ''
+    }.`;
+    lines.push(
+      ...wrapped(`${r.ok ? SYMBOLS.done : SYMBOLS.warn} ${text}`, width, r.ok ? 'ok' : 'warn', '  '),
     );
   }
-  return (
-    <Box flexDirection="column">
-      <Text wrap="truncate">
-        s3://{report.bucket} · checked {clock(report.checkedAt)}
-        {view.checking ? ' (checking…)' : ''} · auto-refresh {view.auto ? 'on' : 'off'}
-      </Text>
-      <Text wrap="truncate">
-        sent <Text bold>{count(r.acknowledged)}</Text> · delivered <Text bold>{count(r.delivered)}</Text> ·
-        missing <Text color={tone(r.missing ? 'warn' : 'muted')}>{count(r.missing)}</Text> · duplicates{' '}
-        {count(r.duplicates)} · processing-failed{' '}
-        <Text color={tone(r.processingFailed > r.expectedFailures ? 'bad' : 'muted')}>
-          {count(r.processingFailed)}
-        </Text>
-      </Text>
-      <Text color={tone('muted')} wrap="truncate">
-        {r.latency
-          ? `latency (acknowledged -> written) p50 ${duration(r.latency.p50)} · p99 ${duration(r.latency.p99)}`
-          : 'latency: no delivery yet'}
-        {r.lateAcknowledged ? ` · ${count(r.lateAcknowledged)} delivered whose acknowledgement was lost` : ''}
-        {r.producerFailed ? ` · ${count(r.producerFailed)} the producer gave up on` : ''}
-        {r.unknown ? ` · ${count(r.unknown)} delivered records not in the journal` : ''}
-        {r.unknownFailed ? ` · ${count(r.unknownFailed)} failed records not sent by kinesis-tui` : ''}
-      </Text>
-      {status}
-      {(view.diagnosis ?? []).slice(0, 3).map((line) => (
-        <Text key={line} color={tone('warn')} wrap="truncate">
-          {'  '}- {clip(line, width - 4)}
-        </Text>
-      ))}
-      {view.error ? (
-        <Text color={tone('bad')} wrap="truncate">
-          {SYMBOLS.failed} The last check failed: {view.error}
-        </Text>
-      ) : null}
-    </Box>
-  );
+  for (const line of (view.diagnosis ?? []).slice(0, 3))
+    lines.push(...wrapped(`  - ${line}`, width, 'warn', '    '));
+  if (view.error)
+    lines.push(...wrapped(`${SYMBOLS.failed} The last check failed: ${view.error}`, width, 'bad', '  '));
+  return lines;
 }
 
-function PreviewTable({ preview, width, rows }: { preview: Preview; width: number; rows: number }) {
-  return (
-    <Box flexDirection="column">
-      <Text bold wrap="truncate">
-        {preview.kind === 'failed' ? 'Processing-failed records' : 'Transformed records'} in{' '}
-        {tail(preview.key, Math.max(10, width - 50))}
-        {preview.loading ? ' (reading…)' : ` (${count(preview.rows.length)})`}
-      </Text>
-      {preview.error ? (
-        <Text color={tone('bad')}>Could not read it: {preview.error}</Text>
-      ) : (
-        <Table
-          columns={previewColumns(preview)}
-          rows={preview.rows}
-          width={width}
-          maxRows={rows}
-          rowKey={(_, i) => String(i)}
-          empty={preview.loading ? 'reading…' : 'no records in this object'}
-        />
-      )}
-    </Box>
+/** The categories on one wrapped line (a short terminal): delivered of sent. */
+function categoryLine(report: VerifyReport, width: number): Line[] {
+  const r = report.reconciliation;
+  const mismatch = CATEGORIES.some((c) => r.complete && r.categories.delivered[c] !== r.categories.sent[c]);
+  const text = `Categories, delivered of sent: ${CATEGORIES.map(
+    (c) => `${c} ${count(r.categories.delivered[c])}/${count(r.categories.sent[c])}`,
+  ).join(' · ')}`;
+  return wrapped(text, width, mismatch ? 'warn' : undefined, '  ');
+}
+
+/** Processing failures: the unexpected ones in full (up to `most` lines), those sent malformed on purpose in a line. */
+function failureLines(report: VerifyReport, width: number, most: number): Line[] {
+  const r = report.reconciliation;
+  if (r.processingFailed === 0) return [];
+  const unexpected = r.failures.filter((f) => !f.onPurpose);
+  const lines: Line[] = [];
+  if (unexpected.length === 0 || r.processingFailed === r.expectedFailures) {
+    return wrapped(
+      `${plural(r.expectedFailures, 'record')} sent malformed on purpose ${r.expectedFailures === 1 ? 'is' : 'are'} in processing-failed, as ${r.expectedFailures === 1 ? 'it' : 'they'} should be.`,
+      width,
+      'muted',
+      '  ',
+    );
+  }
+  lines.push(
+    plain(
+      `Processing failed unexpectedly: ${count(r.processingFailed - r.expectedFailures)}${r.expectedFailures ? ` (and ${count(r.expectedFailures)} malformed on purpose)` : ''}`,
+      'bad',
+      true,
+    ),
   );
+  // The first in full (its reason never cut); its raw record and the others as far as room goes.
+  const more = plain(
+    '  (f lists the processing-failed objects; Enter on one shows all its records)',
+    'muted',
+  );
+  for (const [n, f] of unexpected.entries()) {
+    const reason = wrapped(
+      `${SYMBOLS.failed} ${f.eventId ?? '(no event id)'} ${f.errorCode}: ${f.errorMessage}`,
+      width,
+      'bad',
+      '  ',
+    );
+    const raw = wrapped(`  raw ${JSON.stringify(f.raw)}`, width, undefined, '    ');
+    if (n > 0 && lines.length + reason.length + 1 > most) {
+      lines.push(more);
+      break;
+    }
+    lines.push(...reason);
+    if (lines.length + raw.length + 1 > most) {
+      lines.push(more);
+      break;
+    }
+    lines.push(...raw);
+  }
+  return lines;
+}
+
+/** The object list: a title, the rows that fit (kind, time, size, and the key when every key fits), the selected key in full. */
+function objectLines(
+  report: VerifyReport,
+  objects: BucketObject[],
+  filter: ObjectFilter,
+  selected: number,
+  width: number,
+  rows: number,
+  page: { current: { objects: number } },
+): Line[] {
+  const all = report.objects.length;
+  const fixed = 2 + 9 + 1 + 8 + 1 + 9;
+  const withKeys = objects.every((o) => fixed + 2 + o.key.length <= width);
+  const key = objects[selected]?.key;
+  const keyLines = key && !withKeys ? wrapped(`s3://${report.bucket}/${key}`, width, 'muted', '  ') : [];
+  const title = (position: string) =>
+    wrappedLines(
+      `Objects: ${count(all)} (${count(report.deliveredObjects)} delivered, ${count(report.failedObjects)} processing-failed)${filter === 'all' ? '' : ` · ${FILTER_WORDS[filter]}`}${position}`,
+      width,
+      '  ',
+    ).map((l) => plain(l, undefined, true));
+  const place = (shown: number) => {
+    const first = Math.min(
+      Math.max(0, selected - Math.floor(shown / 2)),
+      Math.max(0, objects.length - shown),
+    );
+    const last = Math.min(objects.length, first + shown);
+    return {
+      first,
+      text: objects.length > shown ? ` · ${count(first + 1)}-${count(last)} of ${count(objects.length)}` : '',
+    };
+  };
+  // Saying where the list is may make the title a line longer: the list then gives that line back.
+  let listRows = Math.max(1, rows - 2 - keyLines.length);
+  let titled = title(place(listRows).text);
+  if (titled.length > 1) {
+    listRows = Math.max(1, listRows - (titled.length - 1));
+    titled = title(place(listRows).text);
+  }
+  page.current.objects = listRows;
+  const lines: Line[] = [
+    ...titled,
+    plain(
+      `  ${cell('kind', 9)} ${cell('written', 8)} ${cell('size', 9, 'right')}${withKeys ? '  key' : ''}`,
+      'muted',
+      true,
+    ),
+  ];
+  if (objects.length === 0) {
+    lines.push(plain(all === 0 ? '  no object yet' : '  none of this kind (f shows the others)', 'muted'));
+    return lines;
+  }
+  const { first } = place(listRows);
+  objects.slice(first, first + listRows).forEach((o, i) => {
+    const isSelected = first + i === selected;
+    const emphasis = isSelected ? { tone: 'accent' as Tone, bold: true } : {};
+    lines.push([
+      { text: isSelected ? '› ' : '  ', ...emphasis },
+      {
+        text: cell(o.kind === 'failed' ? 'failed' : 'delivered', 9),
+        tone: o.kind === 'failed' ? 'bad' : 'ok',
+        ...(isSelected ? { bold: true } : {}),
+      },
+      {
+        text: ` ${clock(o.time)} ${cell(bytes(o.size), 9, 'right')}${withKeys ? `  ${o.key}` : ''}`,
+        ...emphasis,
+      },
+    ]);
+  });
+  lines.push(...keyLines);
+  return lines;
+}
+
+/** Preview columns that fit in a line, in the transform's order; the rest is in the selected record's detail. */
+const RECORD_COLUMNS: Array<[string, number]> = [
+  ['timestamp', 19],
+  ['action', 11],
+  ['user_id', 9],
+  ['item_id', 7],
+  ['category', 11],
+  ['price', 7],
+];
+const RIGHT = new Set(['price', 'item_id', 'attempts']);
+
+/** An object's records, one a line, the selected one in full under them. */
+function previewLines(
+  preview: Preview,
+  selected: number,
+  width: number,
+  rows: number,
+  page: { current: { records: number } },
+): Line[] {
+  const failed = preview.kind === 'failed';
+  const name = preview.key.split('/').pop() ?? preview.key;
+  const title = (position: string) =>
+    wrappedLines(
+      `${failed ? 'Processing-failed records' : 'Transformed records'}${width >= 100 ? ` in ${name}` : ''}${preview.loading ? ' (reading…)' : ` (${count(preview.rows.length)})`}${position}`,
+      width,
+      '  ',
+    ).map((l) => plain(l, undefined, true));
+  if (preview.error) {
+    return [
+      ...title(''),
+      ...wrapped(`${SYMBOLS.failed} Could not read it: ${preview.error}`, width, 'bad', '  '),
+    ];
+  }
+  if (preview.rows.length === 0) {
+    return [...title(''), plain(preview.loading ? '  reading…' : '  no records in this object', 'muted')];
+  }
+  const row = preview.rows[Math.min(selected, preview.rows.length - 1)] ?? {};
+  const detail = failed
+    ? [
+        ...wrapped(
+          `${row.errorCode ?? ''}: ${row.errorMessage ?? ''}${row.attempts ? ` (attempts: ${row.attempts})` : ''}`,
+          width,
+          'bad',
+          '  ',
+        ),
+        ...wrapped(`raw ${JSON.stringify(row.raw ?? '')}`, width, undefined, '  '),
+      ]
+    : wrapped(JSON.stringify(row), width, 'muted', '  ');
+  const detailRows = Math.min(detail.length, Math.max(2, Math.floor(rows / 3)));
+  const shownDetail =
+    detail.length > detailRows
+      ? [
+          ...detail.slice(0, detailRows - 1),
+          plain(`  (${detail.length - detailRows + 1} more lines on a taller terminal)`, 'muted'),
+        ]
+      : detail;
+  const columns: Array<[string, number]> = failed
+    ? [
+        ['errorCode', 32],
+        ['attempts', 8],
+      ]
+    : RECORD_COLUMNS.filter(
+        (_, i) => 2 + RECORD_COLUMNS.slice(0, i + 1).reduce((n, [, w]) => n + w + 1, 0) <= width,
+      );
+  const cells = (values: (c: string) => string) =>
+    columns.map(([c, w]) => cell(values(c), w, RIGHT.has(c) ? 'right' : 'left')).join(' ');
+  const lines = preview.rows.map((r, i): Line => {
+    const isSelected = i === selected;
+    return [
+      {
+        text: `${isSelected ? '› ' : '  '}${failed ? `#${String(i + 1).padEnd(4)}` : ''}${cells((c) => r[c] ?? '')}`,
+        ...(isSelected ? { tone: 'accent' as Tone, bold: true } : {}),
+      },
+    ];
+  });
+  const header = plain(`  ${failed ? '#    ' : ''}${cells((c) => c)}`, 'muted', true);
+  const place = (shown: number) => {
+    const first = Math.min(Math.max(0, selected - Math.floor(shown / 2)), Math.max(0, lines.length - shown));
+    const last = Math.min(lines.length, first + shown);
+    return lines.length > shown
+      ? ` · ${count(first + 1)}-${count(last)}${last < lines.length ? ', more below' : ''}`
+      : '';
+  };
+  // Saying where the list is may make the title a line longer: the list then gives that line back.
+  let listRows = Math.max(1, rows - 2 - shownDetail.length);
+  let titled = title(place(listRows));
+  if (titled.length > 1) {
+    listRows = Math.max(1, listRows - (titled.length - 1));
+    titled = title(place(listRows));
+  }
+  page.current.records = listRows;
+  return [...titled, header, ...windowed(lines, listRows, selected), ...shownDetail];
 }

@@ -251,8 +251,10 @@ export class WizardSession {
     this.log(`streaming to ${session.streamName} at ${rate}/s; journal ${session.journalPath}`);
     const controller = new StreamController(session, {
       onFirstAck: () => this.markDone('stream'),
+      billed: engine.target.kind === 'aws',
     });
-    controller.start();
+    // On AWS every call is billed: the stream waits for the user's first key instead of sending at once.
+    controller.start({ sending: engine.target.kind !== 'aws' });
     this.stream = controller;
     return controller;
   }

@@ -37,7 +37,6 @@ export interface StreamView {
 
 /** The rate steps `+` and `-` move between, events a second. */
 export const RATE_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000] as const;
-export const DEFAULT_RATE = 50;
 export const BURST_SIZE = 100;
 /** How many recent events are kept for the table (and its filter). */
 export const ROWS_KEPT = 500;
@@ -74,6 +73,8 @@ export interface StreamControllerOptions {
   /** How often a rate sample is taken, ms. */
   sampleMs?: number;
   onFirstAck?: () => void;
+  /** The target bills each call (AWS). */
+  billed?: boolean;
 }
 
 export class StreamController {
@@ -101,6 +102,11 @@ export class StreamController {
     this.store = new Store<StreamView>(this.view());
   }
 
+  /** On AWS: every PutRecords call is billed (the screen says so before the first is made). */
+  get billed(): boolean {
+    return this.options.billed ?? false;
+  }
+
   get streamName(): string {
     return this.session.streamName;
   }
@@ -109,8 +115,12 @@ export class StreamController {
     return this.session.journalPath;
   }
 
-  start(): void {
-    if (this.running) return;
+  /**
+   * Starts following the producer; `sending` starts it too (else it waits, idle, for the first space, b or
+   * m: on AWS every PutRecords is billed, so nothing is sent just because the step was opened).
+   */
+  start({ sending = true }: { sending?: boolean } = {}): void {
+    if (this.unsubscribe) return;
     const producer = this.session.producer;
     this.unsubscribe = producer.subscribe((update) => {
       if (update.type === 'acknowledged') {
@@ -125,6 +135,24 @@ export class StreamController {
         this.failures.push({ eventId: '', reason: update.message });
       }
     });
+    this.flushTimer = setInterval(() => this.flush(), this.options.flushMs ?? 100);
+    this.sampleTimer = setInterval(() => {
+      const stats = producer.stats();
+      if (stats.state === 'idle') return;
+      // Paused with nothing in flight, the history stops at the zero that shows the pause, and the screen
+      // stays still until something happens.
+      const idle = stats.state === 'paused' && stats.outstanding === 0;
+      if (idle && this.rates.size > 0 && this.rates.newestFirst(1)[0] === 0) return;
+      this.rates.push(idle ? 0 : stats.rate);
+    }, this.options.sampleMs ?? 1000);
+    if (sending) this.begin(false);
+    this.flush(true);
+  }
+
+  /** Runs the producer (once): sending at the target rate, or paused (for a burst or one record). */
+  private begin(paused: boolean): void {
+    if (this.running) return;
+    const producer = this.session.producer;
     this.running = producer.run().then((summary) => {
       this.finish();
       this.rows = this.newestRows();
@@ -133,15 +161,7 @@ export class StreamController {
       return summary;
     });
     this.running.catch(() => this.finish());
-    this.flushTimer = setInterval(() => this.flush(), this.options.flushMs ?? 100);
-    this.sampleTimer = setInterval(() => {
-      const stats = producer.stats();
-      // Paused with nothing in flight, the history stops at the zero that shows the pause, and the screen
-      // stays still until something happens.
-      const idle = stats.state === 'paused' && stats.outstanding === 0;
-      if (idle && this.rates.size > 0 && this.rates.newestFirst(1)[0] === 0) return;
-      this.rates.push(idle ? 0 : stats.rate);
-    }, this.options.sampleMs ?? 1000);
+    if (paused) producer.pause();
   }
 
   private finish(): void {
@@ -202,9 +222,11 @@ export class StreamController {
     };
   }
 
+  /** Space: starts sending (the first time), pauses, resumes. */
   togglePause(): void {
     const state = this.session.producer.stats().state;
-    if (state === 'paused') this.session.producer.resume();
+    if (!this.running) this.begin(false);
+    else if (state === 'paused') this.session.producer.resume();
     else if (state === 'running') this.session.producer.pause();
     this.flush();
   }
@@ -217,11 +239,13 @@ export class StreamController {
   }
 
   burst(): void {
+    this.begin(true);
     this.session.producer.burst(BURST_SIZE);
     this.flush();
   }
 
   sendMalformed(): string | undefined {
+    this.begin(true);
     const id = this.session.producer.sendMalformed();
     if (id) this.malformedIds.push(id);
     this.flush();
@@ -237,8 +261,19 @@ export class StreamController {
 
   /** Stops taking new events and finishes those in flight. */
   stop(): Promise<ProducerSummary> {
+    if (!this.running) {
+      // Never started: nothing was sent, nothing is in flight.
+      this.finish();
+      const summary: ProducerSummary = {
+        ...this.session.producer.stats(),
+        stoppedBy: 'stop',
+        unconfirmed: 0,
+      };
+      this.running = Promise.resolve(summary);
+      return this.running;
+    }
     this.session.producer.stop();
-    return this.running ?? Promise.reject(new Error('the stream was not started'));
+    return this.running;
   }
 
   /** Cancels the calls in flight (a second Ctrl-C). */

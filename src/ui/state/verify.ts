@@ -19,8 +19,13 @@ export interface Preview {
   error?: string;
 }
 
+/** Which objects the list shows. */
+export type ObjectFilter = 'all' | 'failed' | 'delivered';
+
 export interface VerifyView {
   report?: VerifyReport;
+  /** Which objects are listed (f cycles). */
+  filter: ObjectFilter;
   checking: boolean;
   /** Why the last check failed (shown; the next refresh tries again). */
   error?: string;
@@ -40,6 +45,12 @@ export interface Awaited {
   dueAt?: number;
 }
 
+/**
+ * Beyond its buffers, how long Firehose takes to read a record from the stream, transform it and write
+ * the object: with both buffers at 0, AWS documents delivery "within a few seconds", not at once.
+ */
+export const DELIVERY_ALLOWANCE_S = 15;
+
 /** Events not yet accounted for and their deadline; undefined when nothing is awaited. Pure. */
 export function awaited(
   report: VerifyReport | undefined,
@@ -51,8 +62,18 @@ export function awaited(
   return {
     events: r.missing,
     bufferSeconds: seconds,
-    ...(r.oldestMissingAt !== undefined ? { dueAt: r.oldestMissingAt + seconds * 1000 } : {}),
+    ...(r.oldestMissingAt !== undefined
+      ? { dueAt: r.oldestMissingAt + (seconds + DELIVERY_ALLOWANCE_S) * 1000 }
+      : {}),
   };
+}
+
+/** The objects a filter keeps. Pure. */
+export function filterObjects<T extends { kind: 'delivered' | 'failed' }>(
+  objects: readonly T[],
+  filter: ObjectFilter,
+): T[] {
+  return filter === 'all' ? [...objects] : objects.filter((o) => o.kind === filter);
 }
 
 const text = (value: unknown): string =>
@@ -99,7 +120,7 @@ export interface VerifyControllerOptions {
 }
 
 export class VerifyController {
-  readonly store = new Store<VerifyView>({ checking: false, auto: true });
+  readonly store = new Store<VerifyView>({ checking: false, auto: true, filter: 'all' });
   private timer: NodeJS.Timeout | undefined;
   private active = false;
   private inFlight: Promise<void> | undefined;
@@ -185,6 +206,14 @@ export class VerifyController {
     this.lastDiagnosis = now;
     const diagnosis = await this.verification.diagnose(report).catch((e) => [messageOf(e)]);
     this.store.update({ diagnosis });
+  }
+
+  /** All objects, then only processing-failed ones, then only delivered ones. */
+  cycleFilter(): ObjectFilter {
+    const order: ObjectFilter[] = ['all', 'failed', 'delivered'];
+    const next = order[(order.indexOf(this.store.get().filter) + 1) % order.length] ?? 'all';
+    this.store.update({ filter: next });
+    return next;
   }
 
   toggleAuto(): void {

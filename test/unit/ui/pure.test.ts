@@ -9,7 +9,7 @@ import { noWizardMessage, whyNoWizard } from '../../../src/ui/run.js';
 import type { SessionState } from '../../../src/ui/state/session.js';
 import { RingBuffer, Store } from '../../../src/ui/state/store.js';
 import { nextRate } from '../../../src/ui/state/stream.js';
-import { awaited, previewRows } from '../../../src/ui/state/verify.js';
+import { awaited, DELIVERY_ALLOWANCE_S, previewRows } from '../../../src/ui/state/verify.js';
 import { cycleStep, stepStates } from '../../../src/ui/steps.js';
 import { colorsEnabled } from '../../../src/ui/theme.js';
 
@@ -171,7 +171,7 @@ describe('what Verify awaits', () => {
     ({
       reconciliation: { missing, ...(oldestMissingAt !== undefined ? { oldestMissingAt } : {}) },
     }) as Parameters<typeof awaited>[0];
-  it('is due both buffer intervals after the longest-waiting event, with AWS defaults when unknown', () => {
+  it('is due both buffer intervals and the time to deliver after the longest-waiting event, with AWS defaults when unknown', () => {
     expect(awaited(report(0, 1_000))).toBeUndefined();
     expect(
       awaited(report(3, 10_000), {
@@ -179,8 +179,17 @@ describe('what Verify awaits', () => {
         bufferIntervalSeconds: 60,
         processorIntervalSeconds: 5,
       }),
-    ).toEqual({ events: 3, bufferSeconds: 65, dueAt: 75_000 });
-    expect(awaited(report(1, 0))).toEqual({ events: 1, bufferSeconds: 360, dueAt: 360_000 });
+    ).toEqual({ events: 3, bufferSeconds: 65, dueAt: 75_000 + DELIVERY_ALLOWANCE_S * 1000 });
+    expect(awaited(report(1, 0))).toEqual({
+      events: 1,
+      bufferSeconds: 360,
+      dueAt: 360_000 + DELIVERY_ALLOWANCE_S * 1000,
+    });
+    // Buffers at 0: not due at once (Firehose still reads, transforms and writes), so not overdue either.
+    expect(
+      awaited(report(2, 5_000), { status: 'ACTIVE', bufferIntervalSeconds: 0, processorIntervalSeconds: 0 })
+        ?.dueAt,
+    ).toBe(5_000 + DELIVERY_ALLOWANCE_S * 1000);
   });
 
   it('previews delivered records by field and failed ones decoded', () => {
@@ -223,6 +232,8 @@ describe('wrapping', () => {
     ]);
     expect(wrap('short', 80)).toEqual(['short']);
     expect(wrap('one\ntwo', 80)).toEqual(['one', 'two']);
+    expect(wrap('    indented text here', 12)).toEqual(['    indented', 'text here']);
+    expect(wrap('        x', 4)).toEqual(['   x']);
   });
 });
 
@@ -249,5 +260,16 @@ describe('keystrokes in one read', () => {
       [true, false, true],
       [false, true, false],
     ]);
+  });
+});
+
+describe('wrapped lines with an indent', () => {
+  it('indents the lines after the first, and never adds a space where a word was broken', async () => {
+    const { wrappedLines } = await import('../../../src/ui/components/wrapped.js');
+    expect(wrappedLines('{"event_id":"abc","category":"Books","price":"49.33"}', 30, '  ')).toEqual([
+      '{"event_id":"abc","category":',
+      '  "Books","price":"49.33"}',
+    ]);
+    expect(wrappedLines('one two three four', 9, '  ')).toEqual(['one two', '  three', '  four']);
   });
 });
