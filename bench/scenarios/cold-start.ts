@@ -75,7 +75,7 @@ export const coldStartScenario: Scenario = {
       context.record('npmStart', (frame - launched) / 1000);
       context.log(`npm start run ${run + 1}: first frame ${(frame - launched).toFixed(0)} ms`);
       terminal.keys(['q']);
-      await waitFor(async () => /Bye\./.test(terminal.screen()), 'the wizard to quit', 60_000);
+      await waitFor(async () => terminal.exited(), 'the wizard to quit', 60_000);
       terminal.close();
     }
   },
