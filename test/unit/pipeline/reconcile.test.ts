@@ -110,6 +110,16 @@ describe('reconcile', () => {
     });
   });
 
+  it('marks the failures of records sent malformed on purpose, and lists the unexpected ones first', () => {
+    const journal = parseJournal([ack('m', 'Other', 1, true), ack('b', 'Books')].join('\n'));
+    const result = reconcile(journal, [], [failure('m'), failure('b')]);
+    expect(result.failures.map((f) => [f.eventId, f.onPurpose ?? false])).toEqual([
+      ['b', false],
+      ['m', true],
+    ]);
+    expect(result).toMatchObject({ processingFailed: 2, expectedFailures: 1, ok: false });
+  });
+
   it('takes nearest-rank percentiles', () => {
     const values = Array.from({ length: 100 }, (_, i) => i + 1);
     expect(percentile(values, 50)).toBe(50);
