@@ -8,6 +8,7 @@
 // Served over HTTP/1.1 (chunked), which boto3 and the aws CLI read; the AWS SDK for JavaScript v3 insists
 // on HTTP/2 for this operation, which the edge does not speak (DEVELOPERS.md).
 import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import { LOCAL_ACCOUNT_ID } from '../options.js';
 import { ServiceError } from '../protocol/common.js';
 import { EVENT_STREAM, eventMessage, exceptionMessage } from '../protocol/event-stream.js';
@@ -181,6 +182,18 @@ interface BackendRecords {
   MillisBehindLatest?: number;
 }
 
+function drained(response: ServerResponse, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    response.once('drain', done);
+    signal.addEventListener('abort', done);
+  });
+}
+
 export async function subscribeToShard(call: OperationCall): Promise<void> {
   const { region } = call;
   const { consumerArn, shardId, position } = subscribeInput(call.input);
@@ -250,7 +263,9 @@ export async function subscribeToShard(call: OperationCall): Promise<void> {
             ? { ChildShards: childShards((await region.describe(consumer.stream)).Shards, shardId) }
             : {}),
         };
-        response.write(eventMessage('SubscribeToShardEvent', event));
+        // A consumer reading slower than the shard fills holds the next read back (not an unbounded buffer).
+        if (!response.write(eventMessage('SubscribeToShardEvent', event)))
+          await drained(response, abort.signal);
         lastSent = Date.now();
       }
       if (ended) break;
