@@ -3,6 +3,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import { isDeepStrictEqual } from 'node:util';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { ServiceError, send } from '../protocol/common.js';
 import { Fields, type Input } from '../protocol/fields.js';
@@ -839,11 +840,11 @@ export function createLambdaService(): Service {
       store = new FunctionStore(serviceContext.dataDir);
       shipper = new LogShipper(() => serviceContext.clients.logs, serviceContext.log);
       invoker = new Invoker(store, shipper, serviceContext.endpoint, serviceContext.dataDir);
-      // A function left Pending or InProgress by a stop mid-change is usable: its package is stored.
+      // A function (or a version of it) left Pending or InProgress by a stop mid-change is usable: its
+      // package is stored.
       for (const record of store.list()) {
-        if (record.state !== 'Active' || record.lastUpdateStatus !== 'Successful') {
-          await store.put({ ...record, state: 'Active', lastUpdateStatus: 'Successful' });
-        }
+        const next = settled(record);
+        if (!isDeepStrictEqual(next, record)) await store.put(next);
       }
     },
     async stop() {

@@ -15,8 +15,16 @@ import {
   ListAttachedRolePoliciesCommand,
   PutRolePolicyCommand,
 } from '@aws-sdk/client-iam';
-import { AddPermissionCommand, GetFunctionCommand, GetPolicyCommand } from '@aws-sdk/client-lambda';
+import {
+  AddPermissionCommand,
+  CreateAliasCommand,
+  GetFunctionCommand,
+  GetPolicyCommand,
+  UpdateFunctionCodeCommand,
+  waitUntilFunctionUpdatedV2,
+} from '@aws-sdk/client-lambda';
 import { afterAll, describe, expect, it } from 'vitest';
+import { inlineCodeZip } from '../../../src/local-cloud/lambda/code.js';
 import { createInlineFunction, eventually, invokeJson } from '../../support/lambda.js';
 import { type LocalCloudFixture, startTestCloud, stopTestCloud, tempDir } from '../../support/local-cloud.js';
 
@@ -32,7 +40,7 @@ describe('Lambda, Logs and IAM across a restart with the same data dir', () => {
     await stopTestCloud(fixture);
   });
 
-  it('keeps functions with their code, log groups with their events, and roles with their policies', async () => {
+  it('keeps functions with their code (and their versions` code), log groups with their events, and roles with their policies', async () => {
     fixture = await startTestCloud({ dataDir });
     let { clients } = fixture;
     const created = await createInlineFunction(
@@ -85,6 +93,23 @@ describe('Lambda, Logs and IAM across a restart with the same data dir', () => {
       new AttachRolePolicyCommand({ RoleName: 'kept-role', PolicyArn: managed.Policy?.Arn }),
     );
     const roleId = (await clients.iam.send(new GetRoleCommand({ RoleName: 'kept-role' }))).Role?.RoleId;
+    // A published version whose code $LATEST has since moved on from, and an alias to it.
+    await createInlineFunction(clients.lambda, 'versioned', 'exports.handler = async () => "one";', {
+      Publish: true,
+    });
+    await clients.lambda.send(
+      new CreateAliasCommand({ FunctionName: 'versioned', Name: 'live', FunctionVersion: '1' }),
+    );
+    await clients.lambda.send(
+      new UpdateFunctionCodeCommand({
+        FunctionName: 'versioned',
+        ZipFile: inlineCodeZip('nodejs24.x', 'exports.handler = async () => "two";'),
+      }),
+    );
+    await waitUntilFunctionUpdatedV2(
+      { client: clients.lambda, maxWaitTime: 60, minDelay: 1 },
+      { FunctionName: 'versioned' },
+    );
 
     await stopTestCloud(fixture, { keepData: true });
     fixture = await startTestCloud({ dataDir });
@@ -106,6 +131,8 @@ describe('Lambda, Logs and IAM across a restart with the same data dir', () => {
         (await clients.lambda.send(new GetPolicyCommand({ FunctionName: 'survivor' }))).Policy ?? '{}',
       ).Statement,
     ).toHaveLength(1);
+    expect((await invokeJson(clients.lambda, 'versioned:live')).payload).toBe('one');
+    expect((await invokeJson(clients.lambda, 'versioned')).payload).toBe('two');
     const kept = await clients.logs.send(
       new GetLogEventsCommand({ logGroupName: '/kept/group', logStreamName: 's', startFromHead: true }),
     );
@@ -117,8 +144,16 @@ describe('Lambda, Logs and IAM across a restart with the same data dir', () => {
       return (found.events?.length ?? 0) >= 2 ? found.events : undefined;
     });
     expect(calls.map((e) => e.message?.split('\t')[3])).toEqual(['call 1 before\n', 'call 1 after\n']);
-    const groups = await clients.logs.send(new DescribeLogGroupsCommand({}));
-    expect(groups.logGroups?.map((g) => g.logGroupName)).toEqual(['/aws/lambda/survivor', '/kept/group']);
+    // The versioned function's log lines (and so its group) arrive a moment after its invocations.
+    const groups = await eventually(async () => {
+      const found = await clients.logs.send(new DescribeLogGroupsCommand({}));
+      return found.logGroups?.some((g) => g.logGroupName === '/aws/lambda/versioned') ? found : undefined;
+    });
+    expect(groups.logGroups?.map((g) => g.logGroupName)).toEqual([
+      '/aws/lambda/survivor',
+      '/aws/lambda/versioned',
+      '/kept/group',
+    ]);
     expect((await clients.iam.send(new GetRoleCommand({ RoleName: 'kept-role' }))).Role?.RoleId).toBe(roleId);
     expect(
       decodeURIComponent(
