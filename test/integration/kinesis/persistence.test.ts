@@ -1,10 +1,14 @@
 import {
   CreateStreamCommand,
   DescribeStreamSummaryCommand,
+  GetResourcePolicyCommand,
   IncreaseStreamRetentionPeriodCommand,
   ListShardsCommand,
+  ListStreamConsumersCommand,
   ListTagsForStreamCommand,
   PutRecordsCommand,
+  PutResourcePolicyCommand,
+  RegisterStreamConsumerCommand,
   StartStreamEncryptionCommand,
 } from '@aws-sdk/client-kinesis';
 import { describe, expect, it } from 'vitest';
@@ -28,11 +32,20 @@ async function snapshot(fixture: LocalCloudFixture, names: string[]) {
   return streams;
 }
 
+const ARN = 'arn:aws:kinesis:us-east-1:000000000000:stream/kept-provisioned';
+const POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    { Effect: 'Allow', Principal: { AWS: '000000000000' }, Action: 'kinesis:PutRecord', Resource: ARN },
+  ],
+});
+
 describe('Kinesis across a restart', () => {
-  it('keeps streams, their records, modes, encryption, tags, retention and ARNs', async () => {
+  it('keeps streams, their records, modes, encryption, tags, retention, ARNs, consumers and policies', async () => {
     const dataDir = tempDir('kinesis-restart-');
     const first = await startTestCloud({ dataDir });
     let before: Record<string, unknown>;
+    let consumerArn: string | undefined;
     try {
       const kinesis = first.clients.kinesis;
       await createActiveStream(kinesis, {
@@ -70,6 +83,12 @@ describe('Kinesis across a restart', () => {
         );
         expect(output.FailedRecordCount).toBe(0);
       }
+      // An enhanced fan-out consumer and a resource policy, kept by the edge.
+      const { Consumer } = await kinesis.send(
+        new RegisterStreamConsumerCommand({ StreamARN: ARN, ConsumerName: 'kept-reader' }),
+      );
+      consumerArn = Consumer?.ConsumerARN;
+      await kinesis.send(new PutResourcePolicyCommand({ ResourceARN: ARN, Policy: POLICY }));
       // A creation still under way when the local cloud stops is finished by the next start.
       await kinesis.send(new CreateStreamCommand({ StreamName: 'kept-creating', ShardCount: 3 }));
       before = await snapshot(first, ['kept-provisioned', 'kept-on-demand']);
@@ -95,6 +114,9 @@ describe('Kinesis across a restart', () => {
         tags: [{ Key: 'app', Value: 'kinesis-tui' }],
       });
       const kinesis = second.clients.kinesis;
+      const consumers = (await kinesis.send(new ListStreamConsumersCommand({ StreamARN: ARN }))).Consumers;
+      expect(consumers?.map((c) => [c.ConsumerARN, c.ConsumerStatus])).toEqual([[consumerArn, 'ACTIVE']]);
+      expect((await kinesis.send(new GetResourcePolicyCommand({ ResourceARN: ARN }))).Policy).toBe(POLICY);
       await waitForStatus(kinesis, 'kept-creating');
       expect(
         (await kinesis.send(new DescribeStreamSummaryCommand({ StreamName: 'kept-creating' })))
