@@ -5,11 +5,11 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CommonOptions } from './commands/common.js';
 import { EXIT } from './commands/exit-codes.js';
 import { parseDuration, parseRate } from './commands/parse.js';
-import { closest } from './commands/suggest.js';
 import { packageVersion } from './commands/version.js';
 import { InputError } from './config/errors.js';
 import { checkStackName } from './config/names.js';
 import { defaultLocalCloudDir, wizardLogPath } from './config/paths.js';
+import { closest } from './config/suggest.js';
 import { DEFAULT_PORT, DEFAULT_REGION } from './local-cloud/options.js';
 import { DEFAULT_RATE } from './pipeline/pacing.js';
 
@@ -167,7 +167,7 @@ pipelineCommand('deploy', 'create the stack from cfn/pipeline.yaml, or update it
     },
   );
 
-pipelineCommand('stream', "send fake e-commerce events into the stack's Kinesis stream")
+pipelineCommand('stream', "send fake e-commerce events (or your own) into the stack's Kinesis stream")
   .option('--rate <events/s>', 'events a second, or max', parsed(parseRate), DEFAULT_RATE)
   .option('--count <n>', 'stop after this many events', wholeNumber(1, '--count'))
   .option('--duration <time>', 'stop after this long (30s, 2m)', parsed(parseDuration))
@@ -188,9 +188,16 @@ pipelineCommand('stream', "send fake e-commerce events into the stack's Kinesis 
     '--aggregate',
     'pack events into KPL-aggregated records: several times the events a shard takes (consumers must de-aggregate; Firehose does)',
   )
+  .option(
+    '--events <file>',
+    'events of your own: a JSON template with {{faker.*}} / Kinesis Data Generator expressions (see the README)',
+  )
+  .option('--partition-key <field>', "with --events: the field whose value is each event's partition key")
   .action(
     async (
       opts: CommonOptions & {
+        events?: string;
+        partitionKey?: string;
         rate: number;
         count?: number;
         duration?: number;
@@ -201,7 +208,12 @@ pipelineCommand('stream', "send fake e-commerce events into the stack's Kinesis 
         aggregate?: boolean;
         recordTtl?: number;
       },
+      command: Command,
     ) => {
+      if (opts.events !== undefined && command.getOptionValueSource('users') === 'cli')
+        throw new InputError(
+          "--users sizes the built-in events' user pool; with --events your template makes the fields (use --partition-key to key events by one of them)",
+        );
       const { recordTtl, ...rest } = opts;
       process.exitCode = await (await import('./commands/stream.js')).runStream({
         ...rest,

@@ -3,6 +3,7 @@
 import type { Scenario } from '../scenario.js';
 import { coldStartScenario } from './cold-start.js';
 import { endToEndScenario } from './end-to-end.js';
+import { eventTemplateScenario } from './event-template.js';
 import { producerScenario } from './producer.js';
 import { producerLimitsScenario } from './producer-limits.js';
 import { soakScenario } from './soak.js';
@@ -13,6 +14,7 @@ import { wizardOutputScenario } from './wizard-output.js';
 export const SCENARIOS: Scenario[] = [
   producerScenario,
   producerLimitsScenario,
+  eventTemplateScenario,
   transformScenario,
   endToEndScenario,
   wizardScenario,

@@ -3,7 +3,7 @@
 import { join } from 'node:path';
 import { KinesisClient, PutRecordCommand } from '@aws-sdk/client-kinesis';
 import { baseClientOptions } from '../../src/config/clients.js';
-import { createEventSource } from '../../src/pipeline/events.js';
+import { createEventSource, type EventSource } from '../../src/pipeline/events.js';
 import { JournalWriter } from '../../src/pipeline/journal.js';
 import { Producer, type ProducerOptions, type ProducerSummary } from '../../src/pipeline/producer.js';
 import { BENCH_CREDENTIALS, BENCH_REGION } from './cloud.js';
@@ -36,19 +36,21 @@ export async function runProducer(
   endpoint: string,
   stream: string,
   dir: string,
-  options: Partial<Omit<ProducerOptions, 'kinesis' | 'journal'>> & {
+  options: Partial<Omit<ProducerOptions, 'kinesis' | 'journal' | 'source'>> & {
     seed?: number;
     steadyAfterMs?: number;
+    /** Where the events come from (default: the built-in e-commerce events). */
+    source?: EventSource;
   } = {},
 ): Promise<ProducerRun> {
   const kinesis = kinesisClient(endpoint, 1);
   const journalPath = join(dir, `journal-${Date.now()}-${Math.random().toString(36).slice(2)}.ndjson`);
   const journal = JournalWriter.open(journalPath);
-  const { seed, steadyAfterMs, ...rest } = options;
+  const { seed, steadyAfterMs, source, ...rest } = options;
   const producer = new Producer({
     kinesis,
     stream: { name: stream },
-    source: createEventSource({ seed: seed ?? 7 }),
+    source: source ?? createEventSource({ seed: seed ?? 7 }),
     rate: Number.POSITIVE_INFINITY,
     ...rest,
     journal,

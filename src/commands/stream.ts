@@ -1,5 +1,7 @@
 // `kinesis-tui stream`: fake events into the stack's Kinesis stream, journaled for verify.
-import { TargetError } from '../config/errors.js';
+import { InputError, TargetError } from '../config/errors.js';
+import { type EventTemplate, loadEventTemplate } from '../pipeline/event-template/template.js';
+import { DEFAULT_USER_POOL } from '../pipeline/events.js';
 import { DEFAULT_RATE } from '../pipeline/pacing.js';
 import type { Producer, ProducerStats } from '../pipeline/producer.js';
 import { requireStack } from '../pipeline/stack.js';
@@ -21,6 +23,10 @@ export interface StreamCommandOptions extends CommonOptions {
   aggregate?: boolean;
   /** Give an event up when Kinesis has not taken it after this long, retries included (ms). */
   recordTtlMs?: number;
+  /** A template file of events of your own. */
+  events?: string;
+  /** With --events: the field whose value is the partition key. */
+  partitionKey?: string;
 }
 
 export { parseDuration, parseRate } from './parse.js';
@@ -49,8 +55,23 @@ function statsData(s: ProducerStats) {
   };
 }
 
+/** The template of --events, checked before anything is started; --partition-key needs it. */
+function eventTemplate(options: StreamCommandOptions): EventTemplate | undefined {
+  if (options.events === undefined) {
+    if (options.partitionKey !== undefined)
+      throw new InputError(
+        '--partition-key picks a field of your own events: use it with --events FILE (the built-in events are keyed by user_id)',
+      );
+    return undefined;
+  }
+  return loadEventTemplate(options.events, {
+    ...(options.partitionKey !== undefined ? { partitionKey: options.partitionKey } : {}),
+  });
+}
+
 export function runStream(options: StreamCommandOptions): Promise<number> {
   let producer: Producer | undefined;
+  let template: EventTemplate | undefined;
   return runCommand(
     'stream',
     options,
@@ -58,6 +79,8 @@ export function runStream(options: StreamCommandOptions): Promise<number> {
       const stack = await requireStack(target.clients.cloudformation, stackName);
       const session = await openStreamSession(target, stack, {
         rate: options.rate ?? DEFAULT_RATE,
+        ...(template ? { template } : {}),
+        ...(options.partitionKey !== undefined ? { partitionKey: options.partitionKey } : {}),
         ...(options.seed !== undefined ? { seed: options.seed } : {}),
         ...(options.users !== undefined ? { users: options.users } : {}),
         ...(options.count !== undefined ? { count: options.count } : {}),
@@ -97,12 +120,12 @@ export function runStream(options: StreamCommandOptions): Promise<number> {
           stream: streamName,
           rate: Number.isFinite(rate) ? rate : 'max',
           seed: source.seed,
-          users: source.users,
+          ...(template ? { events: options.events } : { users: options.users ?? DEFAULT_USER_POOL }),
           aggregate: Boolean(options.aggregate),
           journal: journalPath,
         },
         `streaming to ${streamName} at ${Number.isFinite(rate) ? `${count(rate)} events/s` : 'the highest rate it takes'} ` +
-          `(seed ${source.seed}, ${count(source.users)} users${options.aggregate ? ', KPL-aggregated' : ''}) ${until.length ? `for ${until.join(' or ')}` : 'until Ctrl-C'}; journal ${journalPath}`,
+          `(${source.description}, seed ${source.seed}${options.aggregate ? ', KPL-aggregated' : ''}) ${until.length ? `for ${until.join(' or ')}` : 'until Ctrl-C'}; journal ${journalPath}`,
       );
       const ticker = setInterval(() => {
         const s = p.stats();
@@ -148,6 +171,9 @@ export function runStream(options: StreamCommandOptions): Promise<number> {
       return EXIT.ok;
     },
     {
+      check: () => {
+        template = eventTemplate(options);
+      },
       onInterrupt: (out) => {
         // An event, so --json shows it too: what reads the output knows the first Ctrl-C was taken (the
         // producer drains in well under a second now that its queue follows what the stream takes).

@@ -3,7 +3,7 @@
 // from a fixed pool, so partition keys repeat as they do in real traffic, and each user keeps a session
 // until they log in again.
 import { en, Faker } from '@faker-js/faker';
-import type { Action, ShopEvent } from '../../lambda/records.js';
+import { type Action, type Category, categoryOf, type ShopEvent } from '../../lambda/records.js';
 
 /** DESIGN.md "Data": how often each action happens. */
 export const ACTION_WEIGHTS: Readonly<Record<Action, number>> = {
@@ -26,9 +26,32 @@ export interface EventSourceOptions {
   now?: () => Date;
 }
 
+/** One event made and ready for the stream. */
+export interface OutgoingEvent {
+  /** Its `event_id` (a UUID, inside `json` too): what verify traces it by, end to end. */
+  eventId: string;
+  /** The record's data: one JSON object. */
+  json: string;
+  partitionKey: string;
+  /** The category the transform will give it (from its `item_id`), so verify can compare counts. */
+  category: Category;
+  /** A built-in event, whose fields screens show. */
+  event?: ShopEvent;
+  /** A template's event, parsed. */
+  fields?: Readonly<Record<string, unknown>>;
+}
+
+/** Where the producer's events come from: the built-in e-commerce events or a template (event-template/). */
 export interface EventSource {
-  next(): ShopEvent;
+  make(): OutgoingEvent;
   readonly seed: number;
+  /** What makes the events, in a few words ("e-commerce events from 1,000 users", "events from x.json"). */
+  readonly description: string;
+}
+
+/** The built-in source, whose events are ShopEvents. */
+export interface ShopEventSource extends EventSource {
+  next(): ShopEvent;
   readonly users: number;
 }
 
@@ -44,7 +67,7 @@ export function checkUserPool(users: number): number {
   return users;
 }
 
-export function createEventSource(options: EventSourceOptions = {}): EventSource {
+export function createEventSource(options: EventSourceOptions = {}): ShopEventSource {
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const users = checkUserPool(options.users ?? DEFAULT_USER_POOL);
   const now = options.now ?? (() => new Date());
@@ -56,26 +79,38 @@ export function createEventSource(options: EventSourceOptions = {}): EventSource
     value,
     weight,
   }));
+  const next = (): ShopEvent => {
+    const user_id = faker.helpers.arrayElement(userIds);
+    const action = faker.helpers.weightedArrayElement(weighted);
+    let session = sessions.get(user_id);
+    if (!session || action === 'login') {
+      session = faker.string.uuid();
+      sessions.set(user_id, session);
+    }
+    const shopping = action !== 'login';
+    return {
+      event_id: faker.string.uuid(),
+      timestamp: formatTimestamp(now()),
+      user_id,
+      session_id: session,
+      action,
+      item_id: shopping ? faker.number.int(ITEM_ID_RANGE) : null,
+      price: shopping ? faker.number.float({ ...PRICE_RANGE, fractionDigits: 2 }) : null,
+    };
+  };
   return {
     seed,
     users,
-    next(): ShopEvent {
-      const user_id = faker.helpers.arrayElement(userIds);
-      const action = faker.helpers.weightedArrayElement(weighted);
-      let session = sessions.get(user_id);
-      if (!session || action === 'login') {
-        session = faker.string.uuid();
-        sessions.set(user_id, session);
-      }
-      const shopping = action !== 'login';
+    description: `e-commerce events from ${users.toLocaleString('en-US')} users`,
+    next,
+    make() {
+      const event = next();
       return {
-        event_id: faker.string.uuid(),
-        timestamp: formatTimestamp(now()),
-        user_id,
-        session_id: session,
-        action,
-        item_id: shopping ? faker.number.int(ITEM_ID_RANGE) : null,
-        price: shopping ? faker.number.float({ ...PRICE_RANGE, fractionDigits: 2 }) : null,
+        eventId: event.event_id,
+        json: JSON.stringify(event),
+        partitionKey: event.user_id,
+        category: categoryOf(event.item_id),
+        event,
       };
     },
   };

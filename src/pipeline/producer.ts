@@ -7,10 +7,10 @@
 // `subscribe()` for what happened, delivered once per PutRecords answer rather than once per event.
 import { setMaxListeners } from 'node:events';
 import { PutRecordsCommand, type PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
-import { type Category, categoryOf, type ShopEvent } from '../../lambda/records.js';
+import type { Category, ShopEvent } from '../../lambda/records.js';
 import { Aggregate, DEFAULT_AGGREGATE_BYTES, spreadHashKey } from './aggregation.js';
 import { fitInCall, MAX_RECORD_BYTES, recordSize } from './batches.js';
-import type { EventSource } from './events.js';
+import type { EventSource, OutgoingEvent } from './events.js';
 import type { JournalAck, JournalFailure, JournalWriter } from './journal.js';
 import {
   type BackoffPolicy,
@@ -96,8 +96,10 @@ export interface ProducerStats {
 
 export interface AcknowledgedEvent {
   eventId: string;
-  /** Undefined for a deliberately malformed record. */
+  /** A built-in event (undefined for a template's event and a deliberately malformed record). */
   event?: ShopEvent;
+  /** A template's event, parsed. */
+  fields?: Readonly<Record<string, unknown>>;
   category: Category;
   malformed: boolean;
   shardId: string;
@@ -108,6 +110,7 @@ export interface AcknowledgedEvent {
 export interface FailedEvent {
   eventId: string;
   event?: ShopEvent;
+  fields?: Readonly<Record<string, unknown>>;
   reason: string;
   attempts: number;
 }
@@ -129,6 +132,7 @@ export interface ProducerSummary extends ProducerStats {
 interface Member {
   eventId: string;
   event?: ShopEvent;
+  fields?: Readonly<Record<string, unknown>>;
   category: Category;
   malformed: boolean;
 }
@@ -359,7 +363,7 @@ export class Producer {
   /** Sends `count` more events at once, outside the pacing (and beyond --count). */
   burst(count: number): void {
     if (this.stopping) return;
-    for (let i = 0; i < count; i++) this.enqueue(this.options.source.next());
+    for (let i = 0; i < count; i++) this.enqueue(this.options.source.make());
     this.extra += count;
     this.poke();
   }
@@ -370,7 +374,7 @@ export class Producer {
    */
   sendMalformed(id?: string): string | undefined {
     if (this.stopping) return undefined;
-    const eventId = id ?? this.options.source.next().event_id;
+    const eventId = id ?? this.options.source.make().eventId;
     const data = Buffer.from(malformedPayload(eventId), 'utf8');
     this.push({ eventId, category: 'Other', malformed: true }, data, eventId);
     this.extra += 1;
@@ -405,10 +409,16 @@ export class Producer {
     this.wake?.();
   }
 
-  private enqueue(event: ShopEvent): void {
-    const data = Buffer.from(JSON.stringify(event), 'utf8');
-    const member = { eventId: event.event_id, event, category: categoryOf(event.item_id), malformed: false };
-    this.push(member, data, event.user_id);
+  private enqueue(made: OutgoingEvent): void {
+    const data = Buffer.from(made.json, 'utf8');
+    const member: Member = {
+      eventId: made.eventId,
+      ...(made.event ? { event: made.event } : {}),
+      ...(made.fields ? { fields: made.fields } : {}),
+      category: made.category,
+      malformed: false,
+    };
+    this.push(member, data, made.partitionKey);
   }
 
   private push(member: Member, data: Buffer, partitionKey: string): void {
@@ -494,7 +504,7 @@ export class Producer {
     );
     const room = bound - waiting;
     const take = this.bucket.take(Math.min(left, room, 5_000));
-    for (let i = 0; i < take; i++) this.enqueue(this.options.source.next());
+    for (let i = 0; i < take; i++) this.enqueue(this.options.source.make());
     this.generated += take;
     if (this.generated >= this.limit) this.stopping = 'count';
   }
@@ -599,6 +609,7 @@ export class Producer {
           acks.push({
             eventId: member.eventId,
             ...(member.event ? { event: member.event } : {}),
+            ...(member.fields ? { fields: member.fields } : {}),
             category: member.category,
             malformed: member.malformed,
             shardId: result.ShardId,
@@ -695,6 +706,7 @@ export class Producer {
       e.members.map((m) => ({
         eventId: m.eventId,
         ...(m.event ? { event: m.event } : {}),
+        ...(m.fields ? { fields: m.fields } : {}),
         reason: e.lastError ?? reason,
         attempts: e.attempts,
       })),

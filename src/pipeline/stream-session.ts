@@ -5,6 +5,7 @@ import { DescribeStreamSummaryCommand, KinesisClient } from '@aws-sdk/client-kin
 import { baseClientOptions } from '../config/clients.js';
 import { TargetError } from '../config/errors.js';
 import type { Target } from '../config/target.js';
+import { createTemplateSource, type EventTemplate } from './event-template/template.js';
 import { createEventSource, DEFAULT_USER_POOL, type EventSource } from './events.js';
 import { JournalWriter } from './journal.js';
 import { Producer, type ProducerOptions } from './producer.js';
@@ -17,7 +18,12 @@ export interface StreamSessionOptions
   /** Events a second; Infinity for as fast as the stream takes them. */
   rate: number;
   seed?: number;
+  /** The built-in events' user pool. */
   users?: number;
+  /** Events of your own (loadEventTemplate) instead of the built-in e-commerce events. */
+  template?: EventTemplate;
+  /** With a template: the top-level field whose value is the partition key (default: the event_id). */
+  partitionKey?: string;
 }
 
 export interface StreamSession {
@@ -67,10 +73,13 @@ export async function openStreamSession(
   const journal = JournalWriter.open(journalPath);
   // The producer retries failed entries itself; the SDK's own retries (per call) would double them.
   const kinesis = new KinesisClient(baseClientOptions({ ...target.clientConfig, maxAttempts: 1 }));
-  const source = createEventSource({
-    ...(options.seed !== undefined ? { seed: options.seed } : {}),
-    users: options.users ?? DEFAULT_USER_POOL,
-  });
+  const seed = options.seed !== undefined ? { seed: options.seed } : {};
+  const source = options.template
+    ? createTemplateSource(options.template, {
+        ...seed,
+        ...(options.partitionKey !== undefined ? { partitionKey: options.partitionKey } : {}),
+      })
+    : createEventSource({ ...seed, users: options.users ?? DEFAULT_USER_POOL });
   const producer = new Producer({
     kinesis,
     stream: { name: streamName },

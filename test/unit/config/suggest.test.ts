@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { closest } from '../../../src/commands/suggest.js';
+import { closest } from '../../../src/config/suggest.js';
 
 const COMMANDS = ['wizard', 'deploy', 'stream', 'verify', 'teardown', 'status', 'local-cloud'];
 
