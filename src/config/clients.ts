@@ -4,6 +4,7 @@
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { CloudFormationClient } from '@aws-sdk/client-cloudformation';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -37,6 +38,8 @@ export interface Clients {
   readonly sts: STSClient;
   readonly logs: CloudWatchLogsClient;
   readonly iam: IAMClient;
+  /** CloudWatch metrics (the SDK's CloudWatchClient; `logs` is CloudWatch Logs). */
+  readonly cloudwatch: CloudWatchClient;
   destroy(): void;
 }
 
@@ -87,6 +90,7 @@ export function createClients(config: ClientConfig): Clients {
   const sts = lazy(() => new STSClient(base()));
   const logs = lazy(() => new CloudWatchLogsClient(base()));
   const iam = lazy(() => new IAMClient(base()));
+  const cloudwatch = lazy(() => new CloudWatchClient(base()));
   return {
     get kinesis() {
       return kinesis();
@@ -111,6 +115,9 @@ export function createClients(config: ClientConfig): Clients {
     },
     get iam() {
       return iam();
+    },
+    get cloudwatch() {
+      return cloudwatch();
     },
     destroy() {
       for (const client of made.splice(0)) client.destroy();

@@ -2,6 +2,7 @@
 import { createWriteStream, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClients } from '../config/clients.js';
+import { MetricStore } from './cloudwatch/metrics.js';
 import { claimDataDir, LocalCloudStartError } from './data-dir.js';
 import { ServiceReadiness } from './edge/readiness.js';
 import { startEdge } from './edge/server.js';
@@ -48,12 +49,15 @@ export async function createLocalCloud(options: LocalCloudOptions): Promise<Runn
   }
   const endpoint = `http://127.0.0.1:${edge.port}`;
   const clients = createClients({ region: options.region, endpoint, credentials: LOCAL_CREDENTIALS });
+  const metrics = new MetricStore(join(options.dataDir, 'monitoring', 'metrics.json'), log);
+  metrics.startFlushing();
   const started: Service[] = [];
   const stop = async () => {
     readiness.stop();
     for (const service of started.reverse()) {
       await service.stop?.().catch((error: Error) => log(`stopping ${service.name}: ${error.message}`));
     }
+    metrics.stop();
     await edge.close();
     clients.destroy();
     release();
@@ -63,7 +67,7 @@ export async function createLocalCloud(options: LocalCloudOptions): Promise<Runn
     for (const service of services.values()) {
       const dataDir = join(options.dataDir, service.name);
       mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-      await service.start?.({ options, endpoint, clients, dataDir, log });
+      await service.start?.({ options, endpoint, clients, dataDir, log, metrics });
       started.push(service);
       readiness.started(service.name);
     }

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import type { Clients } from '../config/clients.js';
+import type { MetricStore } from './cloudwatch/metrics.js';
 import type { LocalCloudOptions } from './options.js';
 import type { ServiceError } from './protocol/common.js';
 
@@ -29,6 +30,11 @@ export interface ServiceContext {
   readonly dataDir: string;
   /** Diagnostic log (the local cloud's log file, never the user's terminal). */
   log(message: string): void;
+  /**
+   * CloudWatch's metric store: services publish their AWS/* metrics to it as AWS services do (inside the
+   * cloud, not through PutMetricData); the monitoring service answers queries from it.
+   */
+  readonly metrics: MetricStore;
 }
 
 /** A service of the local cloud, addressed by its SigV4 signing name. */

@@ -1,5 +1,6 @@
 // Every service of the local cloud, by SigV4 signing name.
 import { createCloudFormationService } from './cloudformation/service.js';
+import { createMonitoringService } from './cloudwatch/service.js';
 import { createFirehoseService } from './firehose/service.js';
 import { createIamService } from './iam/service.js';
 import { createKinesisService } from './kinesis/service.js';
@@ -15,6 +16,7 @@ export function createServices(): Service[] {
     createStsService(),
     createKinesisService(),
     createLogsService(),
+    createMonitoringService(),
     createLambdaService(),
     createIamService(),
     createS3Service(),

@@ -22,6 +22,11 @@ export class RecordBuffer<T extends Sized> {
     return this.bytes;
   }
 
+  /** The first item in (the oldest), if any. */
+  peek(): T | undefined {
+    return this.items[0];
+  }
+
   add(items: readonly T[], now: number): void {
     if (items.length === 0) return;
     if (this.items.length === 0) this.since = now;

@@ -6,6 +6,7 @@ import { type Clients, createClients } from '../../config/clients.js';
 import type { ServiceContext } from '../service.js';
 import { JsonState } from '../state.js';
 import type { DeliveryEngine } from './api.js';
+import { DeliveryMetrics } from './metrics.js';
 import { DirectPutSpool } from './spool.js';
 import type { StoredDeliveryStream } from './store.js';
 import { type CheckpointState, DeliveryWorker } from './worker.js';
@@ -61,6 +62,7 @@ export class WorkerEngine implements DeliveryEngine {
       checkpointPath,
       ...(spool ? { spool } : {}),
       pollMs: this.context.options.firehosePollMs,
+      metrics: this.context.metrics,
       log: this.context.log,
     });
     this.running.set(key, { arn: stream.arn, worker, ...(spool ? { spool } : {}) });
@@ -84,6 +86,11 @@ export class WorkerEngine implements DeliveryEngine {
     const current = this.running.get(`${stream.region}/${stream.name}`);
     if (!current?.spool) throw new Error(`no DirectPut spool for ${stream.name}`);
     await current.spool.append(records);
+    new DeliveryMetrics(this.context.metrics, stream.name).incoming(
+      records.length,
+      records.reduce((sum, r) => sum + r.data.length, 0),
+      'direct-put',
+    );
     current.worker.notify();
   }
 

@@ -7,11 +7,13 @@ import { PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Clients } from '../../config/clients.js';
+import type { MetricPublisher } from '../cloudwatch/metrics.js';
 import { JsonState } from '../state.js';
 import { RecordBuffer } from './buffer.js';
 import { CheckpointTracker, type Tracked } from './checkpoints.js';
 import { deaggregate } from './deaggregate.js';
 import { KinesisSource, type ShardCheckpoint } from './kinesis-source.js';
+import { DeliveryMetrics } from './metrics.js';
 import { streamName } from './model.js';
 import { type DeliveryPlan, deliveryPlan } from './plan.js';
 import { evaluatePrefix, objectName, zonedTime } from './prefix.js';
@@ -45,6 +47,8 @@ export interface WorkerContext {
   checkpointPath: string;
   spool?: DirectPutSpool;
   pollMs: number;
+  /** CloudWatch's store, for the stream's AWS/Firehose metrics. */
+  metrics: MetricPublisher;
   log(message: string): void;
 }
 
@@ -62,6 +66,8 @@ interface Transformed {
 }
 
 const TICK_MS = 200;
+/** How often the age of the oldest record held is published (DeliveryToS3.DataFreshness). */
+const FRESHNESS_MS = 1_000;
 const S3_RETRY_BASE_MS = 500;
 const S3_RETRY_CAP_MS = 10_000;
 /** Longer than Lambda's own 15-minute maximum: a hung invocation is abandoned, then retried. */
@@ -74,11 +80,37 @@ function earliest(times: readonly number[]): number {
   return min;
 }
 
-/** Firehose's CloudWatch error codes for S3 delivery failures. */
-function s3ErrorCode(name: string): string {
-  if (name === 'NoSuchBucket') return 'S3.NoSuchBucket';
-  if (name === 'AccessDenied') return 'S3.AccessDenied';
-  return 'InternalError';
+/**
+ * An S3 delivery failure as Firehose writes it to the delivery stream's error log ("Monitoring Firehose
+ * using CloudWatch Logs", Amazon S3 data delivery errors: its codes and messages).
+ */
+export function s3Failure(name: string): { errorCode: string; errorMessage: string } {
+  switch (name) {
+    case 'NoSuchBucket':
+      return {
+        errorCode: 'S3.NoSuchBucket',
+        errorMessage:
+          'The specified bucket does not exist. Create the bucket or use a different bucket that does exist.',
+      };
+    case 'AccessDenied':
+      return {
+        errorCode: 'S3.AccessDenied',
+        errorMessage:
+          'Access was denied. Ensure that the trust policy for the provided IAM role allows Firehose to assume the role, and the access policy allows access to the S3 bucket.',
+      };
+    case 'MethodNotAllowed':
+      return {
+        errorCode: 'S3.MethodNotAllowed',
+        errorMessage:
+          "The specified method is not allowed against this resource. Modify the bucket's policy to allow the correct Amazon S3 operation permissions.",
+      };
+    default:
+      return {
+        errorCode: 'InternalError',
+        errorMessage:
+          'An internal error occurred while attempting to deliver data. Delivery will be retried; if the error persists, then it will be reported to AWS for resolution.',
+      };
+  }
 }
 
 export class DeliveryWorker {
@@ -93,6 +125,10 @@ export class DeliveryWorker {
   private loop: Promise<void> = Promise.resolve();
   private wake: (() => void) | undefined;
   private recordCounter = 0;
+  private readonly metrics: DeliveryMetrics;
+  private freshnessTimer: NodeJS.Timeout | undefined;
+  /** Arrival of the oldest record taken out of a buffer and not yet settled (being transformed or written). */
+  private inFlightSince: number | undefined;
 
   constructor(
     private stream: StoredDeliveryStream,
@@ -100,6 +136,7 @@ export class DeliveryWorker {
   ) {
     this.plan = deliveryPlan(stream);
     this.checkpoints = new JsonState<CheckpointState>(context.checkpointPath, { shards: {}, directPut: 0 });
+    this.metrics = new DeliveryMetrics(context.metrics, stream.name);
     if (stream.source) {
       this.source = new KinesisSource(
         context.clients.kinesis,
@@ -114,6 +151,8 @@ export class DeliveryWorker {
   start(): void {
     if (this.running) return;
     this.running = true;
+    this.freshnessTimer = setInterval(() => this.metrics.freshness(this.oldestHeldSeconds()), FRESHNESS_MS);
+    this.freshnessTimer.unref();
     this.loop = this.run().catch((error: Error) => {
       this.context.log(`firehose ${this.stream.name}: delivery stopped: ${error.stack ?? error.message}`);
     });
@@ -131,8 +170,19 @@ export class DeliveryWorker {
     this.wake?.();
   }
 
+  /** Seconds since the oldest record Firehose still holds arrived (0 when it holds none). */
+  private oldestHeldSeconds(): number {
+    const arrivals = [
+      this.inFlightSince,
+      this.processorBuffer.peek()?.record.arrival,
+      this.destinationBuffer.peek()?.arrival,
+    ].filter((t): t is number => t !== undefined);
+    return arrivals.length === 0 ? 0 : Math.max(0, (Date.now() - Math.min(...arrivals)) / 1000);
+  }
+
   async stop(): Promise<void> {
     this.running = false;
+    if (this.freshnessTimer) clearInterval(this.freshnessTimer);
     this.abort.abort();
     this.wake?.();
     await this.loop;
@@ -221,6 +271,13 @@ export class DeliveryWorker {
       await this.checkpoint();
       return;
     }
+    // DirectPut records were counted in as they were put.
+    if (this.source)
+      this.metrics.incoming(
+        items.length,
+        items.reduce((sum, item) => sum + item.size, 0),
+        'kinesis',
+      );
     if (lambda) this.processorBuffer.add(items, now);
     else
       this.destinationBuffer.add(
@@ -248,6 +305,7 @@ export class DeliveryWorker {
     }
     while (this.running && this.processorBuffer.due(lambda.buffer, Date.now())) {
       const batch = this.processorBuffer.take(lambda.buffer);
+      this.inFlightSince = earliest(batch.map((item) => item.record.arrival));
       const failed: Array<{ item: Item; line: ProcessingFailedLine }> = [];
       const byId = new Map(batch.map((item) => [item.record.recordId, item]));
       const events = splitIntoEvents(
@@ -274,23 +332,30 @@ export class DeliveryWorker {
           continue;
         }
         const delivered: Transformed[] = [];
+        let processedBytes = 0;
+        let processedRecords = 0;
         for (const outcome of result.results) {
           const item = byId.get(outcome.record.recordId);
           if (!item) continue;
-          if (outcome.result === 'Ok') delivered.push(this.toDestination(item, outcome.data));
-          else if (outcome.result === 'Dropped') this.tracker.settle(item.tracked);
+          if (outcome.result !== 'ProcessingFailed') processedRecords++;
+          if (outcome.result === 'Ok') {
+            delivered.push(this.toDestination(item, outcome.data));
+            processedBytes += outcome.data.length;
+          } else if (outcome.result === 'Dropped') this.tracker.settle(item.tracked);
           else
             failed.push({
               item,
               line: processingFailedLine(item.record, PROCESSING_FAILED_STATUS, attempts, ended, lambda.arn),
             });
         }
+        this.metrics.processed(processedRecords, processedBytes);
         this.destinationBuffer.add(delivered, Date.now());
       }
       if (failed.length > 0) {
         await this.writeErrorOutput(failed);
         if (!this.running) return;
       }
+      this.inFlightSince = undefined;
       await this.checkpoint();
       lambda = this.plan.lambda;
       if (!lambda) return;
@@ -309,6 +374,7 @@ export class DeliveryWorker {
     for (;;) {
       attempts += 1;
       let outcome: InvocationOutcome;
+      const started = performance.now();
       try {
         const response = await this.context.clients.lambda.send(
           new InvokeCommand({ FunctionName: arn, InvocationType: 'RequestResponse', Payload: payload }),
@@ -328,6 +394,7 @@ export class DeliveryWorker {
         outcome = { kind: 'error', name: (error as Error).name, message: (error as Error).message };
       }
       const result = interpretInvocation(records, outcome);
+      this.metrics.invocation(performance.now() - started, result.ok);
       if (result.ok) return { result, attempts };
       await this.logError(result.failure, arn);
       if (!result.failure.retryable || attempts > retries || !this.running) return { result, attempts };
@@ -358,8 +425,11 @@ export class DeliveryWorker {
     while (this.running && this.destinationBuffer.due(this.plan.buffer, Date.now())) {
       const records = this.destinationBuffer.take(this.plan.buffer);
       const oldest = earliest(records.map((r) => r.arrival));
+      this.inFlightSince = Math.min(oldest, this.inFlightSince ?? oldest);
       const key = this.objectKey(this.plan.keys.data, oldest);
-      const written = await this.putObject(key, Buffer.concat(records.map((r) => r.data)));
+      const body = Buffer.concat(records.map((r) => r.data));
+      const written = await this.putObject(key, body, records.length);
+      this.inFlightSince = undefined;
       if (!written) return;
       for (const record of records) this.tracker.settle(record.tracked);
       await this.checkpoint();
@@ -371,7 +441,7 @@ export class DeliveryWorker {
    * The key is fixed before the first attempt, so a retry after a lost response rewrites the same object
    * instead of adding a duplicate. False when the worker stopped first.
    */
-  private async putObject(key: string, body: Buffer): Promise<boolean> {
+  private async putObject(key: string, body: Buffer, delivering?: number): Promise<boolean> {
     const payload = this.plan.compression === 'GZIP' ? gzipSync(body) : body;
     for (let attempt = 1; this.running; attempt += 1) {
       try {
@@ -379,17 +449,16 @@ export class DeliveryWorker {
           new PutObjectCommand({ Bucket: this.plan.bucket, Key: key, Body: payload }),
           { abortSignal: this.abort.signal },
         );
+        if (delivering !== undefined) this.metrics.delivery(delivering, payload.length, true);
         return true;
       } catch (error) {
         if (!this.running) return false;
+        if (delivering !== undefined) this.metrics.delivery(0, 0, false);
         const name = (error as Error).name;
         this.context.log(
           `firehose ${this.stream.name}: writing s3://${this.plan.bucket}/${key} failed (${name}); retrying`,
         );
-        await this.logError({
-          errorCode: s3ErrorCode(name),
-          errorMessage: `${name}: ${(error as Error).message}`,
-        });
+        await this.logError(s3Failure(name));
         await this.sleep(Math.min(S3_RETRY_CAP_MS, S3_RETRY_BASE_MS * 2 ** Math.min(attempt - 1, 10)));
       }
     }

@@ -4,6 +4,7 @@
 import { targetStream } from './arn.js';
 import { childShards } from './describe.js';
 import { readThrottled } from './errors.js';
+import { publishRead } from './metrics.js';
 import { forward, type OperationCall, passThrough, reply } from './operation.js';
 import type { KinesisRegion } from './region.js';
 import { iteratorTarget } from './sequence.js';
@@ -82,6 +83,7 @@ export async function shardIterator(
 
 export async function getRecords(call: OperationCall): Promise<void> {
   const { region, input } = call;
+  const started = performance.now();
   const target = iteratorTarget(expectString(input.ShardIterator) ?? '');
   if (!target) {
     // Not an iterator kinesalite made: it answers with AWS's error for that.
@@ -90,7 +92,21 @@ export async function getRecords(call: OperationCall): Promise<void> {
   }
   if (input.StreamARN !== undefined) targetStream({ StreamARN: input.StreamARN }, region.region);
   const budget = `${target.stream}/${target.shardId}`;
+  const enhanced = region.metaOf(target.stream)?.shardLevelMetrics ?? [];
   if (region.settings.enforceLimits && !region.budgets.admitRead(budget, Date.now())) {
+    publishRead(
+      region.settings.metrics,
+      {
+        stream: target.stream,
+        shardId: target.shardId,
+        records: 0,
+        bytes: 0,
+        iteratorAgeMs: 0,
+        latencyMs: 0,
+        throttled: true,
+      },
+      enhanced,
+    );
     throw readThrottled(target.shardId, target.stream);
   }
   const raw = await region.send('GetRecords', call.body);
@@ -100,13 +116,32 @@ export async function getRecords(call: OperationCall): Promise<void> {
   }
   // Base64 makes the body about 4/3 of the data it carries: near enough to charge the read budget.
   if (region.settings.enforceLimits) region.budgets.spendRead(budget, (raw.body.length * 3) / 4, Date.now());
+  const output = JSON.parse(raw.body.toString('utf8')) as BackendRecords & Record<string, unknown>;
+  const last = output.Records[output.Records.length - 1];
+  let bytes = 0;
+  for (const record of output.Records)
+    bytes += (String(record.Data ?? '').length * 3) / 4 + String(record.PartitionKey ?? '').length;
+  publishRead(
+    region.settings.metrics,
+    {
+      stream: target.stream,
+      shardId: target.shardId,
+      records: output.Records.length,
+      bytes: Math.round(bytes),
+      iteratorAgeMs: last
+        ? Math.max(0, Date.now() - last.ApproximateArrivalTimestamp * 1000)
+        : (output.MillisBehindLatest ?? 0),
+      latencyMs: performance.now() - started,
+      throttled: false,
+    },
+    enhanced,
+  );
   const encrypted = region.metaOf(target.stream)?.encryption !== undefined;
-  const shardEnded = !raw.body.includes('"NextShardIterator"');
+  const shardEnded = output.NextShardIterator === undefined;
   if (!encrypted && !shardEnded) {
     passThrough(call.response, raw);
     return;
   }
-  const output = JSON.parse(raw.body.toString('utf8')) as BackendRecords & Record<string, unknown>;
   if (encrypted) for (const record of output.Records) record.EncryptionType = 'KMS';
   if (shardEnded) {
     const stream = await region.describe(target.stream);

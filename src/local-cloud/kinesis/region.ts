@@ -1,10 +1,12 @@
 // One region's Kinesis: a kinesalite child (its own LevelDB), the edge's metadata for its streams, the
 // shard maps writes are routed with (cached while a stream is ACTIVE), the shards' throughput budgets,
 // and the scalings under way. Streams are scoped by region, as on AWS.
+
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Backend, startBackend } from '../backend.js';
+import type { MetricPublisher } from '../cloudwatch/metrics.js';
 import { JsonState } from '../state.js';
 import type { BackendStream } from './describe.js';
 import { streamNotActive, streamNotFound } from './errors.js';
@@ -17,6 +19,8 @@ import { Subscriptions } from './subscriptions.js';
 import { ShardBudgets } from './throughput.js';
 
 export interface KinesisSettings {
+  /** Where its AWS/Kinesis metrics go (CloudWatch's store). */
+  metrics: MetricPublisher;
   enforceLimits: boolean;
   failureRate: number;
   /** How long a stream stays CREATING, DELETING or UPDATING (and a consumer CREATING or DELETING). */

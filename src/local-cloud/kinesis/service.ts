@@ -135,6 +135,7 @@ export function createKinesisService(): Service {
     async start(ctx) {
       context = ctx;
       settings = {
+        metrics: ctx.metrics,
         enforceLimits: ctx.options.kinesis.enforceLimits,
         failureRate: failureRateOf(ctx.options.kinesis.failureRate, process.env[FAILURE_RATE_ENV]),
         transitionMs: TRANSITION_MS,
