@@ -5,15 +5,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../../src/commands/exit-codes.js';
 import { tempDir } from '../../support/local-cloud.js';
-import { skipTitle } from '../../support/tools.js';
 import { FAST_PIPELINE, runCli } from './cli.js';
-import { missingServices } from './services.js';
 
 const work = tempDir('event-template-');
 const common = ['--data-dir', join(work, 'data'), '--json'];
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-const missing = missingServices();
 
 const TEMPLATE = `{
   "device": "{{random.arrayElement(["door-1", "door-2", "window-3"])}}",
@@ -24,7 +20,7 @@ const TEMPLATE = `{
 }
 `;
 
-describe.skipIf(missing)(skipTitle('events of your own', missing), () => {
+describe('events of your own', () => {
   beforeAll(async () => {
     const deploy = await runCli(['deploy', ...common, ...FAST_PIPELINE], { timeoutMs: 300_000 });
     expect(deploy.code, deploy.stdout + deploy.stderr).toBe(EXIT.ok);
