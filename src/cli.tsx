@@ -237,6 +237,18 @@ pipelineCommand('verify', 'reconcile what reached S3 with what was sent')
     });
   });
 
+pipelineCommand('logs', "the transform Lambda's log and Firehose's delivery error log, newest at the bottom")
+  .option('--follow', 'keep printing new lines until Ctrl-C')
+  .option('--filter <text>', 'only lines holding this text (any case)')
+  .option('--since <time>', 'start this far back (default 30m)', parsed(parseDuration))
+  .action(async (opts: CommonOptions & { follow?: boolean; filter?: string; since?: number }) => {
+    const { since, ...rest } = opts;
+    process.exitCode = await (await import('./commands/logs.js')).runLogs({
+      ...rest,
+      ...(since !== undefined ? { sinceMs: since } : {}),
+    });
+  });
+
 pipelineCommand('teardown', 'empty the bucket and delete the stack')
   .option('--export <dir>', 'save every object of the bucket under this folder first')
   .option('--yes', 'do not ask before deleting on AWS')

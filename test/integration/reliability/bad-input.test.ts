@@ -242,7 +242,7 @@ const inputRows: Row[] = [
     run: () => cli(['deplyo']),
     code: EXIT.usage,
     message:
-      /unknown command "deplyo" \(did you mean deploy\?\): the commands are wizard, local-cloud, deploy, stream, verify, teardown, status/,
+      /unknown command "deplyo" \(did you mean deploy\?\): the commands are wizard, local-cloud, deploy, stream, verify, logs, teardown, status/,
   },
   {
     title: 'an option that does not exist',

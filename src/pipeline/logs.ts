@@ -1,0 +1,176 @@
+// The pipeline's logs: what the transform Lambda prints (its log group) and the delivery errors Firehose
+// writes (the delivery stream's CloudWatch Logs group), read with FilterLogEvents and merged oldest first,
+// so the newest line is at the bottom. A LogTail remembers what it returned: polling it (`logs --follow`,
+// the wizard's Logs view) gives only lines not seen before. The same on AWS, an endpoint, the local cloud.
+import {
+  type CloudWatchLogsClient,
+  type FilteredLogEvent,
+  FilterLogEventsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeDeliveryStreamCommand, type FirehoseClient } from '@aws-sdk/client-firehose';
+import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
+import type { PipelineOutputs } from './stack.js';
+
+export type LogSourceKind = 'transform' | 'firehose';
+
+/** A log group to read, and which part of the pipeline writes it. */
+export interface LogSource {
+  kind: LogSourceKind;
+  group: string;
+  /** Only this stream of the group (Firehose's DestinationDelivery), when set. */
+  stream?: string;
+}
+
+export interface LogLine {
+  kind: LogSourceKind;
+  group: string;
+  stream: string;
+  /** When it was logged, epoch ms. */
+  time: number;
+  message: string;
+  /** Looks like an error (an exception, a failed invocation, a Firehose error code). */
+  error: boolean;
+  id: string;
+}
+
+// An exception or error report: Lambda's runtimes (`ERROR\tInvoke Error`, `[ERROR]`, Runtime.*, `Task timed
+// out`), Python tracebacks, Node's `TypeError:`..., and Firehose's JSON error records (an errorCode).
+const ERROR_LINE =
+  /\bERROR\b|\[ERROR\]|Traceback \(most recent call last\)|Runtime\.[A-Z]\w+|Task timed out|\b\w*(Error|Exception)\b[:"]|"errorCode"\s*:|Unable to import module|Status: (error|timeout)/;
+
+export function isErrorLine(message: string): boolean {
+  return ERROR_LINE.test(message);
+}
+
+export interface LogSourceClients {
+  lambda: LambdaClient;
+  firehose: FirehoseClient;
+}
+
+/**
+ * Where the pipeline logs: the transform's group (its LoggingConfig, or Lambda's `/aws/lambda/<name>`) and
+ * the delivery stream's error group (its CloudWatchLoggingOptions; Firehose logs nothing without them). Asked
+ * of the services, falling back on the conventional names when they cannot say.
+ */
+export async function logSources(clients: LogSourceClients, outputs: PipelineOutputs): Promise<LogSource[]> {
+  const sources: LogSource[] = [];
+  const fn = outputs.FunctionName;
+  if (fn) {
+    const config = await clients.lambda
+      .send(new GetFunctionConfigurationCommand({ FunctionName: fn }))
+      .catch(() => undefined);
+    sources.push({ kind: 'transform', group: config?.LoggingConfig?.LogGroup || `/aws/lambda/${fn}` });
+  }
+  const ds = outputs.DeliveryStreamName;
+  if (ds) {
+    const described = await clients.firehose
+      .send(new DescribeDeliveryStreamCommand({ DeliveryStreamName: ds }))
+      .catch(() => undefined);
+    const destination = described?.DeliveryStreamDescription?.Destinations?.[0];
+    const logging = (destination?.ExtendedS3DestinationDescription ?? destination?.S3DestinationDescription)
+      ?.CloudWatchLoggingOptions;
+    if (logging?.Enabled && logging.LogGroupName) {
+      sources.push({
+        kind: 'firehose',
+        group: logging.LogGroupName,
+        ...(logging.LogStreamName ? { stream: logging.LogStreamName } : {}),
+      });
+    } else if (!described) sources.push({ kind: 'firehose', group: `/aws/kinesisfirehose/${ds}` });
+  }
+  return sources;
+}
+
+export interface LogTailOptions {
+  /** Read from here, epoch ms. */
+  since: number;
+  /** Only lines holding this text (any case). */
+  filter?: string;
+  /** At most this many lines kept in memory to tell repeats (FilterLogEvents' start time is inclusive). */
+  memory?: number;
+}
+
+/** What a poll found: new lines oldest first, and the groups that do not exist (yet). */
+export interface LogPoll {
+  lines: LogLine[];
+  missingGroups: string[];
+}
+
+export class LogTail {
+  private readonly seen = new Set<string>();
+  private readonly order: string[] = [];
+  private readonly from = new Map<string, number>();
+
+  constructor(
+    private readonly logs: CloudWatchLogsClient,
+    readonly sources: readonly LogSource[],
+    private readonly options: LogTailOptions,
+  ) {}
+
+  private remember(id: string): boolean {
+    if (this.seen.has(id)) return false;
+    this.seen.add(id);
+    this.order.push(id);
+    const limit = this.options.memory ?? 10_000;
+    while (this.order.length > limit) this.seen.delete(this.order.shift() as string);
+    return true;
+  }
+
+  private async read(source: LogSource, signal?: AbortSignal): Promise<FilteredLogEvent[] | undefined> {
+    const events: FilteredLogEvent[] = [];
+    let token: string | undefined;
+    try {
+      do {
+        const page = await this.logs.send(
+          new FilterLogEventsCommand({
+            logGroupName: source.group,
+            ...(source.stream ? { logStreamNames: [source.stream] } : {}),
+            startTime: this.from.get(source.group) ?? this.options.since,
+            ...(token ? { nextToken: token } : {}),
+          }),
+          { abortSignal: signal },
+        );
+        events.push(...(page.events ?? []));
+        token = page.nextToken;
+      } while (token);
+    } catch (error) {
+      if ((error as Error).name === 'ResourceNotFoundException') return undefined;
+      throw error;
+    }
+    return events;
+  }
+
+  /** Lines logged since the last poll (or since `since`), oldest first. */
+  async poll(signal?: AbortSignal): Promise<LogPoll> {
+    const lines: LogLine[] = [];
+    const missingGroups: string[] = [];
+    const filter = this.options.filter?.toLowerCase();
+    await Promise.all(
+      this.sources.map(async (source) => {
+        const events = await this.read(source, signal);
+        if (!events) {
+          missingGroups.push(source.group);
+          return;
+        }
+        for (const event of events) {
+          const time = event.timestamp ?? 0;
+          if (time > (this.from.get(source.group) ?? 0)) this.from.set(source.group, time);
+          const message = (event.message ?? '').replace(/\n+$/, '');
+          const id = event.eventId ?? `${source.group}/${event.logStreamName}/${time}/${message}`;
+          if (!this.remember(id)) continue;
+          if (filter && !message.toLowerCase().includes(filter)) continue;
+          lines.push({
+            kind: source.kind,
+            group: source.group,
+            stream: event.logStreamName ?? '',
+            time,
+            message,
+            error: isErrorLine(message),
+            id,
+          });
+        }
+      }),
+    );
+    lines.sort((a, b) => a.time - b.time);
+    return { lines, missingGroups };
+  }
+}
