@@ -1,13 +1,15 @@
 // `kinesis-tui verify`: what reached the bucket, reconciled against the producer's journal.
 import { CATEGORIES } from '../../lambda/records.js';
 import { TargetError } from '../config/errors.js';
+import type { Cause } from '../pipeline/diagnosis/causes.js';
+import { diagnosePipeline } from '../pipeline/diagnosis/evidence.js';
 import { readJournal } from '../pipeline/journal.js';
+import { reconcile } from '../pipeline/reconcile.js';
 import { requireStack } from '../pipeline/stack.js';
 import {
   bufferSeconds,
   type DeliveryStreamInfo,
   describeDelivery,
-  diagnose,
   Verifier,
   type VerifyReport,
   waitForDelivery,
@@ -110,20 +112,41 @@ function waitingLine(info: DeliveryStreamInfo | undefined, missing: number, ackn
   return `waiting for ${count(missing)} of ${count(acknowledged)} events to reach S3; ${buffer}`;
 }
 
-async function explain(out: Output, report: VerifyReport, diagnosis: Awaited<ReturnType<typeof diagnose>>) {
+/** Causes that no wait will cure: verify --wait stops waiting once one shows. */
+const BLOCKING = new Set<Cause['id']>([
+  'handler-not-found',
+  'function-error',
+  'function-timeout',
+  'return-shape',
+  'invoke-denied',
+  'write-denied',
+  'function-gone',
+  'bucket-gone',
+  'delivery-stream-not-active',
+]);
+
+function explain(out: Output, report: VerifyReport, causes: Cause[]): void {
+  const r = report.reconciliation;
+  const what = [
+    r.missing ? `${count(r.missing)} missing` : '',
+    r.processingFailed > r.expectedFailures
+      ? `${count(r.processingFailed - r.expectedFailures)} failed processing`
+      : '',
+    r.producerFailed ? `${count(r.producerFailed)} never taken by the stream` : '',
+  ].filter(Boolean);
   out.event(
     'diagnosis',
-    {
-      reasons: diagnosis.reasons,
-      logErrors: diagnosis.logErrors,
-      deliveryStream: diagnosis.deliveryStream ?? null,
-    },
-    [
-      `not everything has arrived (${count(report.reconciliation.missing)} missing); what we see:`,
-      ...(diagnosis.deliveryStream ? [`  delivery stream: ${diagnosis.deliveryStream.status}`] : []),
-      ...diagnosis.reasons.map((r) => `  - ${r}`),
-      ...diagnosis.logErrors.map((l) => `    ${l}`),
-    ],
+    { causes },
+    causes.length === 0
+      ? [`${what.join(', ')}; no cause found in the logs, the delivery stream, the bucket or the metrics`]
+      : [
+          `${what.join(', ')}; the diagnosis:`,
+          ...causes.flatMap((c, i) => [
+            `  ${i + 1}. ${c.title}`,
+            ...c.evidence.map((e) => `     seen: ${e}`),
+            `     fix: ${c.fix}`,
+          ]),
+        ],
   );
 }
 
@@ -145,16 +168,54 @@ export function runVerify(options: VerifyCommandOptions): Promise<number> {
         () => undefined,
       );
     }
+    // A bucket that is gone cannot be listed: report what the journal says, with nothing delivered, and let
+    // the diagnosis say why.
+    const bucketGone = (error: unknown): VerifyReport => {
+      if ((error as Error).name !== 'NoSuchBucket') throw error;
+      return {
+        bucket: verifier.bucket,
+        errorPrefix: verifier.errorPrefix,
+        journalPath,
+        objects: [],
+        deliveredObjects: 0,
+        failedObjects: 0,
+        records: { delivered: 0, failed: 0 },
+        unreadable: [],
+        reconciliation: reconcile(readJournal(journalPath), [], []),
+        checkedAt: new Date(),
+      };
+    };
+    const diagnose = (r: VerifyReport) => diagnosePipeline(target.clients, stack.outputs, r, journal, since);
     let report: VerifyReport;
     let timedOut = false;
+    let blocked: Cause[] | undefined;
     if (options.wait) {
       const timeoutMs = options.timeoutMs ?? (2 * bufferSeconds(info) + 120) * 1000;
       let lastMissing = -1;
-      const waited = await waitForDelivery(verifier, {
+      // While waiting, look every few seconds for a cause no wait will cure, and stop waiting when one shows.
+      const giveUp = new AbortController();
+      let diagnosing = false;
+      let lastDiagnosis = 0;
+      const waiting = waitForDelivery(verifier, {
         timeoutMs,
         pollMs: target.kind === 'aws' ? 5000 : 1000,
-        signal: interrupts.stop,
+        signal: AbortSignal.any([interrupts.stop, giveUp.signal]),
         onCheck: (r, missing) => {
+          if (missing > 0 && !diagnosing && Date.now() - lastDiagnosis > 5000) {
+            diagnosing = true;
+            diagnose(r)
+              .then(({ causes }) => {
+                if (causes.some((c) => BLOCKING.has(c.id))) {
+                  blocked = causes;
+                  giveUp.abort();
+                }
+              })
+              .catch(() => undefined)
+              .finally(() => {
+                diagnosing = false;
+                lastDiagnosis = Date.now();
+              });
+          }
           if (missing === lastMissing || missing === 0) return;
           if (lastMissing === -1)
             out.info(
@@ -173,10 +234,16 @@ export function runVerify(options: VerifyCommandOptions): Promise<number> {
           );
         },
       });
-      report = waited.report;
-      timedOut = waited.timedOut;
+      // Giving up (a cause found) may cut a check short: then check once more, to report in full.
+      const waited = await waiting.catch((error: unknown) => {
+        if (giveUp.signal.aborted && !interrupts.stop.aborted) return undefined;
+        if ((error as Error).name === 'NoSuchBucket') return { report: bucketGone(error), timedOut: false };
+        throw error;
+      });
+      report = waited?.report ?? (await verifier.check(interrupts.stop).catch(bucketGone));
+      timedOut = waited?.timedOut ?? false;
     } else {
-      report = await verifier.check(interrupts.stop);
+      report = await verifier.check(interrupts.stop).catch(bucketGone);
     }
     out.event('report', reportData(report), reportLines(report));
     const r = report.reconciliation;
@@ -187,9 +254,12 @@ export function runVerify(options: VerifyCommandOptions): Promise<number> {
       );
       return EXIT.mismatch;
     }
-    if (!r.complete) {
-      await explain(out, report, await diagnose(target.clients, stack.outputs, report, since));
-      if (!options.wait)
+    const failed = r.processingFailed > r.expectedFailures || r.producerFailed > 0;
+    if (!r.complete || failed) {
+      // Once more on the final report, so what the causes show is what the report shows.
+      const causes = (await diagnose(report).catch(() => undefined))?.causes ?? blocked ?? [];
+      explain(out, report, causes);
+      if (!options.wait && !r.complete && !causes.some((c) => BLOCKING.has(c.id)))
         out.info('records may still be buffering: `kinesis-tui verify --wait` waits for them');
     }
     if (interrupts.stop.aborted) return EXIT.interrupted;

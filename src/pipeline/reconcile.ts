@@ -48,6 +48,8 @@ export interface Reconciliation {
   /** Of those, records the producer sent malformed on purpose. */
   expectedFailures: number;
   failures: FailedWithKey[];
+  /** Processing-failed records of acknowledged events (not sent malformed on purpose) by Firehose's error code. */
+  failureCodes: Record<string, number>;
   /** Events whose acknowledgement was lost (producer killed mid-call) that arrived all the same. */
   lateAcknowledged: number;
   /** Events given up by the producer after its retry budget (never acknowledged). */
@@ -128,6 +130,7 @@ export function reconcile(
   const failedIds = new Set<string>();
   let expectedFailures = 0;
   let unknownFailed = 0;
+  const failureCodes: Record<string, number> = {};
   for (const f of failed) {
     const known =
       f.eventId !== undefined &&
@@ -140,6 +143,7 @@ export function reconcile(
     if (!ack) continue;
     failedIds.add(f.eventId);
     if (ack.malformed) expectedFailures++;
+    else failureCodes[f.errorCode] = (failureCodes[f.errorCode] ?? 0) + 1;
   }
 
   const missingIds: string[] = [];
@@ -170,6 +174,7 @@ export function reconcile(
       )
       .sort((a, b) => Number(a.onPurpose ?? false) - Number(b.onPurpose ?? false))
       .slice(0, LISTED),
+    failureCodes,
     lateAcknowledged,
     producerFailed,
     unknown,
