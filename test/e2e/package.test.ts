@@ -89,6 +89,7 @@ describe('the packed package', () => {
         'README.md',
         'LICENSE',
         'cfn/pipeline.yaml',
+        'events/shop.json',
         'dist/src/cli.js',
         'dist/src/local-cloud/main.js',
         'dist/src/pipeline/producer-process-main.js',

@@ -69,7 +69,10 @@ describe('Firehose monitoring', { timeout: 120_000 }, () => {
         ['DeliveryToS3.Success', 'Average'],
         ['DeliveryToS3.DataFreshness', 'Maximum'],
       ]);
-      return m['DeliveryToS3.Records'] === 40 ? m : undefined;
+      // Freshness is sampled once a second: wait for a sample too.
+      return m['DeliveryToS3.Records'] === 40 && m['DeliveryToS3.DataFreshness'] !== undefined
+        ? m
+        : undefined;
     });
     expect(seen).toMatchObject({
       IncomingRecords: 50,
