@@ -1,7 +1,14 @@
 // `kinesis-tui logs`: the transform Lambda's log and Firehose's delivery error log, merged oldest first
 // (newest at the bottom), errors highlighted; `--follow` keeps polling until Ctrl-C.
 import { TargetError } from '../config/errors.js';
-import { type LogLine, LogTail, logSources } from '../pipeline/logs.js';
+import {
+  LiveTailUnavailable,
+  type LogLine,
+  LogTail,
+  lineKey,
+  liveTail,
+  logSources,
+} from '../pipeline/logs.js';
 import { requireStack } from '../pipeline/stack.js';
 import { type CommonOptions, runCommand } from './common.js';
 import { EXIT } from './exit-codes.js';
@@ -95,16 +102,70 @@ export function runLogs(options: LogsCommandOptions): Promise<number> {
           );
         }
       };
-      await show().catch((error) => {
-        if (!interrupts.stop.aborted) throw error;
-      });
+      const print = (line: LogLine) => {
+        shown++;
+        out.event(
+          'log',
+          {
+            kind: line.kind,
+            group: line.group,
+            stream: line.stream,
+            time: new Date(line.time).toISOString(),
+            error: line.error,
+            message: line.message,
+          },
+          lineText(line, red),
+        );
+      };
       if (!options.follow) {
+        await show();
         if (shown === 0)
           out.info(
             `no log lines in the last ${duration(sinceMs)}${options.filter ? ` holding "${options.filter}"` : ''}`,
           );
         return EXIT.ok;
       }
+      // Following: Live Tail where the target has it (lines pushed as they are logged), what came before read
+      // once the session is open so nothing falls between; else FilterLogEvents every second or two.
+      const before = new Set<string>();
+      try {
+        for await (const lines of liveTail(target.clients.logs, sources, {
+          region: target.region,
+          account: target.identity.account,
+          ...(options.filter ? { filter: options.filter } : {}),
+          signal: interrupts.stop,
+          onStart: async () => {
+            const { lines, missingGroups } = await tail.poll(interrupts.stop);
+            for (const group of missingGroups)
+              out.event(
+                'missing-group',
+                { group },
+                `(no log group ${group} yet: nothing has been logged there)`,
+              );
+            for (const line of lines) {
+              before.add(lineKey(line));
+              print(line);
+            }
+            out.event('live', { via: 'StartLiveTail' }, '(live: lines appear as they are logged)');
+          },
+        })) {
+          for (const line of lines) if (!before.has(line.id)) print(line);
+        }
+        return EXIT.interrupted;
+      } catch (error) {
+        if (!(error instanceof LiveTailUnavailable)) {
+          if (interrupts.stop.aborted) return EXIT.interrupted;
+          throw error;
+        }
+        out.event(
+          'live',
+          { via: 'FilterLogEvents', reason: error.message },
+          `(no Live Tail here (${error.message}): polling instead)`,
+        );
+      }
+      await show().catch((error) => {
+        if (!interrupts.stop.aborted) throw error;
+      });
       const pollMs = target.kind === 'aws' ? 2000 : 1000;
       while (!interrupts.stop.aborted) {
         await new Promise<void>((resolve) => {

@@ -59,7 +59,8 @@ export function requestHandler(): NodeHttpHandler {
 export function baseClientOptions(config: ClientConfig) {
   return {
     region: config.region,
-    ...(config.endpoint ? { endpoint: config.endpoint } : {}),
+    // An endpoint is one host: operations AWS serves on a prefixed host (Live Tail's `stream-`) go there too.
+    ...(config.endpoint ? { endpoint: config.endpoint, disableHostPrefix: true } : {}),
     ...(config.credentials ? { credentials: config.credentials } : {}),
     ...(config.profile ? { profile: config.profile } : {}),
     ...(config.maxAttempts ? { maxAttempts: config.maxAttempts } : {}),

@@ -6,6 +6,7 @@ import {
   type CloudWatchLogsClient,
   type FilteredLogEvent,
   FilterLogEventsCommand,
+  StartLiveTailCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeDeliveryStreamCommand, type FirehoseClient } from '@aws-sdk/client-firehose';
 import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
@@ -172,5 +173,92 @@ export class LogTail {
     );
     lines.sort((a, b) => a.time - b.time);
     return { lines, missingGroups };
+  }
+}
+
+/** What tells a line from another when no event id comes with it (Live Tail's results carry none). */
+export function lineKey(line: Pick<LogLine, 'group' | 'stream' | 'time' | 'message'>): string {
+  return `${line.group}\u0000${line.stream}\u0000${line.time}\u0000${line.message}`;
+}
+
+/** The target cannot do Live Tail (an endpoint without it, or a caller without the permission). */
+export class LiveTailUnavailable extends Error {}
+
+/**
+ * Lines as they are logged, from CloudWatch Logs Live Tail (StartLiveTail): a batch about once a second,
+ * started again when a session reaches its time limit. `onStart` runs once the first session is open, so
+ * a caller can read what came before without missing what comes during. Throws LiveTailUnavailable when
+ * the target refuses the call itself.
+ */
+export async function* liveTail(
+  logs: CloudWatchLogsClient,
+  sources: readonly LogSource[],
+  options: {
+    region: string;
+    account: string;
+    filter?: string;
+    signal: AbortSignal;
+    onStart?: () => Promise<void>;
+  },
+): AsyncGenerator<LogLine[]> {
+  const arn = (group: string) => `arn:aws:logs:${options.region}:${options.account}:log-group:${group}`;
+  const byArn = new Map(sources.map((s) => [arn(s.group), s]));
+  const filter = options.filter?.toLowerCase();
+  let started = false;
+  while (!options.signal.aborted) {
+    let stream: AsyncIterable<unknown> | undefined;
+    try {
+      const out = await logs.send(new StartLiveTailCommand({ logGroupIdentifiers: [...byArn.keys()] }), {
+        abortSignal: options.signal,
+      });
+      stream = (out as { responseStream?: AsyncIterable<unknown> }).responseStream;
+    } catch (error) {
+      if (options.signal.aborted) return;
+      if (!started) throw new LiveTailUnavailable(`${(error as Error).name}: ${(error as Error).message}`);
+      throw error;
+    }
+    if (!stream) throw new LiveTailUnavailable('StartLiveTail answered without a stream');
+    try {
+      for await (const event of stream) {
+        const e = event as {
+          sessionStart?: unknown;
+          sessionUpdate?: {
+            sessionResults?: Array<{
+              logGroupIdentifier?: string;
+              logStreamName?: string;
+              message?: string;
+              timestamp?: number;
+            }>;
+          };
+        };
+        if (e.sessionStart && !started) {
+          started = true;
+          await options.onStart?.();
+        }
+        const lines: LogLine[] = [];
+        for (const result of e.sessionUpdate?.sessionResults ?? []) {
+          const source = byArn.get(result.logGroupIdentifier ?? '');
+          if (!source) continue;
+          const stream = result.logStreamName ?? '';
+          if (source.stream && stream !== source.stream) continue;
+          const message = (result.message ?? '').replace(/\n+$/, '');
+          if (filter && !message.toLowerCase().includes(filter)) continue;
+          const line = {
+            kind: source.kind,
+            group: source.group,
+            stream,
+            time: result.timestamp ?? 0,
+            message,
+            error: isErrorLine(message),
+          };
+          lines.push({ ...line, id: lineKey(line) });
+        }
+        if (lines.length > 0) yield lines;
+      }
+    } catch (error) {
+      if (options.signal.aborted) return;
+      // A session that reached its time limit is started again; anything else ends the tail.
+      if ((error as Error).name !== 'SessionTimeoutException') throw error;
+    }
   }
 }

@@ -6,6 +6,7 @@ import { ServiceError } from '../protocol/common.js';
 import { Fields } from '../protocol/fields.js';
 import { jsonInput, jsonOperation, sendJson, sendJsonError } from '../protocol/json.js';
 import type { EdgeRequest, Service, ServiceContext } from '../service.js';
+import { liveTailRequest, serveLiveTail } from './live-tail.js';
 import {
   EVENT_OVERHEAD,
   type GroupRecord,
@@ -397,6 +398,14 @@ export function createLogsService(): Service {
     },
     async handle(request: EdgeRequest, response: ServerResponse) {
       const operation = jsonOperation(request.headers);
+      if (operation === 'StartLiveTail') {
+        const fields = new Fields(jsonInput(request.body), 'InvalidParameterException');
+        const live = liveTailRequest(fields, (id) =>
+          groupFromIdentifier(checkIdentifier(id, 'logGroupIdentifiers.member')),
+        );
+        await serveLiveTail(need(), live, response);
+        return;
+      }
       const run = operation ? operations[operation] : undefined;
       if (!run) {
         throw new ServiceError(

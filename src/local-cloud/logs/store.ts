@@ -323,6 +323,33 @@ export class LogStore {
     );
   }
 
+  /** The ingestion number the next event stored gets: a live tail shows what comes from here on. */
+  get nextSeq(): number {
+    return this.seq;
+  }
+
+  /** Events stored from ingestion number `seq` on, in the groups given (those that exist), in ingestion order. */
+  ingestedSince(
+    groupNames: readonly string[],
+    seq: number,
+    options: { streamNames?: string[]; streamPrefixes?: string[]; pattern?: string },
+  ): Array<FilteredEvent & { group: string }> {
+    const pattern = parseFilterPattern(options.pattern);
+    const found: Array<FilteredEvent & { group: string }> = [];
+    for (const groupName of groupNames) {
+      if (!this.hasGroup(groupName)) continue;
+      for (const name of Object.keys(this.group(groupName).streams)) {
+        if (options.streamNames && !options.streamNames.includes(name)) continue;
+        if (options.streamPrefixes && !options.streamPrefixes.some((p) => name.startsWith(p))) continue;
+        for (const event of this.events.get(groupName)?.get(name) ?? []) {
+          if (event.seq >= seq && matchesPattern(pattern, event.message))
+            found.push({ ...event, logStreamName: name, group: groupName });
+        }
+      }
+    }
+    return found.sort((a, b) => a.seq - b.seq);
+  }
+
   /** Events of many streams matching a text pattern, interleaved by time, after an optional cursor. */
   filter(
     groupName: string,

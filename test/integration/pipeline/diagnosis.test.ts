@@ -113,7 +113,7 @@ describe.skipIf(noPython)(
       expect(shown.every((l) => /keyerror/i.test(String(l.message)))).toBe(true);
     });
 
-    it('logs --follow prints lines as they are logged, newest at the bottom, until Ctrl-C', async () => {
+    it('logs --follow prints lines as they are logged (Live Tail), until Ctrl-C', async () => {
       let stopped = false;
       let printedBefore = -1;
       const lines: string[] = [];
@@ -134,7 +134,7 @@ describe.skipIf(noPython)(
           timeoutMs: 240_000,
           onLine: (line, signal) => {
             lines.push(line);
-            if (line.includes('"type":"sources"')) {
+            if (line.includes('"type":"live"')) {
               printedBefore = lines.length;
               // Once it follows, make the transform fail again: its new lines must show up.
               void stream('dx-records');
