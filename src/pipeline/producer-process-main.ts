@@ -8,6 +8,7 @@
 // taking new events, finishes what is in flight for a moment, closes the journal and exits.
 import { createClients } from '../config/clients.js';
 import { messageOf, TargetError } from '../config/errors.js';
+import { loadEventTemplate } from './event-template/template.js';
 import type { ProducerSummary, ProducerUpdate } from './producer.js';
 import { ProgressBatcher } from './producer-batch.js';
 import {
@@ -73,10 +74,22 @@ async function open(message: Extract<ToProducer, { type: 'open' }>): Promise<voi
   const clientConfig = { ...message.client, credentials };
   const clients = createClients(clientConfig);
   try {
+    const { events } = message;
     session = await openStreamSession(
       { clients, clientConfig, journalPath: () => message.journalPath },
       message.stack,
-      { rate: message.rate },
+      {
+        rate: message.rate,
+        ...(events
+          ? {
+              template: loadEventTemplate(
+                events.path,
+                events.partitionKey ? { partitionKey: events.partitionKey } : {},
+              ),
+              ...(events.partitionKey ? { partitionKey: events.partitionKey } : {}),
+            }
+          : {}),
+      },
     );
   } catch (error) {
     send(

@@ -16,6 +16,7 @@ import type { Target } from '../config/target.js';
 import type { ProducerStats, ProducerSummary, ProducerUpdate } from './producer.js';
 import { updatesOf } from './producer-batch.js';
 import {
+  type EventsChoice,
   type FromProducer,
   isFromProducer,
   type ProducerControl,
@@ -32,6 +33,8 @@ const CLOSE_DEADLINE_MS = 10_000;
 
 export interface ProducerProcessOptions {
   rate: number;
+  /** Events of your own (a template file) instead of the built-in events. */
+  events?: EventsChoice;
   /** What the wizard keeps of recent events: the process sends no more than that per progress message. */
   limits: ProgressLimits;
   /** How often progress arrives while running, ms (default 200). */
@@ -336,6 +339,7 @@ export async function startProducerProcess(
     stack: { name: stack.name, status: stack.status, outputs: stack.outputs },
     journalPath: target.journalPath(stack.name),
     rate: options.rate,
+    ...(options.events ? { events: options.events } : {}),
     limits: options.limits,
     progressMs: options.progressMs ?? 200,
   });

@@ -6,6 +6,12 @@ import type { ProducerStats, ProducerSummary } from './producer.js';
 import type { ProgressBatch } from './producer-batch.js';
 import type { PipelineOutputs } from './stack.js';
 
+/** A template of events of your own, and the field that keys them (default: their event_id). */
+export interface EventsChoice {
+  path: string;
+  partitionKey?: string;
+}
+
 /** How much of what happened the producer process keeps between two progress messages (the UI's buffers). */
 export interface ProgressLimits {
   /** The newest acknowledged events kept; older ones are counted, not sent. */
@@ -31,6 +37,8 @@ export type ToProducer =
       stack: { name: string; status: string; outputs: PipelineOutputs };
       journalPath: string;
       rate: number;
+      /** Events of your own: a template file the process loads (default: the built-in events). */
+      events?: EventsChoice;
       limits: ProgressLimits;
       /** How often progress is sent while running, ms. */
       progressMs: number;

@@ -6,6 +6,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TargetError } from '../../../src/config/errors.js';
+import { bundledTemplatesDir } from '../../../src/pipeline/event-template/bundled.js';
 import { parseJournal } from '../../../src/pipeline/journal.js';
 import type { ProducerUpdate } from '../../../src/pipeline/producer.js';
 import { startProducerProcess } from '../../../src/pipeline/producer-process.js';
@@ -104,6 +105,38 @@ describe('the producer process', () => {
     expect(journal.acknowledged.get(malformed ?? '')).toMatchObject({ malformed: true });
     expect(journal.runs).toHaveLength(1);
   }, 120_000);
+
+  it('sends events of your own from a template it loads, keyed by one of their fields', async () => {
+    const stack = await streamStack('templated');
+    const session = await startProducerProcess(targetFor(work), stack, {
+      rate: 500,
+      limits: LIMITS,
+      events: { path: join(bundledTemplatesDir(), 'sensors.json'), partitionKey: 'location' },
+    });
+    const updates: ProducerUpdate[] = [];
+    session.producer.subscribe((u) => updates.push(u));
+    const finished = session.producer.run();
+    await waitFor('twenty acknowledged', () => session.producer.stats().acknowledged >= 20);
+    session.producer.stop();
+    await finished;
+    const acked = updates.flatMap((u) => (u.type === 'acknowledged' ? u.events : []));
+    expect(acked[0]?.event).toBeUndefined();
+    expect(acked[0]?.fields).toMatchObject({
+      event_id: acked[0]?.eventId,
+      sensorId: expect.any(Number),
+      status: expect.any(String),
+    });
+    const journal = parseJournal(readFileSync(session.journalPath, 'utf8'));
+    expect(journal.acknowledged.size).toBeGreaterThanOrEqual(20);
+
+    // A template that cannot be used: the process says why and ends.
+    const broken = join(work, 'broken.json');
+    writeFileSync(broken, '{"a": {{random.nope}}}');
+    await expect(
+      startProducerProcess(targetFor(work), stack, { rate: 10, limits: LIMITS, events: { path: broken } }),
+    ).rejects.toThrow(/broken\.json line 1: \{\{random\.nope\}\}: there is no random\.nope/);
+    await waitFor('no producer process left', () => producerChildren().length === 0);
+  });
 
   it('says what to do when the stream is not there, and leaves no process behind', async () => {
     const missing = { name: 'stack-gone', status: 'CREATE_COMPLETE', outputs: { StreamName: 'gone' } };
