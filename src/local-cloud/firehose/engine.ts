@@ -7,6 +7,7 @@ import type { ServiceContext } from '../service.js';
 import { JsonState } from '../state.js';
 import type { DeliveryEngine } from './api.js';
 import { DeliveryMetrics } from './metrics.js';
+import { RolePermissions } from './permissions.js';
 import { DirectPutSpool } from './spool.js';
 import type { StoredDeliveryStream } from './store.js';
 import { type CheckpointState, DeliveryWorker } from './worker.js';
@@ -20,6 +21,7 @@ interface Running {
 export class WorkerEngine implements DeliveryEngine {
   private readonly running = new Map<string, Running>();
   private readonly clients = new Map<string, Clients>();
+  private readonly permissions = new Map<string, RolePermissions>();
 
   constructor(private readonly context: ServiceContext) {}
 
@@ -40,6 +42,16 @@ export class WorkerEngine implements DeliveryEngine {
       this.clients.set(region, clients);
     }
     return clients;
+  }
+
+  /** One reader of roles a region: its cache serves every delivery stream there. */
+  private permissionsFor(region: string): RolePermissions {
+    let permissions = this.permissions.get(region);
+    if (!permissions) {
+      permissions = new RolePermissions(this.clientsFor(region).iam);
+      this.permissions.set(region, permissions);
+    }
+    return permissions;
   }
 
   activate(stream: StoredDeliveryStream): void {
@@ -63,6 +75,7 @@ export class WorkerEngine implements DeliveryEngine {
       ...(spool ? { spool } : {}),
       pollMs: this.context.options.firehosePollMs,
       metrics: this.context.metrics,
+      permissions: this.permissionsFor(stream.region),
       log: this.context.log,
     });
     this.running.set(key, { arn: stream.arn, worker, ...(spool ? { spool } : {}) });

@@ -14,6 +14,8 @@ export interface BufferHints {
 
 export interface LambdaProcessor {
   arn: string;
+  /** The role Firehose invokes it with: the processor's RoleArn, else the destination's. */
+  role: string;
   /** Invocations after the first one that failed. */
   retries: number;
   buffer: BufferHints;
@@ -23,6 +25,8 @@ export interface DeliveryPlan {
   deliveryStreamName: string;
   deliveryStreamArn: string;
   versionId: string;
+  /** The destination's role: what Firehose writes objects and logs its errors with. */
+  role: string;
   bucket: string;
   keys: KeyPlan;
   timeZone: string;
@@ -57,6 +61,7 @@ export function deliveryPlan(stream: DeliveryStream): DeliveryPlan {
     deliveryStreamName: stream.name,
     deliveryStreamArn: stream.arn,
     versionId: String(stream.versionId),
+    role: destination.RoleARN,
     bucket: bucketName(destination.BucketARN),
     keys: planKeys(destination.Prefix, destination.ErrorOutputPrefix),
     timeZone: destination.CustomTimeZone || 'UTC',
@@ -70,6 +75,7 @@ export function deliveryPlan(stream: DeliveryStream): DeliveryPlan {
       ? {
           lambda: {
             arn: parameter(lambda, 'LambdaArn') ?? '',
+            role: parameter(lambda, 'RoleArn') ?? destination.RoleARN,
             retries: Number(parameter(lambda, 'NumberOfRetries') ?? LAMBDA_DEFAULTS.NumberOfRetries),
             buffer: {
               sizeBytes: Math.round(

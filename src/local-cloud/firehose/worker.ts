@@ -8,6 +8,8 @@ import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Clients } from '../../config/clients.js';
 import type { MetricPublisher } from '../cloudwatch/metrics.js';
+import { roleSession } from '../iam/policy-evaluation.js';
+import { LOCAL_ACCOUNT_ID } from '../options.js';
 import { JsonState } from '../state.js';
 import { RecordBuffer } from './buffer.js';
 import { CheckpointTracker, type Tracked } from './checkpoints.js';
@@ -15,7 +17,8 @@ import { deaggregate } from './deaggregate.js';
 import { KinesisSource, type ShardCheckpoint } from './kinesis-source.js';
 import { DeliveryMetrics } from './metrics.js';
 import { streamName } from './model.js';
-import { type DeliveryPlan, deliveryPlan } from './plan.js';
+import { FIREHOSE_SESSION, type RolePermissions } from './permissions.js';
+import { type DeliveryPlan, deliveryPlan, type LambdaProcessor } from './plan.js';
 import { evaluatePrefix, objectName, zonedTime } from './prefix.js';
 import type { DirectPutSpool } from './spool.js';
 import type { StoredDeliveryStream } from './store.js';
@@ -49,6 +52,8 @@ export interface WorkerContext {
   pollMs: number;
   /** CloudWatch's store, for the stream's AWS/Firehose metrics. */
   metrics: MetricPublisher;
+  /** What the stream's role allows (undefined: nothing is checked). */
+  permissions?: Pick<RolePermissions, 'allows'>;
   log(message: string): void;
 }
 
@@ -111,6 +116,14 @@ export function s3Failure(name: string): { errorCode: string; errorMessage: stri
           'An internal error occurred while attempting to deliver data. Delivery will be retried; if the error persists, then it will be reported to AWS for resolution.',
       };
   }
+}
+
+/** How AWS words a refusal to an assumed role (the caller is Firehose's session of the role). */
+function notAuthorized(role: string, action: string, resource: string): string {
+  return (
+    `User: ${roleSession(role, FIREHOSE_SESSION).arn} is not authorized to perform: ` +
+    `${action} on resource: ${resource} because no identity-based policy allows the ${action} action`
+  );
 }
 
 export class DeliveryWorker {
@@ -317,7 +330,7 @@ export class DeliveryWorker {
         },
       );
       for (const { event, records } of events) {
-        const { result, attempts } = await this.invoke(lambda.arn, lambda.retries, event, records);
+        const { result, attempts } = await this.invoke(lambda, event, records);
         if (!this.running) return;
         const ended = Date.now();
         if (!result.ok) {
@@ -364,8 +377,7 @@ export class DeliveryWorker {
 
   /** Invokes the processor, retrying invocation errors NumberOfRetries times with backoff. */
   private async invoke(
-    arn: string,
-    retries: number,
+    { arn, role, retries }: Pick<LambdaProcessor, 'arn' | 'role' | 'retries'>,
     event: unknown,
     records: SourceRecord[],
   ): Promise<{ result: ReturnType<typeof interpretInvocation<SourceRecord>>; attempts: number }> {
@@ -376,6 +388,11 @@ export class DeliveryWorker {
       let outcome: InvocationOutcome;
       const started = performance.now();
       try {
+        if ((await this.may(role, 'lambda:InvokeFunction', arn)) === false) {
+          throw Object.assign(new Error(notAuthorized(role, 'lambda:InvokeFunction', arn)), {
+            name: 'AccessDeniedException',
+          });
+        }
         const response = await this.context.clients.lambda.send(
           new InvokeCommand({ FunctionName: arn, InvocationType: 'RequestResponse', Payload: payload }),
           { abortSignal: AbortSignal.any([this.abort.signal, AbortSignal.timeout(INVOKE_TIMEOUT_MS)]) },
@@ -445,6 +462,12 @@ export class DeliveryWorker {
     const payload = this.plan.compression === 'GZIP' ? gzipSync(body) : body;
     for (let attempt = 1; this.running; attempt += 1) {
       try {
+        const resource = `arn:aws:s3:::${this.plan.bucket}/${key}`;
+        if ((await this.may(this.plan.role, 's3:PutObject', resource)) === false) {
+          throw Object.assign(new Error(notAuthorized(this.plan.role, 's3:PutObject', resource)), {
+            name: 'AccessDenied',
+          });
+        }
         await this.context.clients.s3.send(
           new PutObjectCommand({ Bucket: this.plan.bucket, Key: key, Body: payload }),
           { abortSignal: this.abort.signal },
@@ -472,6 +495,14 @@ export class DeliveryWorker {
   ): Promise<void> {
     const logging = this.plan.logging;
     if (!logging) return;
+    // Without logs:PutLogEvents Firehose's error log stays empty, as on AWS.
+    const stream = `arn:aws:logs:${this.stream.region}:${LOCAL_ACCOUNT_ID}:log-group:${logging.group}:log-stream:${logging.stream}`;
+    if ((await this.may(this.plan.role, 'logs:PutLogEvents', stream)) === false) {
+      this.context.log(
+        `firehose ${this.stream.name}: not logging ${failure.errorCode}: the role may not logs:PutLogEvents`,
+      );
+      return;
+    }
     const message = JSON.stringify({
       deliveryStreamARN: this.stream.arn,
       destination: `arn:aws:s3:::${this.plan.bucket}`,
@@ -493,6 +524,18 @@ export class DeliveryWorker {
       this.context.log(
         `firehose ${this.stream.name}: could not log to ${logging.group}/${logging.stream}: ${(error as Error).message}`,
       );
+    }
+  }
+
+  /** Whether the role allows it; undefined when nothing is checked (or IAM could not be asked). */
+  private async may(role: string, action: string, resource: string): Promise<boolean | undefined> {
+    try {
+      return await this.context.permissions?.allows(role, action, resource);
+    } catch (error) {
+      this.context.log(
+        `firehose ${this.stream.name}: could not read the role ${role}: ${(error as Error).message}`,
+      );
+      return undefined;
     }
   }
 

@@ -161,6 +161,30 @@ describe.skipIf(noPython)(
       expect(v.causes[0]?.fix).toMatch(/"recordId".*"result"/);
     });
 
+    it("Firehose's role may not invoke the transform: Lambda.InvokeAccessDenied, the role and the permission", async () => {
+      await deploy('dx-invoke', 'Breakage=no-invoke-permission');
+      await stream('dx-invoke');
+      const v = await verify('dx-invoke', '--wait', '--timeout', '3m');
+      expect(v.code, v.output).toBe(EXIT.mismatch);
+      expect(v.causes[0]).toMatchObject({ id: 'invoke-denied' });
+      expect(v.causes[0]?.evidence.join('\n')).toMatch(/Firehose: Lambda\.InvokeAccessDenied/);
+      expect(v.causes[0]?.fix).toMatch(
+        /give the role arn:aws:iam::000000000000:role\/dx-invoke-DeliveryRole-\w+ lambda:InvokeFunction .* on arn:aws:lambda:us-east-1:000000000000:function:dx-invoke-transform/,
+      );
+    });
+
+    it("Firehose's role may not write to the bucket: S3.AccessDenied, retried and logged", async () => {
+      await deploy('dx-put', 'Breakage=no-put-permission');
+      await stream('dx-put');
+      const v = await verify('dx-put', '--wait', '--timeout', '3m');
+      expect(v.code, v.output).toBe(EXIT.mismatch);
+      expect(v.causes[0]).toMatchObject({ id: 'write-denied' });
+      expect(v.causes[0]?.evidence.join('\n')).toMatch(
+        /Firehose: S3\.AccessDenied \(\d+ errors? in its log\)/,
+      );
+      expect(v.causes[0]?.fix).toMatch(/s3:PutObject on arn:aws:s3:::dx-put-deliverybucket-\w+\/\*/);
+    });
+
     it('bucket gone: S3.NoSuchBucket from Firehose, and HeadBucket', async () => {
       const outputs = await deploy('dx-bucket');
       await lc.clients.s3.send(new DeleteBucketCommand({ Bucket: outputs.BucketName }));
