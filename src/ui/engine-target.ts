@@ -3,7 +3,10 @@
 import { join } from 'node:path';
 import { stateDir } from '../config/paths.js';
 import { openTarget, type TargetOptions } from '../config/target.js';
+import { templateChoices } from '../pipeline/event-template/bundled.js';
 import { archiveJournal, readJournal } from '../pipeline/journal.js';
+import { LogTail, logSources } from '../pipeline/logs.js';
+import { enableShardMetrics, readPipelineMetrics } from '../pipeline/metrics.js';
 import { startProducerProcess } from '../pipeline/producer-process.js';
 import { deployStack, describeStack } from '../pipeline/stack.js';
 import { emptyBucket, stackBucket, teardownStack } from '../pipeline/teardown.js';
@@ -67,15 +70,34 @@ export async function openEngine(options: EngineOptions): Promise<WizardEngine> 
         onUpdate,
       });
     },
-    async openStream(stack, { rate }) {
+    async openStream(stack, { rate, events }) {
       // In a process of its own: at thousands of events a second the producer would take the screen's
       // event loop. It sends no more recent events than the Stream screen keeps.
       const session = await startProducerProcess(target, stack, {
         rate,
+        ...(events ? { events } : {}),
         limits: { acknowledged: ROWS_KEPT, failed: FAILURES_KEPT },
       });
       streams.add(session);
       return session;
+    },
+    eventTemplates: () => templateChoices(),
+    async openLogs(stack) {
+      const sources = await logSources(target.clients, stack.outputs);
+      const tail = new LogTail(target.clients.logs, sources, { since: Date.now() - 30 * 60_000 });
+      return { sources, poll: (signal) => tail.poll(signal) };
+    },
+    openMetrics(stack) {
+      const names = {
+        ...(stack.outputs.StreamName ? { streamName: stack.outputs.StreamName } : {}),
+        ...(stack.outputs.DeliveryStreamName ? { deliveryStreamName: stack.outputs.DeliveryStreamName } : {}),
+      };
+      return {
+        read: (signal) => readPipelineMetrics(target.clients, names, signal ? { signal } : {}),
+        async enableShardMetrics() {
+          if (names.streamName) await enableShardMetrics(target.clients.kinesis, names.streamName);
+        },
+      };
     },
     openVerification(stack) {
       const journalPath = target.journalPath(stackName);

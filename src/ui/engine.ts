@@ -2,12 +2,16 @@
 // `openEngine` (engine-target.ts) builds it over src/config and src/pipeline, and tests build it over small
 // fakes. No AWS calls are made in src/ui: they all sit behind these methods.
 import type { Target } from '../config/target.js';
+import type { TemplateChoice } from '../pipeline/event-template/bundled.js';
 import type { Producer } from '../pipeline/producer.js';
+import type { EventsChoice } from '../pipeline/producer-wire.js';
 import type { DeployResult, StackUpdate, UpdatePlan } from '../pipeline/stack.js';
 import type { StreamSession as PipelineStreamSession } from '../pipeline/stream-session.js';
 import type { TeardownResult, TeardownUpdate } from '../pipeline/teardown.js';
 import type { DeliveryStreamInfo, Verifier, VerifyReport } from '../pipeline/verify.js';
 import type { ParameterField } from '../template/parameters.js';
+import type { LogFeed } from './state/logs.js';
+import type { MetricsFeed } from './state/metrics.js';
 
 /** Who and where: the target as the header shows it. */
 export type TargetSummary = Pick<
@@ -54,7 +58,13 @@ export interface WizardEngine {
   /** Creates or updates the stack from the template, following its events; throws StackFailure. */
   deploy(request: DeployRequest): Promise<DeployResult>;
   /** A producer into the stack's stream at `rate` events a second, journaling for verify. */
-  openStream(stack: StackSummary, options: { rate: number }): Promise<StreamSession>;
+  openStream(stack: StackSummary, options: { rate: number; events?: EventsChoice }): Promise<StreamSession>;
+  /** The event templates to pick from (those that come with kinesis-tui), each checked. */
+  eventTemplates(): TemplateChoice[];
+  /** The transform's and Firehose's logs (from 30 minutes ago), polled by the Logs view. */
+  openLogs(stack: StackSummary): Promise<LogFeed>;
+  /** The stack's CloudWatch figures, for the metrics panels. */
+  openMetrics(stack: StackSummary): MetricsFeed;
   /** Reads the stack's bucket and reconciles it with the journal; throws when the stack has no bucket. */
   openVerification(stack: StackSummary): Verification;
   /** Where `teardown` exports to when asked (a folder per teardown is made under it). */

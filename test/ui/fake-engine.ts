@@ -1,7 +1,11 @@
 // A WizardEngine over in-memory stand-ins, for screens whose AWS services the local cloud does not have
 // yet. The producer is the engine's real Producer; only Kinesis's PutRecords is faked.
 import type { PutRecordsCommand, PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
+import { templateChoices } from '../../src/pipeline/event-template/bundled.js';
+import { createTemplateSource, loadEventTemplate } from '../../src/pipeline/event-template/template.js';
 import { createEventSource } from '../../src/pipeline/events.js';
+import type { LogLine } from '../../src/pipeline/logs.js';
+import type { PipelineMetrics } from '../../src/pipeline/metrics.js';
 import { Producer } from '../../src/pipeline/producer.js';
 import { changeSetRefused, type StackEventLine, StackFailure } from '../../src/pipeline/stack.js';
 import type { ValidationFailure } from '../../src/pipeline/validation-events.js';
@@ -57,7 +61,31 @@ export interface FakeEngine extends WizardEngine {
   bucket: FakeBucket;
   /** What the stack looks like now (deploy changes it). */
   stack: StackSummary | undefined;
+  /** Log lines the Logs view's next poll gets (taken as they are read). */
+  logLines: LogLine[];
+  /** What the metrics panels read; `shardMetrics` once shard-level metrics are turned on. */
+  metrics: PipelineMetrics;
+  shardMetrics: PipelineMetrics['shards'];
 }
+
+const PERIODS = 15;
+const series = (scale: number) =>
+  Array.from({ length: PERIODS }, (_, i) => Math.round(scale * Math.max(0, i - 3)));
+
+/** Figures with a hot second shard, as the fake's metrics. */
+export const FAKE_METRICS: PipelineMetrics = {
+  periodSeconds: 60,
+  from: 0,
+  stream: { incoming: series(300), throttled: series(10) },
+  shardLevel: false,
+  shards: [],
+  firehose: { recordsIn: series(300), delivered: series(280), freshness: series(1).map((v) => v + 40) },
+};
+
+export const FAKE_SHARD_METRICS: PipelineMetrics['shards'] = [
+  { shardId: 'shardId-000000000000', incoming: series(40), throttled: series(0) },
+  { shardId: 'shardId-000000000001', incoming: series(260), throttled: series(10) },
+];
 
 function event(logicalId: string, type: string, status: string, reason?: string): StackEventLine {
   return {
@@ -231,6 +259,9 @@ export function fakeEngine(
     teardowns: [],
     bucket: new FakeBucket(),
     stack: options.stack,
+    logLines: [],
+    metrics: FAKE_METRICS,
+    shardMetrics: FAKE_SHARD_METRICS,
     exportRoot: '/state/exports',
     target: {
       kind: options.kind ?? 'local',
@@ -256,11 +287,13 @@ export function fakeEngine(
       }
       return fakeDeploy(engine, request, options.failOn, options.gate);
     },
-    async openStream(stack, { rate }) {
+    async openStream(stack, { rate, events }) {
       const producer = new Producer({
         kinesis,
         stream: { name: stack.outputs.StreamName ?? '' },
-        source: createEventSource({ seed: options.seed ?? 7, users: 50 }),
+        source: events
+          ? createTemplateSource(loadEventTemplate(events.path), { seed: options.seed ?? 7 })
+          : createEventSource({ seed: options.seed ?? 7, users: 50 }),
         rate,
         backoff: { baseMs: 1, maxMs: 5 },
         // A short time budget: an event the fake stream keeps refusing is given up within the test.
@@ -271,6 +304,28 @@ export function fakeEngine(
     },
     openVerification() {
       return engine.bucket;
+    },
+    eventTemplates: () => templateChoices(),
+    async openLogs() {
+      return {
+        sources: [
+          { kind: 'transform', group: '/aws/lambda/kinesis-tui-transform' },
+          {
+            kind: 'firehose',
+            group: '/aws/kinesisfirehose/kinesis-tui-delivery',
+            stream: 'DestinationDelivery',
+          },
+        ],
+        poll: async () => ({ lines: engine.logLines.splice(0), missingGroups: [] }),
+      };
+    },
+    openMetrics() {
+      return {
+        read: async () => engine.metrics,
+        enableShardMetrics: async () => {
+          engine.metrics = { ...engine.metrics, shardLevel: true, shards: engine.shardMetrics };
+        },
+      };
     },
     teardown(request) {
       engine.teardowns.push(request);
