@@ -1,12 +1,14 @@
 // The local cloud is ready (health 200) only once every service's start() has finished, and a request that
 // reaches a service still starting waits for it instead of failing. Before, the health endpoint said ok
 // while CloudFormation was still loading, and a call then got InvalidAction.
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { ListStacksCommand } from '@aws-sdk/client-cloudformation';
+import { ListMetricsCommand } from '@aws-sdk/client-cloudwatch';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { ListDeliveryStreamsCommand } from '@aws-sdk/client-firehose';
 import { ListRolesCommand } from '@aws-sdk/client-iam';
@@ -32,6 +34,7 @@ const CALLS: Record<string, (c: Clients) => Promise<unknown>> = {
   sts: (c) => c.sts.send(new GetCallerIdentityCommand({})),
   kinesis: (c) => c.kinesis.send(new ListStreamsCommand({})),
   logs: (c) => c.logs.send(new DescribeLogGroupsCommand({})),
+  monitoring: (c) => c.cloudwatch.send(new ListMetricsCommand({})),
   lambda: (c) => c.lambda.send(new ListFunctionsCommand({})),
   iam: (c) => c.iam.send(new ListRolesCommand({})),
   s3: (c) => c.s3.send(new ListBucketsCommand({})),
