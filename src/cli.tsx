@@ -47,10 +47,22 @@ function wholeNumber(min: number, what: string) {
   };
 }
 
+/**
+ * Commander's own errors (an unknown option, a value its parser refused) in the form every other error
+ * takes: `kinesis-tui <command>: <message>`, instead of its `error: <message>`.
+ */
+function errorsAs(name?: string) {
+  const prefix = `kinesis-tui${name ? ` ${name}` : ''}: `;
+  return {
+    outputError: (text: string, write: (text: string) => void) => write(text.replace(/^error: /, prefix)),
+  };
+}
+
 /** The target and output options every pipeline command takes. */
 function pipelineCommand(name: string, description: string): Command {
   return program
     .command(name)
+    .configureOutput(errorsAs(name))
     .description(description)
     .option('--aws', 'use real AWS (credentials from the SDK chain: env, profiles, SSO)')
     .option('--profile <name>', 'AWS profile (with --aws or --endpoint-url)')
@@ -66,10 +78,11 @@ const program = new Command('kinesis-tui')
   .description('Deploy, stream through, verify and tear down a Kinesis -> Firehose -> S3 pipeline')
   .version(packageVersion(), '-V, --version', 'print the version of kinesis-tui')
   .exitOverride()
-  .configureOutput({ outputError: (text, write) => write(text) });
+  .configureOutput(errorsAs());
 
 program
   .command('wizard', { isDefault: true })
+  .configureOutput(errorsAs())
   .description(`the interactive wizard (default); its debug log is ${wizardLogPath}`)
   .option('--aws', 'use real AWS (credentials from the SDK chain: env, profiles, SSO)')
   .option('--profile <name>', 'AWS profile (with --aws or --endpoint-url)')
@@ -108,6 +121,7 @@ program
 
 program
   .command('local-cloud')
+  .configureOutput(errorsAs('local-cloud'))
   .description('serve the local cloud on 127.0.0.1 for the aws CLI, boto3 and other tools')
   .option('--port <port>', 'port to listen on (0 picks a free one)', port, DEFAULT_PORT)
   .option('--data-dir <dir>', 'where the services keep their state', defaultLocalCloudDir)

@@ -178,10 +178,13 @@ export async function runCommand(
       `target: ${target.description}; stack ${stackName}`,
     );
     if (target.kind === 'local') await settleInterrupted(target, stackName, out, interrupts);
-    return await body({ target, out, stackName, interrupts, options });
+    const code = await body({ target, out, stackName, interrupts, options });
+    out.result(code);
+    return code;
   } catch (error) {
     const code = exitCodeOf(error);
     out.error(describeError(error), code);
+    out.result(code);
     return code;
   } finally {
     remove();

@@ -9,6 +9,8 @@ export const EXIT = {
   target: 3,
   /** verify found events missing, or failed processing (duplicates alone are at-least-once delivery). */
   mismatch: 4,
+  /** verify had nothing to check: the journal holds no acknowledged event (nothing was streamed yet). */
+  nothingSent: 5,
   /** Interrupted (Ctrl-C); what was in flight was finished and reported. */
   interrupted: 130,
 } as const;

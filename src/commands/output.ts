@@ -1,5 +1,7 @@
 // What commands print: readable lines for people, or with --json one JSON object a line (NDJSON) with a
-// `type`, for scripts. Errors go to stderr as a line, or to stdout as a `{"type":"error"}` object.
+// `type`, for scripts. Errors go to stderr as a line (`kinesis-tui <command>: <message>`, the one form
+// every error takes), or to stdout as a `{"type":"error"}` object. With --json every command's last line
+// is `{"type":"result","ok":..,"exitCode":..}` (and what the command concluded), whatever happened.
 
 export interface Output {
   readonly json: boolean;
@@ -8,6 +10,10 @@ export interface Output {
   /** A line for people only. */
   info(text: string): void;
   error(message: string, exitCode: number): void;
+  /** Facts for the closing `result` line (--json), such as verify's outcome. */
+  conclude(data: Record<string, unknown>): void;
+  /** The closing line (--json only): how it ended. Written once, last. */
+  result(exitCode: number): void;
 }
 
 export interface Streams {
@@ -16,6 +22,8 @@ export interface Streams {
 }
 
 export function createOutput(command: string, json: boolean, streams: Streams = process): Output {
+  let concluded: Record<string, unknown> = {};
+  let ended = false;
   return {
     json,
     event(type, data, text) {
@@ -30,6 +38,16 @@ export function createOutput(command: string, json: boolean, streams: Streams = 
     error(message, exitCode) {
       if (json) streams.stdout.write(`${JSON.stringify({ type: 'error', message, exitCode })}\n`);
       else streams.stderr.write(`kinesis-tui ${command}: ${message}\n`);
+    },
+    conclude(data) {
+      concluded = { ...concluded, ...data };
+    },
+    result(exitCode) {
+      if (!json || ended) return;
+      ended = true;
+      streams.stdout.write(
+        `${JSON.stringify({ type: 'result', ok: exitCode === 0, exitCode, ...concluded })}\n`,
+      );
     },
   };
 }

@@ -248,11 +248,14 @@ export function runVerify(options: VerifyCommandOptions): Promise<number> {
     out.event('report', reportData(report), reportLines(report));
     const r = report.reconciliation;
     if (r.acknowledged === 0) {
-      out.error(
-        `nothing to verify: the journal ${journalPath} holds no acknowledged events; run \`kinesis-tui stream\` first`,
-        EXIT.mismatch,
+      // Not a mismatch: there is nothing to compare yet. Its own outcome and exit code say so.
+      out.event(
+        'nothing-sent',
+        { journal: journalPath },
+        `nothing sent yet: the journal ${journalPath} holds no acknowledged events; run \`kinesis-tui stream\` first`,
       );
-      return EXIT.mismatch;
+      out.conclude({ outcome: 'nothing-sent' });
+      return EXIT.nothingSent;
     }
     const failed = r.processingFailed > r.expectedFailures || r.producerFailed > 0;
     if (!r.complete || failed) {
@@ -264,11 +267,8 @@ export function runVerify(options: VerifyCommandOptions): Promise<number> {
     }
     if (interrupts.stop.aborted) return EXIT.interrupted;
     if (r.ok) {
-      out.event(
-        'result',
-        { ok: true },
-        `OK: all ${count(r.acknowledged)} acknowledged events are accounted for`,
-      );
+      out.info(`OK: all ${count(r.acknowledged)} acknowledged events are accounted for`);
+      out.conclude({ outcome: 'ok' });
       return EXIT.ok;
     }
     const problems = [
@@ -278,6 +278,7 @@ export function runVerify(options: VerifyCommandOptions): Promise<number> {
         : '',
     ].filter(Boolean);
     out.error(`mismatch: ${problems.join(', ')}`, EXIT.mismatch);
+    out.conclude({ outcome: 'mismatch' });
     return EXIT.mismatch;
   });
 }

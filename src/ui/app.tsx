@@ -7,6 +7,7 @@ import { ErrorBoundary } from './components/error-boundary.js';
 import { Footer } from './components/footer.js';
 import { Header, headerLines } from './components/header.js';
 import { HelpOverlay } from './components/help-overlay.js';
+import { Lines, wrapped } from './components/lines.js';
 import { StepBar } from './components/step-bar.js';
 import { isTooSmall, TooSmall } from './components/too-small.js';
 import { type Routed, useKeyboard } from './hooks/use-keyboard.js';
@@ -22,7 +23,7 @@ import { StreamScreen } from './screens/stream.js';
 import { VerifyScreen } from './screens/verify.js';
 import type { SessionState, WizardSession } from './state/session.js';
 import { cycleStep, type StepId, type StepState, stepStates } from './steps.js';
-import { tone } from './theme.js';
+import { SYMBOLS, tone } from './theme.js';
 
 export interface AppProps {
   session: WizardSession;
@@ -172,10 +173,9 @@ export function App({ session, opening, logPath, initialStep = 'deploy', onError
   } else if (state.connection === 'failed') {
     body = (
       <Box flexDirection="column">
-        <Text color={tone('bad')} bold>
-          Could not open the target.
-        </Text>
-        <Text>{state.error}</Text>
+        <Lines
+          lines={wrapped(`${SYMBOLS.failed} Could not open the target: ${state.error}`, width, 'bad', '  ')}
+        />
         <Text color={tone('muted')}>Press q to quit.</Text>
       </Box>
     );

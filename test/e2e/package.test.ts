@@ -166,7 +166,7 @@ describe('the installed package', () => {
     async () => {
       const common = ['--data-dir', join(work, 'cloud'), '--json'];
       const deploy = await installed(['deploy', ...common, ...FAST_PIPELINE], { timeoutMs: LONG });
-      expect(deploy.json.at(-1), deploy.stdout + deploy.stderr).toMatchObject({
+      expect(deploy.json.at(-2), deploy.stdout + deploy.stderr).toMatchObject({
         type: 'deployed',
         action: 'created',
         status: 'CREATE_COMPLETE',
@@ -183,7 +183,7 @@ describe('the installed package', () => {
       ).toMatchObject({ acknowledged: 50, delivered: 50, missing: 0, processingFailed: 0, ok: true });
       expect(verify.code).toBe(EXIT.ok);
       const teardown = await installed(['teardown', ...common], { timeoutMs: LONG });
-      expect(teardown.json.at(-1), teardown.stdout + teardown.stderr).toMatchObject({ type: 'deleted' });
+      expect(teardown.json.at(-2), teardown.stdout + teardown.stderr).toMatchObject({ type: 'deleted' });
       expect(teardown.code).toBe(EXIT.ok);
     },
     4 * LONG,

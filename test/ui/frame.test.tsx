@@ -29,7 +29,7 @@ describe('the frame', () => {
     const { r, session } = renderApp(async () => {
       throw new Error('no AWS credentials found: set AWS_ACCESS_KEY_ID or pass --profile NAME');
     });
-    const frame = await waitForText(r, 'Could not open the target.', 'no AWS credentials found');
+    const frame = await waitForText(r, '✖ Could not open the target: no AWS credentials found');
     expect(frame).not.toMatch(/at .*\.ts:\d+/);
     await press(r, 'q');
     await waitForFrame(r, () => session.store.get().closing === 'done');

@@ -14,7 +14,7 @@ import { useScreenKeys } from '../hooks/use-screen-keys.js';
 import { useStore } from '../hooks/use-store.js';
 import { type KeyHint, typeInto } from '../keys.js';
 import type { StreamController, StreamRow } from '../state/stream.js';
-import { SYMBOLS, type Tone, tone } from '../theme.js';
+import { SYMBOLS, type Tone } from '../theme.js';
 import type { ScreenProps } from './props.js';
 
 const COLUMNS: ReadonlyArray<Column<StreamRow>> = [
@@ -44,9 +44,7 @@ export function StreamScreen({ session, width, height }: ScreenProps) {
 
   if (error) {
     return (
-      <Box flexDirection="column">
-        <Text color={tone('bad')}>The stream could not start: {error}</Text>
-      </Box>
+      <Lines lines={wrapped(`${SYMBOLS.failed} The stream could not start: ${error}`, width, 'bad', '  ')} />
     );
   }
   if (!controller) return <Text>Opening the stream…</Text>;

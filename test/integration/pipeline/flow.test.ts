@@ -29,11 +29,13 @@ describe('the pipeline on the local cloud, command by command', () => {
     async () => {
       const common = ['--data-dir', dataDir, '--json'];
       const deploy = await runCli(['deploy', ...common, ...FAST_PIPELINE], { timeoutMs: 300_000 });
-      expect(deploy.json.at(-1), deploy.stdout + deploy.stderr).toMatchObject({
+      expect(deploy.json.at(-2), deploy.stdout + deploy.stderr).toMatchObject({
         type: 'deployed',
         action: 'created',
         status: 'CREATE_COMPLETE',
       });
+      // Every command's last line says how it ended.
+      expect(deploy.json.at(-1)).toEqual({ type: 'result', ok: true, exitCode: EXIT.ok });
       expect(deploy.code).toBe(EXIT.ok);
       const events = deploy.json.filter((l) => l.type === 'stack-event');
       expect(events.some((e) => e.logicalId === 'DeliveryStream' && e.status === 'CREATE_COMPLETE')).toBe(
@@ -43,7 +45,7 @@ describe('the pipeline on the local cloud, command by command', () => {
 
       // Deploying again changes nothing, and says so.
       const again = await runCli(['deploy', ...common, '--param', 'ShardCount=1'], { timeoutMs: 300_000 });
-      expect(again.json.at(-1)).toMatchObject({ type: 'deployed', action: 'unchanged' });
+      expect(again.json.at(-2)).toMatchObject({ type: 'deployed', action: 'unchanged' });
       expect(again.code).toBe(EXIT.ok);
 
       // 4,000 events/s offered to a 1,000 records/s shard: throttled, retried, none lost.
@@ -77,10 +79,12 @@ describe('the pipeline on the local cloud, command by command', () => {
       const categories = report?.categories as { sent: unknown; delivered: unknown };
       expect(categories.sent).toEqual(expected);
       expect(categories.delivered).toEqual(expected);
+      expect(verify.json.at(-1)).toEqual({ type: 'result', ok: true, exitCode: EXIT.ok, outcome: 'ok' });
       expect(verify.code).toBe(EXIT.ok);
 
       const teardown = await runCli(['teardown', ...common], { timeoutMs: 300_000 });
-      expect(teardown.json.at(-1), teardown.stdout + teardown.stderr).toMatchObject({ type: 'deleted' });
+      expect(teardown.json.at(-2), teardown.stdout + teardown.stderr).toMatchObject({ type: 'deleted' });
+      expect(teardown.json.at(-1)).toEqual({ type: 'result', ok: true, exitCode: EXIT.ok });
       expect(teardown.code).toBe(EXIT.ok);
 
       // Nothing is left: no stack, stream, bucket, function or delivery stream.

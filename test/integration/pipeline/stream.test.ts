@@ -88,6 +88,8 @@ describe.skipIf(missing)(skipTitle('stream', missing), () => {
       300,
     );
     expect(result.code).toBe(EXIT.ok);
+    // It ends as every command does: with the result line.
+    expect(result.json.at(-1)).toEqual({ type: 'result', ok: true, exitCode: EXIT.ok });
     const text = await runCli(['status', ...common.filter((a) => a !== '--json')]);
     expect(text.stdout).toMatch(/stack only-stream: CREATE_COMPLETE/);
     expect(text.stdout).toMatch(/stream .*: ACTIVE, PROVISIONED, 1 open shard/);

@@ -523,8 +523,8 @@ const stackRows: Row[] = [
       expect(deployed.code, deployed.text).toBe(EXIT.ok);
       return cli(['verify', ...endpointArgs(w)]);
     },
-    code: EXIT.mismatch,
-    message: /nothing to verify: the journal .* holds no acknowledged events; run `kinesis-tui stream` first/,
+    code: EXIT.nothingSent,
+    message: /nothing sent yet: the journal .* holds no acknowledged events; run `kinesis-tui stream` first/,
   },
   {
     title: 'records in the stream that are not JSON (sent by something else)',
@@ -709,9 +709,28 @@ describe('the bad-input catalogue', () => {
   rows('stacks, streams and buckets', stackRows);
   rows('interruptions', interruptRows);
 
-  it('puts errors on stdout as JSON with --json, one object with the exit code', async () => {
+  it("words every error one way: kinesis-tui <command>: <message>, the options parser's too", async () => {
+    const cases: Array<[string[], string]> = [
+      [['stream', '--rate', 'abc'], 'kinesis-tui stream: '],
+      [['deploy', '--bogus'], 'kinesis-tui deploy: '],
+      [['deploy', '--param', 'Nope=1'], 'kinesis-tui deploy: '],
+      [['--bogus'], 'kinesis-tui: '],
+      [['bogus'], 'kinesis-tui: '],
+    ];
+    for (const [args, prefix] of cases) {
+      const result = await runCli(args, { env: env() });
+      expect(result.code, args.join(' ')).toBe(EXIT.usage);
+      expect(result.stderr.startsWith(prefix), `${args.join(' ')}: ${result.stderr}`).toBe(true);
+      expect(result.stderr).not.toMatch(/^error: /m);
+    }
+  }, 60_000);
+
+  it('puts errors on stdout as JSON with --json: the error with its exit code, then the result line', async () => {
     const result = await runCli(['deploy', '--param', 'Shards=2', '--json'], { env: env() });
     expect(result.code).toBe(EXIT.usage);
-    expect(result.json).toEqual([expect.objectContaining({ type: 'error', exitCode: EXIT.usage })]);
+    expect(result.json).toEqual([
+      expect.objectContaining({ type: 'error', exitCode: EXIT.usage }),
+      { type: 'result', ok: false, exitCode: EXIT.usage },
+    ]);
   }, 60_000);
 });

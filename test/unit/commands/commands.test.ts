@@ -33,14 +33,22 @@ describe('command output', () => {
     j.event('stack-event', { status: 'CREATE_COMPLETE' }, 'a');
     j.info('only for people');
     j.error('it broke', 3);
+    j.conclude({ outcome: 'broken' });
+    j.result(3);
+    j.result(3);
     const lines = machine.out.stdout
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
+    // The last line, once, says how it ended.
     expect(lines).toEqual([
       { type: 'stack-event', status: 'CREATE_COMPLETE' },
       { type: 'error', message: 'it broke', exitCode: 3 },
+      { type: 'result', ok: false, exitCode: 3, outcome: 'broken' },
     ]);
+    // People read the lines before it; the result line is for scripts.
+    o.result(0);
+    expect(human.out.stdout).toBe('a\nb\n');
     expect(machine.out.stderr).toBe('');
   });
 
