@@ -53,8 +53,13 @@ function reportLines(report: VerifyReport): string[] {
   );
   if (r.latency) {
     lines.push(
-      `delivery latency (acknowledged -> object written), ${count(r.latency.count)} events: p50 ${duration(r.latency.p50)}, ` +
-        `p90 ${duration(r.latency.p90)}, p99 ${duration(r.latency.p99)}, max ${duration(r.latency.max)}`,
+      `delivery latency (acknowledged -> object written, S3 times are to the second), ${count(r.latency.count)} events: ` +
+        `p50 ${duration(r.latency.p50)}, p90 ${duration(r.latency.p90)}, p99 ${duration(r.latency.p99)}, max ${duration(r.latency.max)}`,
+    );
+  }
+  if (r.latencyLeftOut) {
+    lines.push(
+      `${plural(r.latencyLeftOut, 'event')} delivered after the local cloud restarted ${r.latencyLeftOut === 1 ? 'is' : 'are'} left out of the latency (${r.latencyLeftOut === 1 ? 'its' : 'their'} wait includes the time it was stopped)`,
     );
   }
   for (const f of r.failures.slice(0, 10)) {
@@ -99,6 +104,7 @@ function reportData(report: VerifyReport) {
     unknownFailed: r.unknownFailed,
     categories: r.categories,
     latencyMs: r.latency ?? null,
+    latencyLeftOut: r.latencyLeftOut,
     unreadable: report.unreadable.length,
     complete: r.complete,
     ok: r.ok,
@@ -160,7 +166,10 @@ export function runVerify(options: VerifyCommandOptions): Promise<number> {
     }
     const journalPath = target.journalPath(stackName);
     const journal = readJournal(journalPath);
-    const verifier = new Verifier(target.clients, stack.outputs, journalPath);
+    // The local cloud stops with each command: what it delivers after a restart is not counted as latency.
+    const verifier = new Verifier(target.clients, stack.outputs, journalPath, {
+      stopsWithRuns: target.kind === 'local',
+    });
     const since = journal.runs[0]?.started ?? Date.now() - 3_600_000;
     let info: DeliveryStreamInfo | undefined;
     if (stack.outputs.DeliveryStreamName) {

@@ -5,6 +5,7 @@
 //   {"event_id":"..","shard":"..","seq":"..","time":ms,"category":"Books"[,"malformed":true]}
 //                                                              acknowledged by Kinesis
 //   {"failed":"<event_id>","reason":"..","time":ms}            given up (its time budget ran out)
+//   {"ended":ms}                                               the run stopped (nothing left in flight)
 // Writes are synchronous and one per PutRecords call (all its lines in one write), so a crash of this
 // process loses nothing the kernel has accepted; "pending" lines let verify recognise events that reached
 // the stream although their acknowledgement was lost.
@@ -30,6 +31,8 @@ export interface JournalAck {
   time: number;
   category: Category;
   malformed?: boolean;
+  /** The run it was sent in (an index into `Journal.runs`), set when the journal is read. */
+  run?: number;
 }
 
 export interface JournalFailure {
@@ -42,6 +45,8 @@ export interface JournalRun {
   started: number;
   stream: string;
   seed?: number;
+  /** When it stopped, epoch ms (read from its `ended` line; none when the producer was killed). */
+  ended?: number;
 }
 
 export class JournalWriter {
@@ -83,6 +88,11 @@ export class JournalWriter {
     for (const f of failures)
       lines += `${JSON.stringify({ failed: f.event_id, reason: f.reason, time: f.time })}\n`;
     this.write(lines);
+  }
+
+  /** The run stopped, with nothing left in flight. */
+  ended(time: number): void {
+    this.write(`${JSON.stringify({ ended: time })}\n`);
   }
 
   close(): void {
@@ -138,6 +148,7 @@ class JournalParser {
       return;
     }
     if (typeof value.event_id === 'string' && typeof value.seq === 'string') {
+      if (journal.runs.length > 0) value.run = journal.runs.length - 1;
       journal.acknowledged.set(value.event_id, value as unknown as JournalAck);
       this.pending.delete(value.event_id);
       journal.failed.delete(value.event_id);
@@ -154,6 +165,9 @@ class JournalParser {
       }
     } else if (value.run && typeof value.run === 'object') {
       journal.runs.push(value.run as JournalRun);
+    } else if (typeof value.ended === 'number') {
+      const run = journal.runs.at(-1);
+      if (run) run.ended = value.ended;
     } else {
       journal.unreadable.push(this.lines);
     }

@@ -795,6 +795,7 @@ export class Producer {
     }
     this.seal();
     const unconfirmed = this.counts.sent - this.counts.acknowledged - this.counts.failed;
+    this.options.journal?.ended(Date.now());
     this.state = 'done';
     return { ...this.stats(), stoppedBy: this.stopping ?? 'stop', unconfirmed };
   }

@@ -60,6 +60,11 @@ export interface Reconciliation {
   unknownFailed: number;
   categories: { sent: CategoryCounts; delivered: CategoryCounts };
   latency: Latency | undefined;
+  /**
+   * Events left out of the latency: delivered after the run that sent them had ended, on a target that
+   * stops with its runs (the local cloud): their wait includes the time it was stopped.
+   */
+  latencyLeftOut: number;
   /** Every acknowledged event is accounted for (delivered or failed). */
   complete: boolean;
   /** Complete, and nothing failed that was not meant to. */
@@ -87,10 +92,22 @@ export function latencyOf(samples: number[]): Latency | undefined {
 
 const LISTED = 20;
 
+/** How long after a run ends the local cloud may still deliver before it stops with the command. */
+export const AFTER_RUN_MS = 5_000;
+
+export interface ReconcileOptions {
+  /**
+   * The target stops when the run that sent to it ends (the local cloud stops with each command and
+   * with the wizard): an event written after its run ended was written after a restart.
+   */
+  stopsWithRuns?: boolean;
+}
+
 export function reconcile(
   journal: Journal,
   delivered: readonly DeliveredWithTime[],
   failed: readonly FailedWithKey[],
+  options: ReconcileOptions = {},
 ): Reconciliation {
   const sentCategories = emptyCounts();
   for (const ack of journal.acknowledged.values()) if (!ack.malformed) sentCategories[ack.category]++;
@@ -116,12 +133,16 @@ export function reconcile(
 
   let deliveredCount = 0;
   let lateAcknowledged = 0;
+  let latencyLeftOut = 0;
   const latencies: number[] = [];
   for (const [id, record] of firstSeen) {
     const ack = journal.acknowledged.get(id);
     if (ack) {
       deliveredCount++;
-      latencies.push(Math.max(0, record.objectTime - ack.time));
+      const ended = ack.run !== undefined ? journal.runs[ack.run]?.ended : undefined;
+      if (options.stopsWithRuns && ended !== undefined && record.objectTime > ended + AFTER_RUN_MS)
+        latencyLeftOut++;
+      else latencies.push(Math.max(0, record.objectTime - ack.time));
     } else if (journal.unconfirmed.has(id) || journal.failed.has(id)) lateAcknowledged++;
     else unknown++;
   }
@@ -181,6 +202,7 @@ export function reconcile(
     unknownFailed,
     categories: { sent: sentCategories, delivered: deliveredCategories },
     latency: latencyOf(latencies),
+    latencyLeftOut,
     complete,
     ok: complete && failedIds.size === expectedFailures,
   };

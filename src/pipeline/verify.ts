@@ -5,7 +5,13 @@ import { DescribeDeliveryStreamCommand, type FirehoseClient } from '@aws-sdk/cli
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { JournalReader } from './journal.js';
 import { parseJsonRecords, toDeliveredRecord, toFailedRecord } from './objects.js';
-import { type DeliveredWithTime, type FailedWithKey, type Reconciliation, reconcile } from './reconcile.js';
+import {
+  type DeliveredWithTime,
+  type FailedWithKey,
+  type ReconcileOptions,
+  type Reconciliation,
+  reconcile,
+} from './reconcile.js';
 import type { PipelineOutputs } from './stack.js';
 
 export interface BucketObject {
@@ -57,6 +63,7 @@ export class Verifier {
     private readonly clients: VerifierClients,
     readonly outputs: PipelineOutputs,
     readonly journalPath: string,
+    private readonly options: ReconcileOptions = {},
   ) {
     if (!outputs.BucketName)
       throw new Error('the stack has no BucketName output: redeploy it with `kinesis-tui deploy`');
@@ -165,7 +172,7 @@ export class Verifier {
       failedObjects: failed.length,
       records: { delivered: allDelivered.length, failed: allFailed.length },
       unreadable,
-      reconciliation: reconcile(journal, allDelivered, allFailed),
+      reconciliation: reconcile(journal, allDelivered, allFailed, this.options),
       checkedAt: new Date(),
     };
   }

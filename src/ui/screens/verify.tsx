@@ -236,6 +236,9 @@ function summaryLines(
     r.latency
       ? `latency, acknowledged -> written (S3 times are to the second): p50 ${latency(r.latency.p50)} · p99 ${latency(r.latency.p99)}`
       : '',
+    r.latencyLeftOut
+      ? `${plural(r.latencyLeftOut, 'event')} delivered after the local cloud restarted left out of it`
+      : '',
     r.lateAcknowledged ? `${count(r.lateAcknowledged)} delivered whose acknowledgement was lost` : '',
     r.producerFailed ? `${count(r.producerFailed)} the producer gave up on` : '',
     r.unknown ? `${plural(r.unknown, 'delivered record')} not in the journal` : '',

@@ -120,6 +120,36 @@ describe('reconcile', () => {
     expect(result).toMatchObject({ processingFailed: 2, expectedFailures: 1, ok: false });
   });
 
+  it('leaves out of the latency what the local cloud delivered after a restart (after the run had ended)', () => {
+    const run = (started: number, ended?: number) =>
+      JSON.stringify({ run: { started, stream: 's' } }) +
+      (ended === undefined ? '' : `\n${JSON.stringify({ ended })}`);
+    const journal = parseJournal(
+      [
+        run(0, 10_000),
+        ack('a', 'Books', 1_000),
+        ack('b', 'Books', 2_000),
+        run(600_000),
+        ack('c', 'Books', 600_500),
+      ].join('\n'),
+    );
+    expect(journal.runs[0]?.ended).toBe(10_000);
+    const arrived = [
+      delivered('a', 'Books', 3_000),
+      // Still buffered when the command (and the local cloud) stopped; written on the next start.
+      delivered('b', 'Books', 601_000),
+      delivered('c', 'Books', 602_000),
+    ];
+    const local = reconcile(journal, arrived, [], { stopsWithRuns: true });
+    expect(local.latencyLeftOut).toBe(1);
+    expect(local.latency).toMatchObject({ count: 2, max: 2_000 });
+    expect(local.delivered).toBe(3);
+    // Elsewhere (AWS, an endpoint) delivery goes on between runs: every event counts.
+    const aws = reconcile(journal, arrived, []);
+    expect(aws.latencyLeftOut).toBe(0);
+    expect(aws.latency).toMatchObject({ count: 3, max: 599_000 });
+  });
+
   it('takes nearest-rank percentiles', () => {
     const values = Array.from({ length: 100 }, (_, i) => i + 1);
     expect(percentile(values, 50)).toBe(50);
