@@ -45,14 +45,19 @@ describe('the Stream screen', () => {
   });
 
   it('pauses and resumes with space', async () => {
-    const { r, engine } = await streaming();
+    const { r, engine, session } = await streaming();
     await press(r, ' ');
-    const paused = await waitForText(r, '❚❚ paused', 'space resume');
+    await waitForText(r, '❚❚ paused', 'space resume', 'actual 0/s');
     const producer = engine.producers[0];
     await waitForFrame(r, () => producer?.stats().outstanding === 0);
     const sent = producer?.stats().sent;
-    // Paused means no new events: wait for a later frame and compare.
-    await waitForFrame(r, (f) => f !== paused);
+    // Paused means no new events: wait until the rate history has taken its next sample (the zero that
+    // shows the pause, up to a second later) and compare.
+    const samples = session.stream?.store.get().rateHistory.length ?? 0;
+    await waitForFrame(r, () => {
+      const history = session.stream?.store.get().rateHistory ?? [];
+      return history.length > samples && history.at(-1) === 0;
+    });
     expect(producer?.stats().sent).toBe(sent);
     await press(r, ' ');
     await waitForText(r, '▶ sending');

@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import { cell, tail } from '../format.js';
 import { tone } from '../theme.js';
 
@@ -34,8 +35,13 @@ export interface TableProps<Row> {
   empty?: string;
 }
 
-/** A table drawn as one line of text a row: cheap to render many times a second. */
-export function Table<Row>({ columns, rows, width, maxRows, rowKey, selected, empty }: TableProps<Row>) {
+/**
+ * A table drawn as one line of text a row. Memoized: a screen that re-renders for its counters five
+ * times a second does not redraw a table whose rows did not move (give it stable columns and rowKey).
+ */
+export const Table = memo(TableRows) as typeof TableRows;
+
+function TableRows<Row>({ columns, rows, width, maxRows, rowKey, selected, empty }: TableProps<Row>) {
   const marker = selected !== undefined ? 2 : 0;
   const widths = columnWidths(columns, width - marker);
   const line = (values: string[]) =>

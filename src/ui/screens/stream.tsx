@@ -26,6 +26,9 @@ const COLUMNS: ReadonlyArray<Column<StreamRow>> = [
   { title: 'shard', width: 20, value: (r) => r.shard },
   { title: 'sequence', keepEnd: true, value: (r) => r.sequence },
 ];
+/** Below 81 columns the sequence number goes (too little of it would show to tell records apart). */
+const NARROW_COLUMNS = COLUMNS.slice(0, -1);
+const rowKey = (r: StreamRow) => `${r.eventId}-${r.sequence}`;
 
 export function StreamScreen({ session, width, height }: ScreenProps) {
   const [controller, setController] = useState<StreamController | undefined>(session.stream);
@@ -168,8 +171,7 @@ function LiveStream({
       ),
     );
   }
-  // The sequence number goes when the table would not hold enough of it to tell records apart.
-  const columns = width >= 65 + 16 ? COLUMNS : COLUMNS.slice(0, -1);
+  const columns = width >= 65 + 16 ? COLUMNS : NARROW_COLUMNS;
   return (
     <Box flexDirection="column">
       {sparkWidth >= 10 && top.length > 0 && headlineWidth <= width ? (
@@ -187,7 +189,7 @@ function LiveStream({
         rows={view.rows}
         width={width}
         maxRows={Math.max(0, height - top.length - 1)}
-        rowKey={(r) => `${r.eventId}-${r.sequence}`}
+        rowKey={rowKey}
         empty={
           view.filter
             ? `no recent event matches "${view.filter}"`
