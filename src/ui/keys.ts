@@ -30,7 +30,7 @@ export const GLOBAL_FOOTER: KeyHint[] = [
 /** Every key of every screen, for the help overlay. */
 export const SCREEN_KEYS: Record<StepId, KeyHint[]> = {
   deploy: [
-    { keys: '↑ ↓', does: 'choose a parameter' },
+    { keys: '↑ ↓', does: 'choose a parameter (Home/End: first/last)' },
     { keys: 'e', does: 'edit it (Enter keeps, Esc undoes)' },
     { keys: 'Enter', does: 'deploy, or update (y confirms)' },
     { keys: 'r', does: 'replace a failed stack' },

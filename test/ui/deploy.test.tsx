@@ -210,4 +210,13 @@ describe('the Deploy screen', () => {
     await waitForFrame(r, () => engine.deploys.length === 2);
     expect(engine.deploys[1]?.values).toMatchObject({ BufferIntervalSeconds: '0' });
   });
+
+  it('jumps to the last parameter with End and back to the first with Home', async () => {
+    const { r } = renderApp(async () => fakeEngine({ stack: undefined }));
+    await waitForText(r, 'not deployed yet');
+    await press(r, KEYS.end);
+    await waitForFrame(r, (f) => /^› LogRetentionDays/m.test(f));
+    await press(r, KEYS.home);
+    await waitForFrame(r, (f) => /^› StreamName/m.test(f));
+  });
 });

@@ -270,8 +270,11 @@ function Deploy({ session, controller, width, height }: ScreenProps & { controll
       }
       if (view.running) return false;
       controller.clearNotice();
+      const last = view.fields.length - 1;
       if (key.upArrow) setSelected((i) => Math.max(0, i - 1));
-      else if (key.downArrow) setSelected((i) => Math.min(view.fields.length - 1, i + 1));
+      else if (key.downArrow) setSelected((i) => Math.min(last, i + 1));
+      else if (key.home || key.pageUp) setSelected(0);
+      else if (key.end || key.pageDown) setSelected(last);
       else if (input === 'e' && field) setDraft(field.value);
       else if (key.return && !blocked) void controller.deploy();
       else if (input === 'r' && blocked) void controller.deploy(true);
