@@ -219,4 +219,24 @@ describe('the Deploy screen', () => {
     await press(r, KEYS.home);
     await waitForFrame(r, (f) => /^› StreamName/m.test(f));
   });
+
+  it('on AWS asks before creating the stack, saying it costs money; n creates nothing', async () => {
+    const engine = fakeEngine({ stack: undefined, kind: 'aws' });
+    const { r } = renderApp(async () => engine);
+    resize(r, 80, 24);
+    await waitForText(r, 'not deployed yet');
+    await press(r, KEYS.enter);
+    const asked = await waitForText(r, 'y creates it · n or Esc cancels');
+    expect(flat(asked)).toContain(
+      'Create stack kinesis-tui in AWS account 000000000000 (us-east-1)? Its resources cost money until Cleanup deletes them.',
+    );
+    await press(r, 'n');
+    await waitForText(r, 'not deployed: nothing was created');
+    expect(engine.deploys).toHaveLength(0);
+    await press(r, KEYS.enter);
+    await waitForText(r, 'y creates it');
+    await press(r, 'y');
+    await waitForText(r, '✔ created in');
+    expect(engine.deploys).toHaveLength(1);
+  });
 });
