@@ -77,16 +77,38 @@ export async function runWizard(
   });
   // The alternate screen: the terminal as it was comes back on every way out (an exit handler restores it
   // even on process.exit), and frames are written as the lines that changed.
-  const screen = new FullScreen(process.stdout);
+  // The terminal closed under the wizard (window closed, tmux killed, ssh lost): a hang-up, whether or not
+  // the SIGHUP arrives first.
+  const onGone = (error: Error) => {
+    log.write(`the terminal went away (${error.message}): stopping`);
+    onSignal('SIGHUP');
+  };
+  const screen = new FullScreen(process.stdout, { onGone });
+  // Reading a closed terminal fails too; Ink does not listen for that.
+  const onInputError = (error: Error) => screen.gone || onGone(error);
+  process.stdin.on('error', onInputError);
   let ending: Ending | undefined;
   const summary = (end: Ending) => exitSummary(session.store.get(), end, log.path);
+  /** Writes a message to the terminal, unless it has gone (then the debug log has it). */
+  const tell = (stream: { write(text: string): unknown }, lines: string[]) => {
+    if (screen.gone) return;
+    try {
+      stream.write(`${lines.join('\n')}\n`);
+    } catch {
+      // the terminal went away as we wrote
+    }
+  };
   // A bug that escaped every handler: the screen comes back first, so the message is readable; then the
-  // local cloud and the producer are stopped (briefly) and the process ends.
+  // local cloud and the producer are stopped (briefly) and the process ends. Once: whatever is thrown while
+  // it ends is only logged (a handler that wrote and threw again never let the process end).
+  let crashed = false;
   const onCrash = (error: unknown) => {
     log.write(`uncaught: ${error instanceof Error ? (error.stack ?? error.message) : messageOf(error)}`);
+    if (crashed) return;
+    crashed = true;
     screen.restore();
     restoreOutput();
-    process.stderr.write(`${summary({ kind: 'crash', message: messageOf(error) }).join('\n')}\n`);
+    tell(process.stderr, summary({ kind: 'crash', message: messageOf(error) }));
     const stopped = session.close(true).catch(() => undefined);
     const limit = new Promise((resolve) => setTimeout(resolve, 5_000).unref());
     void Promise.race([stopped, limit]).finally(() => process.exit(EXIT.failure));
@@ -109,10 +131,10 @@ export async function runWizard(
     },
   );
   // A terminal closed or a kill: stop at once, but still stop the local cloud.
-  const onSignal = (signal: NodeJS.Signals) => {
+  function onSignal(signal: NodeJS.Signals) {
     ending ??= signal === 'SIGINT' ? { kind: 'interrupt' } : { kind: 'signal', signal };
     void session.close(true, signal === 'SIGINT' ? 'interrupt' : 'quit').then(() => instance.unmount());
-  };
+  }
   const signals: NodeJS.Signals[] = ['SIGTERM', 'SIGHUP', 'SIGINT'];
   for (const signal of signals) process.on(signal, onSignal);
   try {
@@ -122,12 +144,13 @@ export async function runWizard(
     await session.close(true);
     process.off('unhandledRejection', onUnhandled);
     process.off('uncaughtException', onCrash);
+    process.stdin.off('error', onInputError);
     screen.restore();
     restoreOutput();
     log.write(`wizard stopped (${screen.bytesWritten} bytes written to the terminal)`);
   }
   ending ??= session.store.get().quit === 'interrupt' ? { kind: 'interrupt' } : { kind: 'quit' };
-  io.stdout.write(`${summary(ending).join('\n')}\n`);
+  tell(io.stdout, summary(ending));
   if (ending.kind === 'interrupt') return EXIT.interrupted;
   if (ending.kind === 'signal') return SIGNAL_EXIT[ending.signal] ?? EXIT.failure;
   return EXIT.ok;

@@ -12,6 +12,7 @@ export interface TerminalStream {
   columns?: number;
   rows?: number;
   on(event: 'resize', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
   off(event: 'resize', listener: () => void): unknown;
 }
 
@@ -50,6 +51,8 @@ export class ScreenStdout extends EventEmitter {
 export interface FullScreenOptions {
   /** Frames are written at most this often; the latest one wins (default 50 ms). */
   minIntervalMs?: number;
+  /** The terminal went away (closed window, killed tmux, lost ssh: writes fail with EIO/EPIPE). */
+  onGone?: (error: Error) => void;
 }
 
 export class FullScreen {
@@ -64,6 +67,13 @@ export class FullScreen {
   private timer: NodeJS.Timeout | undefined;
   private readonly onResize = () => this.resized();
   private readonly onExit = () => this.restore();
+  /**
+   * A closed terminal fails every write, asynchronously, as an 'error' event: unheard, each one became an
+   * uncaught exception whose handler wrote again, and the wizard spun forever instead of ending.
+   */
+  private readonly onError = (error: Error) => this.lost(error);
+  private isGone = false;
+  private errorsHeard = false;
 
   constructor(
     private readonly terminal: TerminalStream,
@@ -79,15 +89,36 @@ export class FullScreen {
     };
   }
 
+  /** True once the terminal has gone away: nothing more is written to it. */
+  get gone(): boolean {
+    return this.isGone;
+  }
+
   private write(text: string): void {
+    if (this.isGone) return;
     this.bytesWritten += Buffer.byteLength(text);
-    this.terminal.write(text);
+    try {
+      this.terminal.write(text);
+    } catch (error) {
+      this.lost(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  private lost(error: Error): void {
+    if (this.isGone) return;
+    this.isGone = true;
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.options.onGone?.(error);
   }
 
   /** Switches to the alternate screen. Whatever way the process ends, `restore` runs (an exit handler). */
   enter(): void {
     if (this.active) return;
     this.active = true;
+    // Kept for the life of the process: a write's failure can arrive after the wizard has finished.
+    if (!this.errorsHeard) this.terminal.on('error', this.onError);
+    this.errorsHeard = true;
     this.write(ENTER);
     this.terminal.on('resize', this.onResize);
     process.on('exit', this.onExit);

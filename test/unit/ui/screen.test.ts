@@ -112,6 +112,26 @@ describe('the full screen', () => {
     expect(terminal.take()).toContain(`${ESC}H${ESC}2J${ESC}1;1Ha${ESC}2;1Hb`);
   });
 
+  it('stops writing once the terminal has gone (a write failed), and says so once', () => {
+    const terminal = new FakeTerminal();
+    const gone: string[] = [];
+    const screen = new FullScreen(terminal as never, {
+      minIntervalMs: 0,
+      onGone: (error) => gone.push(error.message),
+    });
+    screens.push(screen);
+    screen.enter();
+    screen.stdout.write('frame 1');
+    terminal.take();
+    terminal.emit('error', new Error('write EIO'));
+    terminal.emit('error', new Error('write EIO'));
+    expect(gone).toEqual(['write EIO']);
+    expect(screen.gone).toBe(true);
+    screen.stdout.write('frame 2');
+    screen.restore();
+    expect(terminal.take()).toBe('');
+  });
+
   it('keeps only the latest frame of those that arrive within the interval', async () => {
     const terminal = new FakeTerminal();
     const screen = new FullScreen(terminal as never, { minIntervalMs: 30 });
