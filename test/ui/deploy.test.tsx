@@ -150,6 +150,9 @@ describe('the Deploy screen', () => {
       'y updates it · n or Esc cancels',
     );
     expect(asked).toContain('y update  n/Esc cancel');
+    // Nothing has changed yet: the stack is as it was while the question waits.
+    expect(asked).toContain('Stack kinesis-tui: CREATE_COMPLETE');
+    expect(asked).toMatch(/stack kinesis-tui CREATE_COMPLETE/);
     // n: nothing changes, the edit stays to try again.
     await press(r, 'n');
     await waitForText(r, 'update cancelled: nothing changed');

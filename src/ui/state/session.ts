@@ -220,10 +220,9 @@ export class WizardSession {
     const engine = this.engine;
     if (!engine) throw new Error('the target is not open yet');
     this.log(`deploying ${engine.stackName}${request.replace ? ' (replacing it)' : ''}`);
-    this.store.update({
-      stack: { name: engine.stackName, status: 'DEPLOYING', outputs: {} },
-      operation: 'deploy',
-    });
+    // The stack keeps its status until CloudFormation's own events say otherwise (an update first waits
+    // for a yes, and the stack is as it was meanwhile).
+    this.store.update({ operation: 'deploy' });
     try {
       const result = await engine.deploy({ ...request, onUpdate: this.stackStatusFrom(request.onUpdate) });
       this.log(`deploy: ${result.action}, ${result.stack.status}`);
