@@ -138,6 +138,13 @@ async function fakeDeploy(
     }
     request.onUpdate({ type: 'event', event: event(r.id, r.type, 'CREATE_COMPLETE'), done: ++done, total });
   }
+  // The stack's own event last, as CloudFormation's: complete, before its outputs have been read.
+  request.onUpdate({
+    type: 'event',
+    event: event(engine.stackName, 'AWS::CloudFormation::Stack', 'CREATE_COMPLETE'),
+    done,
+    total,
+  });
   engine.stack = { ...DEPLOYED, parameters: request.values };
   return {
     action: 'created' as const,

@@ -83,6 +83,25 @@ describe('keys', () => {
     expect(frame).not.toContain('opens when the deploy finishes');
   });
 
+  it('a step key between the stack completing and its outputs being read waits, then opens the step', async () => {
+    const engine = fakeEngine({ stack: undefined });
+    const { r } = renderApp(async () => engine);
+    resize(r, 120, 40);
+    await waitForText(r, 'not deployed');
+    // The deploy's last event says CREATE_COMPLETE; the stack's outputs (the stream's name) are read after.
+    let described: (() => void) | undefined;
+    const describe = engine.describeStack.bind(engine);
+    engine.describeStack = () => new Promise((resolve) => (described = () => resolve(describe())));
+    await press(r, KEYS.enter);
+    await waitForFrame(r, () => described !== undefined);
+    expect(r.lastFrame()).toContain('stack kinesis-tui CREATE_COMPLETE');
+    await press(r, '2');
+    await waitForText(r, 'Stream opens when the deploy finishes');
+    described?.();
+    const frame = await waitForText(r, '[2 Stream]');
+    expect(frame).not.toContain('cannot open');
+  });
+
   it('a step that cannot open says why instead of doing nothing', async () => {
     const { r } = renderApp(async () => fakeEngine({ stack: undefined }));
     await waitForText(r, 'not deployed');
