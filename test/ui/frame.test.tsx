@@ -1,7 +1,8 @@
 import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { WizardEngine } from '../../src/ui/engine.js';
-import { KEYS, press, resize, waitForFrame, waitForText } from '../support/ink.js';
+import { GLOBAL_KEYS, SCREEN_KEYS } from '../../src/ui/keys.js';
+import { flat, KEYS, press, resize, waitForFrame, waitForText } from '../support/ink.js';
 import { DEPLOYED, fakeEngine } from './fake-engine.js';
 import { renderApp } from './render-app.js';
 
@@ -90,6 +91,48 @@ describe('the frame', () => {
     await waitForText(r, 'Keys (Esc or ? closes)');
     await press(r, '?');
     await waitForFrame(r, (f) => !f.includes('Keys (Esc or ? closes)'));
+  });
+
+  it('at 80x24, the help shows every key and all it does, wrapped in its column, never cut', async () => {
+    const { r } = renderApp(async () => fakeEngine({ stack: DEPLOYED }));
+    resize(r, 80, 24);
+    await waitForText(r, 'CREATE_COMPLETE');
+    await press(r, '?');
+    const help = await waitForText(r, 'Keys (Esc or ? closes)', 'Debug log:');
+    const lines = help.split('\n');
+    expect(lines.length).toBeLessThanOrEqual(24);
+    expect(Math.max(...lines.map((l) => [...l].length))).toBeLessThanOrEqual(80);
+    // Each column read on its own (39 columns, a gap of 2), its wrapped lines joined.
+    const column = (from: number, to: number) => flat(lines.map((l) => l.slice(from, to)).join('\n'));
+    const both = `${column(0, 39)} ${column(41, 80)}`;
+    for (const hint of [...GLOBAL_KEYS, ...Object.values(SCREEN_KEYS).flat()]) {
+      expect(both, hint.keys).toContain(`${hint.keys} `);
+      expect(both, hint.keys).toContain(hint.does);
+    }
+  });
+
+  it('at 80 columns, a header that cannot fit on one line wraps between its parts, never inside a word', async () => {
+    const { r } = renderApp(async () => fakeEngine({ stack: DEPLOYED, kind: 'aws' }), {
+      stackName: 'kinesis-tui-a-stack-name-long-enough-to-push-the-header-over',
+    });
+    resize(r, 80, 24);
+    const frame = await waitForText(r, 'CREATE_COMPLETE');
+    const [first, second, third, fourth] = frame.split('\n');
+    expect(first).toBe('AWS 000000000000 · us-east-1');
+    expect(second).toBe('stack kinesis-tui-a-stack-name-long-enough-to-push-the-header-over');
+    expect(third).toBe('CREATE_COMPLETE');
+    expect(fourth).toMatch(/^\[1 ✔ Deploy\]/);
+    // A name wider than the terminal on its own breaks after a separator.
+    const longer = renderApp(async () => fakeEngine({ stack: DEPLOYED, kind: 'aws' }), {
+      stackName: `kinesis-tui-${'very-long-'.repeat(8)}name`,
+    }).r;
+    resize(longer, 80, 24);
+    const broken = await waitForText(longer, 'CREATE_COMPLETE');
+    const lines = broken.split('\n');
+    const status = lines.indexOf('CREATE_COMPLETE');
+    const name = lines.slice(1, status);
+    expect(name.every((l) => [...l].length <= 80 && !l.includes('…'))).toBe(true);
+    expect(name.join('')).toBe(`stackkinesis-tui-${'very-long-'.repeat(8)}name`);
   });
 
   it('quits cleanly from any step: the producer finishes what is in flight, then the engine closes', async () => {

@@ -5,9 +5,16 @@ import { WizardSession } from '../../src/ui/state/session.js';
 import type { StepId } from '../../src/ui/steps.js';
 
 /** The whole wizard over `open`, as the binary mounts it. */
-export function renderApp(open: () => Promise<WizardEngine>, options: { initialStep?: StepId } = {}) {
+export function renderApp(
+  open: () => Promise<WizardEngine>,
+  options: { initialStep?: StepId; stackName?: string } = {},
+) {
   const log: string[] = [];
-  const session = new WizardSession({ open, stackName: 'kinesis-tui', log: (line) => log.push(line) });
+  const session = new WizardSession({
+    open,
+    stackName: options.stackName ?? 'kinesis-tui',
+    log: (line) => log.push(line),
+  });
   const r = render(
     <App
       session={session}

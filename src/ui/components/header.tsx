@@ -1,4 +1,5 @@
 import { Box, Text } from 'ink';
+import { wrap } from '../format.js';
 import type { SessionState } from '../state/session.js';
 import { statusTone, type Tone, tone } from '../theme.js';
 
@@ -34,7 +35,7 @@ const width = (parts: readonly HeaderPart[]) => parts.reduce((n, p) => n + [...p
 /**
  * The header's lines for a width: everything on one line when it fits; else the name of the app goes,
  * then the target is said shorter; when even that does not fit (a long stack name), the stack goes on a
- * line of its own. Parts are never cut. Pure.
+ * line of its own, and its status under it if need be. Parts are never cut. Pure.
  */
 export function headerLines(state: SessionState, columns: number): HeaderPart[][] {
   const region = state.target ? ` · ${state.target.region}` : '';
@@ -51,7 +52,12 @@ export function headerLines(state: SessionState, columns: number): HeaderPart[][
   ];
   for (const line of candidates) if (width(line) <= columns) return [line];
   const first = { text: `${targetLabel(state, true)}${region}` };
-  return [[first], stack];
+  if (width(stack) <= columns) return [[first], stack];
+  // A stack name too long for the line beside its status: the status under it, the name broken (after a
+  // separator, as identifiers are) only when it alone is wider than the terminal.
+  const [, status] = stack as [HeaderPart, HeaderPart];
+  const name = wrap(`stack ${state.stackName}`, columns).map((text): HeaderPart[] => [{ text }]);
+  return [[first], ...name, [status]];
 }
 
 export function Header({ state, columns }: { state: SessionState; columns: number }) {
