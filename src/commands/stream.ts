@@ -8,7 +8,7 @@ import { requireStack } from '../pipeline/stack.js';
 import { openStreamSession } from '../pipeline/stream-session.js';
 import { type CommonOptions, runCommand } from './common.js';
 import { EXIT } from './exit-codes.js';
-import { count, duration } from './output.js';
+import { count, duration, plural } from './output.js';
 
 export interface StreamCommandOptions extends CommonOptions {
   rate?: number;
@@ -111,7 +111,7 @@ export function runStream(options: StreamCommandOptions): Promise<number> {
           out.event('stream-error', { message: update.message }, `the stream refused: ${update.message}`);
       });
       const until = [
-        options.count !== undefined ? `${count(options.count)} events` : undefined,
+        options.count !== undefined ? plural(options.count, 'event') : undefined,
         options.durationMs !== undefined ? duration(options.durationMs) : undefined,
       ].filter(Boolean);
       out.event(
@@ -149,12 +149,12 @@ export function runStream(options: StreamCommandOptions): Promise<number> {
           journal: journalPath,
         },
         [
-          `${result.stoppedBy === 'stop' || result.stoppedBy === 'abort' ? 'stopped: ' : ''}sent ${count(result.sent)} events, ` +
-            `${count(result.acknowledged)} acknowledged, ${count(result.failed)} failed, ${count(result.retried)} retries ` +
+          `${result.stoppedBy === 'stop' || result.stoppedBy === 'abort' ? 'stopped: ' : ''}sent ${plural(result.sent, 'event')}, ` +
+            `${count(result.acknowledged)} acknowledged, ${count(result.failed)} failed, ${count(result.retried)} ${result.retried === 1 ? 'retry' : 'retries'} ` +
             `(${count(result.throttled)} throttled) in ${duration(result.elapsedMs)}, ${count(seconds > 0 ? result.acknowledged / seconds : 0)} events/s`,
           ...(result.unconfirmed > 0
             ? [
-                `${count(result.unconfirmed)} events were cut off unconfirmed; verify will say whether they arrived`,
+                `${plural(result.unconfirmed, 'event')} ${result.unconfirmed === 1 ? 'was' : 'were'} cut off unconfirmed; verify will say whether they arrived`,
               ]
             : []),
         ],
@@ -163,7 +163,7 @@ export function runStream(options: StreamCommandOptions): Promise<number> {
       if (result.stoppedBy === 'stop' || result.stoppedBy === 'abort') return EXIT.interrupted;
       if (result.failed > 0) {
         out.error(
-          `${count(result.failed)} events could not be sent after retries (listed above)`,
+          `${plural(result.failed, 'event')} could not be sent after retries (listed above)`,
           EXIT.target,
         );
         return EXIT.target;

@@ -4,7 +4,7 @@ import { describeStack } from '../pipeline/stack.js';
 import { teardownStack } from '../pipeline/teardown.js';
 import { type CommonOptions, confirm, followSignal, interruptNotice, runCommand } from './common.js';
 import { EXIT } from './exit-codes.js';
-import { count } from './output.js';
+import { plural } from './output.js';
 import { endStackOperation, reportStackUpdate } from './stack-output.js';
 
 export interface TeardownCommandOptions extends CommonOptions {
@@ -45,13 +45,13 @@ export function runTeardown(options: TeardownCommandOptions): Promise<number> {
               out.event(
                 'exported',
                 { objects: update.objects, bytes: update.bytes, dir: update.dir },
-                `exported ${count(update.objects)} objects (${count(update.bytes)} bytes) to ${update.dir}`,
+                `exported ${plural(update.objects, 'object')} (${plural(update.bytes, 'byte')}) to ${update.dir}`,
               );
             } else if (update.type === 'emptied') {
               out.event(
                 'emptied',
                 { bucket: update.bucket, deleted: update.deleted },
-                `emptied s3://${update.bucket}: ${count(update.deleted)} objects and versions deleted`,
+                `emptied s3://${update.bucket}: ${plural(update.deleted, 'object')} deleted (versions included)`,
               );
             } else reportStackUpdate(out, update);
           },

@@ -1,9 +1,8 @@
 // What the wizard prints once it has left the alternate screen: the last frame is gone with it, so a few
 // lines say where things were left (the stack, and on AWS that it still costs), what this session sent,
 // and the commands that pick up from there. Pure.
+import { count, plural } from './format.js';
 import type { SessionState } from './state/session.js';
-
-const count = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** How the wizard ended, beyond q: Ctrl-C, a signal (its name), or a crash (the message). */
 export type Ending =
@@ -59,7 +58,7 @@ export function exitSummary(state: SessionState, ending: Ending, logPath?: strin
   const sent = state.sent;
   if (sent.sent > 0) {
     lines.push(
-      `This session sent ${count(sent.sent)} events: ${count(sent.acknowledged)} acknowledged${sent.failed ? `, ${count(sent.failed)} given up` : ''}.`,
+      `This session sent ${plural(sent.sent, 'event')}: ${count(sent.acknowledged)} acknowledged${sent.failed ? `, ${count(sent.failed)} given up` : ''}.`,
     );
   }
   if (target && stack) {

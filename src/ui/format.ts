@@ -7,6 +7,11 @@ export function count(n: number): string {
   return Number.isFinite(n) ? grouped.format(Math.round(n)) : '∞';
 }
 
+/** "1 object", "12,345 objects". */
+export function plural(n: number, word: string): string {
+  return `${count(n)} ${word}${n === 1 ? '' : 's'}`;
+}
+
 /** An events-a-second figure: "max" for an unlimited rate. */
 export function rate(n: number): string {
   return Number.isFinite(n) ? `${count(n)}/s` : 'max';

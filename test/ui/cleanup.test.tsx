@@ -60,7 +60,7 @@ describe('the Cleanup screen', () => {
     await waitForText(r, 'Export first: on', 'e export first off');
     await press(r, 'd');
     const done = await waitForText(r, 'What remains:');
-    expect(done).toContain('✔ exported 1 objects (1.2 KiB) to /state/exports/kinesis-tui-1');
+    expect(done).toContain('✔ exported 1 object (1.2 KiB) to /state/exports/kinesis-tui-1');
     expect(done).toContain('the exported objects in /state/exports/kinesis-tui-1');
     expect(engine.teardowns[0]?.export).toBe(true);
   });

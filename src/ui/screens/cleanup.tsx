@@ -4,7 +4,7 @@
 import { Box } from 'ink';
 import { type Line, Lines, lineText, plain, wrapped } from '../components/lines.js';
 import { StackProgressPanel } from '../components/stack-progress.js';
-import { count } from '../format.js';
+import { count, plural } from '../format.js';
 import { useScreenKeys } from '../hooks/use-screen-keys.js';
 import { useStore } from '../hooks/use-store.js';
 import type { KeyHint } from '../keys.js';
@@ -93,7 +93,7 @@ export function CleanupScreen({ session, width, height }: ScreenProps) {
   if (result) {
     after.push(
       ...wrapped(
-        `${SYMBOLS.done} Deleted: stack ${state.stackName}, its ${count(result.deletedResources.length)} resources${result.bucket ? ` and ${count(result.deletedObjects)} objects from s3://${result.bucket}` : ''}.`,
+        `${SYMBOLS.done} Deleted: stack ${state.stackName}, its ${plural(result.deletedResources.length, 'resource')}${result.bucket ? ` and ${plural(result.deletedObjects, 'object')} from s3://${result.bucket}` : ''}.`,
         width,
         'ok',
         '  ',

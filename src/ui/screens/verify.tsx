@@ -10,7 +10,7 @@ import type { BucketObject, VerifyReport } from '../../pipeline/verify.js';
 import { BarChart } from '../components/bar-chart.js';
 import { type Line, Lines, plain, windowed, wrapped } from '../components/lines.js';
 import { wrappedLines } from '../components/wrapped.js';
-import { bytes, cell, clock, count, duration } from '../format.js';
+import { bytes, cell, clock, count, duration, plural } from '../format.js';
 import { useNow } from '../hooks/use-now.js';
 import { useScreenKeys } from '../hooks/use-screen-keys.js';
 import { useStore } from '../hooks/use-store.js';
@@ -28,7 +28,6 @@ import { SYMBOLS, type Tone } from '../theme.js';
 import type { ScreenProps } from './props.js';
 
 /** "1 object", "2 objects". */
-const plural = (n: number, word: string) => `${count(n)} ${word}${n === 1 ? '' : 's'}`;
 
 /** A latency from S3's object times, which are to the second: under a second is said so, not "0 ms". */
 function latency(ms: number): string {

@@ -2,7 +2,7 @@
 // progress (as Deploy shows it), and what was deleted and what remains.
 import type { TeardownUpdate } from '../../pipeline/teardown.js';
 import type { TeardownOutcome } from '../engine.js';
-import { bytes, count } from '../format.js';
+import { bytes, plural } from '../format.js';
 import { StackProgress, type StackProgressView, startProgress } from './progress.js';
 import type { WizardSession } from './session.js';
 import { Store } from './store.js';
@@ -62,9 +62,11 @@ export class CleanupController {
     const progress = new StackProgress(startProgress('starting'), (p) => this.store.update({ progress: p }));
     const onUpdate = (update: TeardownUpdate) => {
       if (update.type === 'exported') {
-        progress.note(`exported ${count(update.objects)} objects (${bytes(update.bytes)}) to ${update.dir}`);
+        progress.note(
+          `exported ${plural(update.objects, 'object')} (${bytes(update.bytes)}) to ${update.dir}`,
+        );
       } else if (update.type === 'emptied') {
-        progress.note(`emptied s3://${update.bucket}: ${count(update.deleted)} objects deleted`);
+        progress.note(`emptied s3://${update.bucket}: ${plural(update.deleted, 'object')} deleted`);
       } else progress.apply(update);
     };
     try {

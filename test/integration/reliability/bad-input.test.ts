@@ -512,7 +512,7 @@ const stackRows: Row[] = [
     next: {
       run: (w) => cli(['teardown', ...endpointArgs(w, '--stack-name', 'full')]),
       code: EXIT.ok,
-      message: /emptied s3:\/\/\S+: 1 objects? and versions deleted[\s\S]*stack full deleted/,
+      message: /emptied s3:\/\/\S+: 1 object deleted \(versions included\)[\s\S]*stack full deleted/,
     },
   },
   {

@@ -53,6 +53,10 @@ describe('the lines printed when the wizard ends', () => {
       'kinesis-tui: stopped by SIGTERM.',
       "No stack kinesis-tui in the local cloud's data dir /data/cloud.",
     ]);
+    // One event is one event.
+    expect(
+      exitSummary(state({ target: local, sent: { sent: 1, acknowledged: 1, failed: 0 } }), { kind: 'quit' }),
+    ).toContain('This session sent 1 event: 1 acknowledged.');
   });
 
   it('after a crash, names the error and where the details are', () => {
