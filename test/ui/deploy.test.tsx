@@ -166,6 +166,31 @@ describe('the Deploy screen', () => {
     expect(engine.stack?.parameters?.ShardCount).toBe('3');
   });
 
+  it('says so when an update changes nothing, instead of a progress of nothing', async () => {
+    const engine = fakeEngine({ stack: { ...DEPLOYED, parameters: { StreamName: 'kinesis-tui-events' } } });
+    const { r } = renderApp(async () => engine);
+    resize(r, 80, 24);
+    await waitForText(r, 'Enter update');
+    await press(r, KEYS.enter);
+    const frame = await waitForText(r, 'Stack kinesis-tui: CREATE_COMPLETE · nothing to update');
+    expect(frame).not.toMatch(/\[\d+\/\?\]|no changes/);
+    expect(engine.stack?.status).toBe('CREATE_COMPLETE');
+  });
+
+  it('lists the allowed values when a value is not one of them', async () => {
+    const { r } = renderApp(async () => fakeEngine({ stack: undefined }));
+    resize(r, 80, 24);
+    await waitForText(r, 'not deployed yet');
+    await select(r, 'StreamMode');
+    await press(r, 'e');
+    for (let i = 0; i < 'PROVISIONED'.length; i++) await press(r, KEYS.backspace);
+    await press(r, 'FAST');
+    const frame = await waitForFrame(r, (f) => flat(f).includes('PROVISIONED, ON_DEMAND'));
+    expect(flat(frame)).toContain(
+      "Parameter 'StreamMode' must be one of AllowedValues: PROVISIONED, ON_DEMAND",
+    );
+  });
+
   it('warns when an update replaces the stream', async () => {
     const engine = fakeEngine({ stack: { ...DEPLOYED, parameters: { StreamName: 'kinesis-tui-events' } } });
     const { r } = renderApp(async () => engine);

@@ -57,6 +57,18 @@ describe('the Verify screen', () => {
     expect(frame).toContain('█');
   });
 
+  it('says a latency under a second as <1s (S3 times are to the second), never 0ms', async () => {
+    const { r } = verifying((engine) => {
+      const events = engine.bucket.send(10);
+      engine.bucket.deliver(events);
+    });
+    const frame = await waitForText(r, 'Every sent event is accounted for');
+    expect(flat(frame)).toContain(
+      'latency, acknowledged -> written (S3 times are to the second): p50 <1s · p99 <1s',
+    );
+    expect(frame).not.toMatch(/\b0ms\b/);
+  });
+
   it('previews an object with Enter, one record a line, the selected one in full; Esc goes back', async () => {
     const { r, bucket } = verifying((engine) => {
       engine.bucket.deliver(engine.bucket.send(4), new Date(Date.now() - 5000));
