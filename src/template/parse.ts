@@ -1,7 +1,7 @@
 // CloudFormation templates as plain data: YAML (with the short-form intrinsic tags) or JSON in,
 // the JSON long form out (`!GetAtt A.B` -> `{ "Fn::GetAtt": ["A", "B"] }`), so everything downstream
 // handles one shape.
-import { type CollectionTag, parse as parseYaml, type ScalarTag, YAMLParseError } from 'yaml';
+import { type CollectionTag, parse as parseYaml, type ScalarTag, type Tags, YAMLParseError } from 'yaml';
 import type { Template } from './types.js';
 
 const FUNCTIONS = [
@@ -47,7 +47,17 @@ function splitGetAtt(value: string): [string, string] {
   return dot < 0 ? [value, ''] : [value.slice(0, dot), value.slice(dot + 1)];
 }
 
-const customTags = ['Ref', 'Condition', 'GetAtt', ...FUNCTIONS].flatMap(tagsFor);
+const intrinsicTags = ['Ref', 'Condition', 'GetAtt', ...FUNCTIONS].flatMap(tagsFor);
+
+/**
+ * YAML 1.1's tags without `timestamp`: CloudFormation reads an unquoted `2012-10-17` (a policy document's
+ * Version, as most templates write it) as the string it is, where YAML 1.1 would make it a date, and the
+ * date would reach IAM as `2012-10-17T00:00:00.000Z` (MalformedPolicyDocument).
+ */
+function customTags(tags: Tags): Tags {
+  const kept = tags.filter((t) => (typeof t === 'string' ? t : t.tag) !== 'tag:yaml.org,2002:timestamp');
+  return [...kept, ...intrinsicTags];
+}
 
 export class TemplateFormatError extends Error {
   override name = 'TemplateFormatError';

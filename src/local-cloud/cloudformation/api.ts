@@ -123,6 +123,8 @@ const STACK_NAME = /^[a-zA-Z][-a-zA-Z0-9]*$/;
 export class CloudFormationApi {
   /** Operations running in the background, so stop() can wait for them to unwind. */
   private readonly running = new Set<Promise<void>>();
+  /** The operation running on each stack, by stack id (DeleteStack cancels a create through it). */
+  private readonly operations = new Map<string, StackOperation>();
 
   constructor(private readonly env: ApiEnv) {}
 
@@ -140,13 +142,17 @@ export class CloudFormationApi {
 
   private run(stack: Stack, work: (operation: StackOperation) => Promise<void>): void {
     const operation = new StackOperation(this.env, stack);
+    this.operations.set(stack.StackId, operation);
     const done = work(operation)
       .catch((error: unknown) => {
         if (!(error instanceof OperationAbandoned)) {
           this.env.log(`cloudformation: ${stack.StackName}: ${(error as Error)?.stack ?? error}`);
         }
       })
-      .finally(() => this.running.delete(done));
+      .finally(() => {
+        this.running.delete(done);
+        if (this.operations.get(stack.StackId) === operation) this.operations.delete(stack.StackId);
+      });
     this.running.add(done);
   }
 
@@ -448,6 +454,15 @@ export class CloudFormationApi {
       throw validation(
         `Invalid operation on stack [${stack.StackId}]. RetainResources can only be specified when stack is in DELETE_FAILED state`,
       );
+    }
+    if (stack.StackStatus === 'CREATE_IN_PROGRESS') {
+      // As on AWS: deleting a stack being created cancels the create and deletes what it made.
+      const creating = this.operations.get(stack.StackId);
+      if (creating?.cancellable()) {
+        stack.activeOperationId = this.recordOperation(stack, 'DELETE_STACK', []);
+        await creating.requestDelete();
+        return {};
+      }
     }
     if (isInProgress(stack.StackStatus)) {
       throw validation(`Stack [${stack.StackName}] cannot be deleted while in status ${stack.StackStatus}`);

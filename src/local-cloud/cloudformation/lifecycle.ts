@@ -86,6 +86,8 @@ const clone = <T>(value: T): T => structuredClone(value);
 export class StackOperation {
   /** Exports the template imported while this operation evaluated it. */
   private readonly imported = new Set<string>();
+  /** DeleteStack arrived while this operation was creating the stack: finish as a delete instead. */
+  private deleteRequested = false;
 
   constructor(
     private readonly env: LifecycleEnv,
@@ -413,6 +415,22 @@ export class StackOperation {
 
   // -- create ----------------------------------------------------------------------------------------
 
+  /**
+   * DeleteStack while this operation creates the stack, as AWS takes it: the stack turns
+   * DELETE_IN_PROGRESS at once, nothing new is started, resources being created end CREATE_FAILED
+   * ("Resource creation cancelled"), then everything made is deleted and the stack ends DELETE_COMPLETE
+   * (no rollback in between). Only when `cancellable()`.
+   */
+  async requestDelete(): Promise<void> {
+    this.deleteRequested = true;
+    await this.stackEvent('DELETE_IN_PROGRESS', USER_INITIATED);
+  }
+
+  /** This operation is creating the stack, and no delete has been asked for yet. */
+  cancellable(): boolean {
+    return this.stack.StackStatus === 'CREATE_IN_PROGRESS' && !this.deleteRequested;
+  }
+
   async create(): Promise<void> {
     await this.stackEvent('CREATE_IN_PROGRESS', USER_INITIATED);
     let prepared: PreparedStack;
@@ -423,16 +441,22 @@ export class StackOperation {
       return;
     }
     let failedOnce = false;
+    const cancelled = () => failedOnce || this.deleteRequested;
     const run = await runGraph(
       prepared.order,
       (id) => prepared.graph.get(id) ?? [],
       async (id) => {
-        const ok = await this.createResource(prepared, id, () => failedOnce);
+        if (this.deleteRequested) return false;
+        const ok = await this.createResource(prepared, id, cancelled);
         if (!ok) failedOnce = true;
         return ok;
       },
       { stopOnFailure: true },
     );
+    if (this.deleteRequested) {
+      await this.deleteResources();
+      return;
+    }
     if (run.failed.size === 0) {
       try {
         this.stack.Outputs = evaluateOutputs(prepared, this.context(prepared));
@@ -458,6 +482,10 @@ export class StackOperation {
   }
 
   private async createFailed(reason: string): Promise<void> {
+    if (this.deleteRequested) {
+      await this.deleteResources();
+      return;
+    }
     if (this.stack.DisableRollback) {
       await this.stackEvent('CREATE_FAILED', reason);
       return;
@@ -820,6 +848,8 @@ export class StackOperation {
       case 'ROLLBACK_IN_PROGRESS':
         return this.rollbackCreate();
       case 'DELETE_IN_PROGRESS':
+        // A delete that cancelled a create may have left resources mid-creation.
+        await interrupted('CREATE_IN_PROGRESS', 'CREATE_FAILED');
         return this.deleteResources();
       case 'UPDATE_IN_PROGRESS': {
         await interrupted('CREATE_IN_PROGRESS', 'CREATE_FAILED');

@@ -4,10 +4,12 @@ import {
   CreateStackCommand,
   DeleteStackCommand,
   DescribeStackEventsCommand,
+  DescribeStacksCommand,
   ListExportsCommand,
   UpdateStackCommand,
 } from '@aws-sdk/client-cloudformation';
 import { DescribeLogGroupsCommand, DescribeLogStreamsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { ListStreamsCommand } from '@aws-sdk/client-kinesis';
 import { describe, expect, it } from 'vitest';
 import { physicalIds, settledStatus } from '../../support/cloudformation.js';
 import { useLocalCloud } from '../../support/local-cloud.js';
@@ -169,5 +171,54 @@ describe('stack lifecycle with real resources', () => {
     expect(await events(StackId ?? '')).toContain('Kept DELETE_SKIPPED');
     const after = await logs().send(new DescribeLogGroupsCommand({ logGroupNamePrefix: 'life-retained' }));
     expect(after.logGroups?.map((g) => g.logGroupName)).toEqual(['life-retained']);
+  });
+
+  it('cancels a create when the stack is deleted during CREATE_IN_PROGRESS, and deletes what it made (as AWS)', async () => {
+    // Streams one after another: each stays CREATING for a while, so the create takes seconds.
+    const names = ['one', 'two', 'three', 'four', 'five', 'six'];
+    const template = JSON.stringify({
+      Resources: Object.fromEntries(
+        names.map((name, i) => [
+          `Stream${i}`,
+          {
+            Type: 'AWS::Kinesis::Stream',
+            ...(i > 0 ? { DependsOn: `Stream${i - 1}` } : {}),
+            Properties: { Name: `life-cancel-${name}`, ShardCount: 1 },
+          },
+        ]),
+      ),
+    });
+    const { StackId = '' } = await cfn().send(
+      new CreateStackCommand({ StackName: 'life-cancel', TemplateBody: template }),
+    );
+    // As soon as the first stream is being made.
+    while (!(await events(StackId)).some((e) => e.startsWith('Stream0 CREATE_IN_PROGRESS'))) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await cfn().send(new DeleteStackCommand({ StackName: 'life-cancel' }));
+    const { Stacks = [] } = await cfn().send(new DescribeStacksCommand({ StackName: StackId }));
+    expect(Stacks[0]?.StackStatus).toBe('DELETE_IN_PROGRESS');
+    expect(await settled(StackId)).toBe('DELETE_COMPLETE');
+
+    const seen = await events(StackId);
+    const stackStatuses = seen.filter((e) => e.startsWith('life-cancel ')).map((e) => e.split(' ')[1]);
+    // No rollback in between: the delete takes over the create.
+    expect(stackStatuses).toEqual(['CREATE_IN_PROGRESS', 'DELETE_IN_PROGRESS', 'DELETE_COMPLETE']);
+    expect(seen).toContain('life-cancel DELETE_IN_PROGRESS User Initiated');
+    const started = names
+      .map((_, i) => `Stream${i}`)
+      .filter((id) => seen.some((e) => e.startsWith(`${id} `)));
+    // The create stopped: the last streams were never started.
+    expect(started.length).toBeLessThan(names.length);
+    for (const id of started) {
+      const own = seen.filter((e) => e.startsWith(`${id} `));
+      // Each stream started was either made and then deleted, or cancelled while being made and deleted.
+      if (!own.some((e) => e.includes('CREATE_COMPLETE')))
+        expect(own).toContain(`${id} CREATE_FAILED Resource creation cancelled`);
+      expect(own.at(-1)).toBe(`${id} DELETE_COMPLETE`);
+    }
+    // Nothing is left behind in Kinesis.
+    const { StreamNames = [] } = await lc().clients.kinesis.send(new ListStreamsCommand({}));
+    expect(StreamNames.filter((n) => n.startsWith('life-cancel-'))).toEqual([]);
   });
 });

@@ -174,6 +174,48 @@ describe('CloudFormation resources through the local services', () => {
     return JSON.parse(Buffer.from(result.Payload ?? []).toString('utf8'));
   }
 
+  it('deploys a YAML role whose policy Version is written unquoted (2012-10-17), as AWS does', async () => {
+    const { clients } = lc();
+    const yaml = [
+      'Resources:',
+      '  Role:',
+      '    Type: AWS::IAM::Role',
+      '    Properties:',
+      '      AssumeRolePolicyDocument:',
+      '        Version: 2012-10-17',
+      '        Statement:',
+      '          - Effect: Allow',
+      '            Principal: { Service: lambda.amazonaws.com }',
+      '            Action: sts:AssumeRole',
+      '      Policies:',
+      '        - PolicyName: logs',
+      '          PolicyDocument:',
+      '            Version: 2012-10-17',
+      '            Statement:',
+      '              - Effect: Allow',
+      '                Action: logs:PutLogEvents',
+      "                Resource: '*'",
+    ].join('\n');
+    await cfn().send(
+      new CreateStackCommand({
+        StackName: 'res-yaml-version',
+        TemplateBody: yaml,
+        Capabilities: ['CAPABILITY_IAM'],
+      }),
+    );
+    expect(await settled('res-yaml-version'), (await reasons('res-yaml-version')).join('\n')).toBe(
+      'CREATE_COMPLETE',
+    );
+    const { Role: name = '' } = await physicalIdsOf('res-yaml-version');
+    const role = await clients.iam.send(new GetRoleCommand({ RoleName: name }));
+    expect(JSON.parse(decodeURIComponent(role.Role?.AssumeRolePolicyDocument ?? '{}')).Version).toBe(
+      '2012-10-17',
+    );
+    const inline = await clients.iam.send(new GetRolePolicyCommand({ RoleName: name, PolicyName: 'logs' }));
+    expect(JSON.parse(decodeURIComponent(inline.PolicyDocument ?? '{}')).Version).toBe('2012-10-17');
+    await cfn().send(new DeleteStackCommand({ StackName: 'res-yaml-version' }));
+  });
+
   it('packages inline Node.js code as index.js, converts "30" to a number, waits for Active, and grants the permission', async () => {
     const code =
       'exports.handler = async (event) => ({ doubled: event.n * 2, node: process.version.startsWith("v") });';
