@@ -10,7 +10,7 @@ import { InputError } from './config/errors.js';
 import { checkStackName } from './config/names.js';
 import { defaultLocalCloudDir, wizardLogPath } from './config/paths.js';
 import { closest } from './config/suggest.js';
-import { DEFAULT_PORT, DEFAULT_REGION } from './local-cloud/options.js';
+import { DEFAULT_PORT, DEFAULT_REGION, OPTIONAL_SERVICES } from './local-cloud/options.js';
 import { DEFAULT_RATE } from './pipeline/pacing.js';
 
 function port(value: string): number {
@@ -91,9 +91,10 @@ program
   .option('--data-dir <dir>', `local cloud data dir (default ${defaultLocalCloudDir})`)
   .option('--ephemeral', 'local cloud in a temporary data dir, removed on exit')
   .option('--stack-name <name>', 'CloudFormation stack name', 'kinesis-tui')
+  .option('--template <file>', 'your own template (default cfn/pipeline.yaml)')
   // The wizard is the default command, so a mistyped command name arrives here as an extra argument.
   .allowExcessArguments()
-  .action(async (opts: CommonOptions & { stackName: string }, command: Command) => {
+  .action(async (opts: CommonOptions & { stackName: string; template?: string }, command: Command) => {
     const [word] = command.args;
     if (word !== undefined) {
       const commands = program.commands.map((c) => c.name());
@@ -108,13 +109,17 @@ program
     // measure per component render, with the changed props, in Node's performance timeline, which keeps
     // them all: at full stream rate the wizard's heap grew ~0.7 MiB/s. Users run the production build.
     // React picks its build as it loads; the local cloud's child processes keep the environment as it was.
+    // A template that cannot be read is said before the wizard mounts, as `deploy --template` says it.
+    if (opts.template) (await import('./pipeline/template.js')).loadTemplate(opts.template);
     const nodeEnv = process.env.NODE_ENV;
     process.env.NODE_ENV ??= 'production';
     const { runWizard } = await import('./ui/run.js');
     if (nodeEnv === undefined) delete process.env.NODE_ENV;
+    const { template, ...rest } = opts;
     process.exitCode = await runWizard({
-      ...opts,
+      ...rest,
       stackName: checkStackName(opts.stackName),
+      ...(template ? { templatePath: template } : {}),
       logPath: wizardLogPath,
     });
   });
@@ -127,6 +132,16 @@ program
   .option('--data-dir <dir>', 'where the services keep their state', defaultLocalCloudDir)
   .option('--region <region>', 'the region resources are created in', DEFAULT_REGION)
   .option('--no-limits', 'do not enforce Kinesis shard write limits')
+  .option(
+    '--without <service>',
+    `leave a service out, to try an endpoint that implements AWS only in part (${OPTIONAL_SERVICES.join(', ')}; CloudFormation then reports its resources made, as moto does)`,
+    (value: string, all: string[]) => {
+      if (!(OPTIONAL_SERVICES as readonly string[]).includes(value))
+        throw new InvalidArgumentError(`only ${OPTIONAL_SERVICES.join(', ')} can be left out.`);
+      return [...all, value];
+    },
+    [],
+  )
   .addOption(
     new Option(
       '--kinesis-failure-rate <fraction>',
@@ -142,12 +157,14 @@ program
       region: string;
       limits: boolean;
       kinesisFailureRate: number;
+      without: string[];
     }) => {
       process.exitCode = await (await import('./commands/local-cloud.js')).runLocalCloud({
         port: opts.port,
         dataDir: opts.dataDir,
         region: opts.region,
         kinesis: { enforceLimits: opts.limits, failureRate: opts.kinesisFailureRate },
+        ...(opts.without.length ? { without: opts.without } : {}),
       });
     },
   );
@@ -207,10 +224,12 @@ pipelineCommand('stream', "send fake e-commerce events (or your own) into the st
     'events of your own: a JSON template with {{faker.*}} / Kinesis Data Generator expressions (see the README)',
   )
   .option('--partition-key <field>', "with --events: the field whose value is each event's partition key")
+  .option('--stream <name>', 'the Kinesis stream to send to, when the stack has several')
   .action(
     async (
       opts: CommonOptions & {
         events?: string;
+        stream?: string;
         partitionKey?: string;
         rate: number;
         count?: number;
@@ -239,17 +258,30 @@ pipelineCommand('stream', "send fake e-commerce events (or your own) into the st
 
 pipelineCommand('verify', 'reconcile what reached S3 with what was sent')
   .option('--wait', 'poll until every sent event is accounted for, or the timeout')
+  .option('--delivery-stream <name>', 'the Firehose delivery stream to verify, when the stack has several')
+  .option('--stream <name>', 'verify the delivery stream reading this stream, when the stack has several')
+  .option('--category-field <name>', 'the field your transform writes categories in', 'category')
   .option(
     '--timeout <time>',
     'how long --wait waits (default: twice the buffer intervals plus 2 minutes)',
     parsed(parseDuration),
   )
-  .action(async (opts: CommonOptions & { wait?: boolean; timeout?: number }) => {
-    process.exitCode = await (await import('./commands/verify.js')).runVerify({
-      ...opts,
-      ...(opts.timeout !== undefined ? { timeoutMs: opts.timeout } : {}),
-    });
-  });
+  .action(
+    async (
+      opts: CommonOptions & {
+        wait?: boolean;
+        timeout?: number;
+        deliveryStream?: string;
+        stream?: string;
+        categoryField?: string;
+      },
+    ) => {
+      process.exitCode = await (await import('./commands/verify.js')).runVerify({
+        ...opts,
+        ...(opts.timeout !== undefined ? { timeoutMs: opts.timeout } : {}),
+      });
+    },
+  );
 
 pipelineCommand('logs', "the transform Lambda's log and Firehose's delivery error log, newest at the bottom")
   .option('--follow', 'keep printing new lines until Ctrl-C')
@@ -273,11 +305,12 @@ pipelineCommand('teardown', 'empty the bucket and delete the stack')
     });
   });
 
-pipelineCommand('status', 'the stack, its stream, delivery stream and bucket').action(
-  async (opts: CommonOptions) => {
+pipelineCommand('status', 'the stack, its stream, delivery stream and bucket')
+  .option('--stream <name>', 'the Kinesis stream to show, when the stack has several')
+  .option('--delivery-stream <name>', 'the delivery stream to show, when the stack has several')
+  .action(async (opts: CommonOptions & { stream?: string; deliveryStream?: string }) => {
     process.exitCode = await (await import('./commands/status.js')).runStatus(opts);
-  },
-);
+  });
 
 try {
   await program.parseAsync(process.argv);

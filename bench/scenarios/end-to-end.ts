@@ -3,7 +3,7 @@
 // buffer interval at 0, on a local cloud enforcing shard limits as AWS does.
 import { join } from 'node:path';
 import { emptyBucket } from '../../src/pipeline/teardown.js';
-import { Verifier, waitForDelivery } from '../../src/pipeline/verify.js';
+import { openVerifier, waitForDelivery } from '../../src/pipeline/verify.js';
 import type { Scenario } from '../scenario.js';
 import { startBenchCloud } from '../support/cloud.js';
 import { deployPipeline } from '../support/pipeline.js';
@@ -28,11 +28,12 @@ export const endToEndScenario: Scenario = {
   async run(context) {
     const cloud = await startBenchCloud(context);
     context.log('deploying the stack');
-    const outputs = await deployPipeline(cloud, 'bench-e2e', [
+    const stack = await deployPipeline(cloud, 'bench-e2e', [
       `ShardCount=${SHARDS}`,
       'BufferIntervalSeconds=0',
       'ProcessorBufferIntervalSeconds=0',
     ]);
+    const { outputs } = stack;
     const stream = outputs.StreamName;
     if (!stream || !outputs.BucketName) throw new Error('the stack has no StreamName or BucketName output');
     const dir = context.tempDir('e2e-journals');
@@ -44,7 +45,7 @@ export const endToEndScenario: Scenario = {
       const acknowledged = performance.now();
       if (produced.summary.acknowledged !== EVENTS)
         throw new Error(`the producer had ${produced.summary.acknowledged} of ${EVENTS} events acknowledged`);
-      const verifier = new Verifier(cloud.clients, outputs, produced.journalPath);
+      const { verifier } = await openVerifier(cloud.clients, stack, produced.journalPath);
       const { report, timedOut } = await waitForDelivery(verifier, { timeoutMs: 120_000, pollMs: 100 });
       const verified = performance.now();
       const r = report.reconciliation;

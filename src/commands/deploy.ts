@@ -1,13 +1,16 @@
 // `kinesis-tui deploy`: create the stack from cfn/pipeline.yaml, or update it through a change set.
 import type { Capability } from '@aws-sdk/client-cloudformation';
 import { InputError } from '../config/errors.js';
+import { discoverPipeline } from '../pipeline/discovery.js';
 import { archiveJournal } from '../pipeline/journal.js';
+import { checkResources } from '../pipeline/resource-check.js';
 import { deployStack } from '../pipeline/stack.js';
-import { emptyBucket, stackBucket } from '../pipeline/teardown.js';
+import { emptyBucket, stackBuckets } from '../pipeline/teardown.js';
 import { deployParameters, loadTemplate } from '../pipeline/template.js';
 import { templateRejection } from '../template/validate.js';
 import { type CommonOptions, confirm, followSignal, interruptNotice, runCommand } from './common.js';
 import { EXIT } from './exit-codes.js';
+import { pipelineData, pipelineLines } from './pipeline-output.js';
 import { endStackOperation, reportStackUpdate } from './stack-output.js';
 
 /** The capabilities CloudFormation knows. */
@@ -54,8 +57,7 @@ export function runDeploy(options: DeployCommandOptions): Promise<number> {
           pollMs: target.kind === 'aws' ? 3000 : 500,
           onUpdate: (update) => reportStackUpdate(out, update),
           beforeDelete: async (stack) => {
-            const bucket = await stackBucket(cf, stack).catch(() => undefined);
-            if (bucket) {
+            for (const bucket of await stackBuckets(cf, stack).catch(() => [])) {
               out.event(
                 'phase',
                 { message: `emptying s3://${bucket}` },
@@ -71,6 +73,10 @@ export function runDeploy(options: DeployCommandOptions): Promise<number> {
           if (archived)
             out.event('journal-archived', { path: archived }, `previous journal kept as ${archived}`);
         }
+        // What the stack holds, found in it (whatever the template names things), and whether each
+        // resource really is there: an endpoint may report resources made that it never made.
+        const discovery = await discoverPipeline(target.clients, result.stack);
+        out.event('pipeline', pipelineData(discovery), pipelineLines(discovery));
         const verb = {
           created: 'created',
           updated: 'updated',
@@ -93,6 +99,18 @@ export function runDeploy(options: DeployCommandOptions): Promise<number> {
             ...Object.entries(result.stack.outputs).map(([k, v]) => `  ${k.padEnd(20)} ${v}`),
           ],
         );
+        const checked = await checkResources(target.clients, discovery);
+        if (checked.problems.length > 0) {
+          out.event('resources', { checks: checked.checks, problems: checked.problems }, [
+            `${checked.problems.length} of the stack's resources ${checked.problems.length === 1 ? 'is' : 'are'} not usable at ${target.description}:`,
+            ...checked.problems.map((p) => `  - ${p}`),
+          ]);
+          out.error(
+            `stack ${stackName} is ${result.stack.status}, but this endpoint did not make everything it reports: the pipeline will not work as deployed (listed above)`,
+            EXIT.target,
+          );
+          return EXIT.target;
+        }
         return interrupts.stop.aborted ? EXIT.interrupted : EXIT.ok;
       } catch (error) {
         return endStackOperation(

@@ -30,7 +30,11 @@ export async function runLocalCloud(
     }
     if (!signalled) {
       process.stdout.write(
-        `local cloud ready at ${cloud.endpoint} (data dir ${overrides.dataDir}, log ${cloud.logPath}); Ctrl-C stops it\n`,
+        `local cloud ready at ${cloud.endpoint} (data dir ${overrides.dataDir}, log ${cloud.logPath})` +
+          (overrides.without?.length
+            ? `, without ${overrides.without.join(', ')}: CloudFormation reports their resources made and makes none, as a partial endpoint would`
+            : '') +
+          '; Ctrl-C stops it\n',
       );
       await new Promise<void>((resolve) => {
         wake = resolve;

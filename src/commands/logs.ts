@@ -1,6 +1,7 @@
 // `kinesis-tui logs`: the transform Lambda's log and Firehose's delivery error log, merged oldest first
 // (newest at the bottom), errors highlighted; `--follow` keeps polling until Ctrl-C.
 import { TargetError } from '../config/errors.js';
+import { requirePipeline } from '../pipeline/discovery.js';
 import {
   LiveTailUnavailable,
   type LogLine,
@@ -9,7 +10,6 @@ import {
   liveTail,
   logSources,
 } from '../pipeline/logs.js';
-import { requireStack } from '../pipeline/stack.js';
 import { type CommonOptions, runCommand } from './common.js';
 import { EXIT } from './exit-codes.js';
 import { duration } from './output.js';
@@ -53,11 +53,11 @@ export function runLogs(options: LogsCommandOptions): Promise<number> {
     'logs',
     options,
     async ({ target, out, stackName, interrupts }) => {
-      const stack = await requireStack(target.clients.cloudformation, stackName);
-      const sources = await logSources(target.clients, stack.outputs);
+      // Every delivery stream of the stack and the transform each invokes, wherever their logs go.
+      const sources = logSources(await requirePipeline(target.clients, stackName));
       if (sources.length === 0) {
         throw new TargetError(
-          `stack "${stackName}" has no FunctionName or DeliveryStreamName output, so there is no log to read: run \`kinesis-tui deploy\``,
+          `stack "${stackName}" has no Lambda function and no delivery stream that logs, so there is no log to read`,
         );
       }
       const sinceMs = options.sinceMs ?? DEFAULT_LOGS_SINCE_MS;

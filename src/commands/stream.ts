@@ -1,10 +1,10 @@
 // `kinesis-tui stream`: fake events into the stack's Kinesis stream, journaled for verify.
 import { InputError, TargetError } from '../config/errors.js';
+import { requireChoice, requirePipeline } from '../pipeline/discovery.js';
 import { type EventTemplate, loadEventTemplate } from '../pipeline/event-template/template.js';
 import { DEFAULT_USER_POOL } from '../pipeline/events.js';
 import { DEFAULT_RATE } from '../pipeline/pacing.js';
 import type { Producer, ProducerStats } from '../pipeline/producer.js';
-import { requireStack } from '../pipeline/stack.js';
 import { openStreamSession } from '../pipeline/stream-session.js';
 import { type CommonOptions, runCommand } from './common.js';
 import { EXIT } from './exit-codes.js';
@@ -27,6 +27,8 @@ export interface StreamCommandOptions extends CommonOptions {
   events?: string;
   /** With --events: the field whose value is the partition key. */
   partitionKey?: string;
+  /** The stream to send to, when the stack has several. */
+  stream?: string;
 }
 
 export { parseDuration, parseRate } from './parse.js';
@@ -76,20 +78,33 @@ export function runStream(options: StreamCommandOptions): Promise<number> {
     'stream',
     options,
     async ({ target, out, stackName, interrupts }) => {
-      const stack = await requireStack(target.clients.cloudformation, stackName);
-      const session = await openStreamSession(target, stack, {
-        rate: options.rate ?? DEFAULT_RATE,
-        ...(template ? { template } : {}),
-        ...(options.partitionKey !== undefined ? { partitionKey: options.partitionKey } : {}),
-        ...(options.seed !== undefined ? { seed: options.seed } : {}),
-        ...(options.users !== undefined ? { users: options.users } : {}),
-        ...(options.count !== undefined ? { count: options.count } : {}),
-        ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
-        ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
-        ...(options.aggregate ? { aggregate: true } : {}),
-        ...(options.recordTtlMs !== undefined ? { recordTtlMs: options.recordTtlMs } : {}),
-        signal: interrupts.abort,
+      const discovery = await requirePipeline(target.clients, stackName);
+      const { stream } = requireChoice(discovery, {
+        ...(options.stream ? { stream: options.stream } : {}),
+        need: 'stream',
       });
+      if (!stream) {
+        throw new TargetError(
+          `stack "${stackName}" is ${discovery.stack.status} and has no Kinesis stream to send to: run \`kinesis-tui deploy\``,
+        );
+      }
+      const session = await openStreamSession(
+        target,
+        { name: stackName, streamName: stream.name },
+        {
+          rate: options.rate ?? DEFAULT_RATE,
+          ...(template ? { template } : {}),
+          ...(options.partitionKey !== undefined ? { partitionKey: options.partitionKey } : {}),
+          ...(options.seed !== undefined ? { seed: options.seed } : {}),
+          ...(options.users !== undefined ? { users: options.users } : {}),
+          ...(options.count !== undefined ? { count: options.count } : {}),
+          ...(options.durationMs !== undefined ? { durationMs: options.durationMs } : {}),
+          ...(options.maxInFlight ? { maxInFlight: options.maxInFlight } : {}),
+          ...(options.aggregate ? { aggregate: true } : {}),
+          ...(options.recordTtlMs !== undefined ? { recordTtlMs: options.recordTtlMs } : {}),
+          signal: interrupts.abort,
+        },
+      );
       const { source, streamName, journalPath } = session;
       const rate = options.rate ?? DEFAULT_RATE;
       producer = session.producer;

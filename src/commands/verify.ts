@@ -1,15 +1,15 @@
 // `kinesis-tui verify`: what reached the bucket, reconciled against the producer's journal.
-import { CATEGORIES } from '../../lambda/records.js';
 import { TargetError } from '../config/errors.js';
 import type { Cause } from '../pipeline/diagnosis/causes.js';
 import { diagnosePipeline } from '../pipeline/diagnosis/evidence.js';
+import { requireChoice, requirePipeline } from '../pipeline/discovery.js';
 import { readJournal } from '../pipeline/journal.js';
-import { reconcile } from '../pipeline/reconcile.js';
-import { requireStack } from '../pipeline/stack.js';
+import { categoryNames, matchingText, reconcile } from '../pipeline/reconcile.js';
 import {
   bufferSeconds,
   type DeliveryStreamInfo,
-  describeDelivery,
+  deliveryInfo,
+  deliveryTarget,
   Verifier,
   type VerifyReport,
   waitForDelivery,
@@ -21,6 +21,12 @@ import { count, duration, type Output, plural } from './output.js';
 export interface VerifyCommandOptions extends CommonOptions {
   wait?: boolean;
   timeoutMs?: number;
+  /** The delivery stream to verify, when the stack has several. */
+  deliveryStream?: string;
+  /** The stream whose delivery stream to verify, when the stack has several. */
+  stream?: string;
+  /** The field the transform writes categories in (default `category`). */
+  categoryField?: string;
 }
 
 function reportLines(report: VerifyReport): string[] {
@@ -31,6 +37,8 @@ function reportLines(report: VerifyReport): string[] {
     `acknowledged ${count(r.acknowledged)}: delivered ${count(r.delivered)}, missing ${count(r.missing)}, ` +
       `processing-failed ${count(r.processingFailed)}${r.expectedFailures ? ` (${count(r.expectedFailures)} malformed on purpose)` : ''}, ` +
       `duplicates ${count(r.duplicates)}`,
+    // How exact those figures are: by event_id, by content (which fields), or by counts only.
+    ...(r.matching.by === 'event_id' || r.matching.by === 'none' ? [] : [matchingText(r.matching)]),
   ];
   if (r.lateAcknowledged || r.producerFailed || r.unknown) {
     lines.push(
@@ -45,10 +53,10 @@ function reportLines(report: VerifyReport): string[] {
     );
   }
   lines.push(
-    'categories (sent / delivered):',
-    ...CATEGORIES.map(
+    `${r.categoryField === 'category' ? 'categories' : `by ${r.categoryField}`} (sent / delivered):`,
+    ...categoryNames(r.categories).map(
       (c) =>
-        `  ${c.padEnd(12)} ${count(r.categories.sent[c]).padStart(8)} / ${count(r.categories.delivered[c])}`,
+        `  ${c.padEnd(12)} ${count(r.categories.sent[c] ?? 0).padStart(8)} / ${count(r.categories.delivered[c] ?? 0)}`,
     ),
   );
   if (r.latency) {
@@ -103,6 +111,8 @@ function reportData(report: VerifyReport) {
     unknown: r.unknown,
     unknownFailed: r.unknownFailed,
     categories: r.categories,
+    categoryField: r.categoryField,
+    matching: { ...r.matching, text: matchingText(r.matching) },
     latencyMs: r.latency ?? null,
     latencyLeftOut: r.latencyLeftOut,
     unreadable: report.unreadable.length,
@@ -158,25 +168,46 @@ function explain(out: Output, report: VerifyReport, causes: Cause[]): void {
 
 export function runVerify(options: VerifyCommandOptions): Promise<number> {
   return runCommand('verify', options, async ({ target, out, stackName, interrupts }) => {
-    const stack = await requireStack(target.clients.cloudformation, stackName);
-    if (!stack.outputs.BucketName) {
-      throw new TargetError(
-        `stack "${stackName}" is ${stack.status} and has no BucketName output: run \`kinesis-tui deploy\``,
-      );
-    }
+    const discovery = await requirePipeline(target.clients, stackName);
     const journalPath = target.journalPath(stackName);
     const journal = readJournal(journalPath);
+    // Several delivery streams: the one reading the stream `stream` last sent to, unless told.
+    const choice = requireChoice(discovery, {
+      ...(options.stream ? { stream: options.stream } : {}),
+      ...(options.deliveryStream ? { deliveryStream: options.deliveryStream } : {}),
+      ...(journal.runs.at(-1)?.stream ? { preferStream: journal.runs.at(-1)?.stream } : {}),
+      need: 'delivery stream',
+    });
+    const where = deliveryTarget(discovery, choice);
+    if (!where) {
+      throw new TargetError(
+        `stack "${stackName}" is ${discovery.stack.status} and has no delivery stream writing to S3 and no bucket to read: ` +
+          'deploy a template whose Firehose delivery stream writes to an S3 bucket',
+      );
+    }
+    const ds = choice.deliveryStream;
+    const missingDelivery = ds && (ds.status === 'MISSING' || ds.status === 'UNKNOWN');
+    out.event(
+      'reading',
+      {
+        bucket: where.bucket,
+        deliveryStream: ds?.name ?? null,
+        deliveryStreamStatus: ds?.status ?? null,
+        stream: choice.stream?.name ?? null,
+      },
+      ds
+        ? missingDelivery
+          ? `the delivery stream ${ds.name} does not exist at this endpoint (${ds.error}): nothing can reach s3://${where.bucket}; reading it anyway`
+          : `reading s3://${where.bucket}, where delivery stream ${ds.name} writes (${ds.sourceStreamName ? `from stream ${ds.sourceStreamName}` : 'no Kinesis source'})`
+        : `no delivery stream found in stack ${stackName}: reading s3://${where.bucket}`,
+    );
     // The local cloud stops with each command: what it delivers after a restart is not counted as latency.
-    const verifier = new Verifier(target.clients, stack.outputs, journalPath, {
+    const verifier = new Verifier(target.clients, where, journalPath, {
+      ...(options.categoryField ? { categoryField: options.categoryField } : {}),
       stopsWithRuns: target.kind === 'local',
     });
     const since = journal.runs[0]?.started ?? Date.now() - 3_600_000;
-    let info: DeliveryStreamInfo | undefined;
-    if (stack.outputs.DeliveryStreamName) {
-      info = await describeDelivery(target.clients.firehose, stack.outputs.DeliveryStreamName).catch(
-        () => undefined,
-      );
-    }
+    const info: DeliveryStreamInfo | undefined = ds && !missingDelivery ? deliveryInfo(ds) : undefined;
     // A bucket that is gone cannot be listed: report what the journal says, with nothing delivered, and let
     // the diagnosis say why.
     const bucketGone = (error: unknown): VerifyReport => {
@@ -184,21 +215,29 @@ export function runVerify(options: VerifyCommandOptions): Promise<number> {
       return {
         bucket: verifier.bucket,
         errorPrefix: verifier.errorPrefix,
+        failedPrefix: verifier.failedPrefix,
+        listed: [],
         journalPath,
         objects: [],
         deliveredObjects: 0,
         failedObjects: 0,
         records: { delivered: 0, failed: 0 },
         unreadable: [],
-        reconciliation: reconcile(readJournal(journalPath), [], []),
+        reconciliation: reconcile(readJournal(journalPath), [], [], verifier.options),
         checkedAt: new Date(),
       };
     };
-    const diagnose = (r: VerifyReport) => diagnosePipeline(target.clients, stack.outputs, r, journal, since);
+    const diagnose = (r: VerifyReport) =>
+      diagnosePipeline(target.clients, { discovery, choice }, r, journal, since);
     let report: VerifyReport;
     let timedOut = false;
     let blocked: Cause[] | undefined;
-    if (options.wait) {
+    if (options.wait && missingDelivery) {
+      out.info(
+        `not waiting: the delivery stream ${ds?.name} does not exist at this endpoint, so nothing will arrive`,
+      );
+      report = await verifier.check(interrupts.stop).catch(bucketGone);
+    } else if (options.wait) {
       const timeoutMs = options.timeoutMs ?? (2 * bufferSeconds(info) + 120) * 1000;
       let lastMissing = -1;
       // While waiting, look every few seconds for a cause no wait will cure, and stop waiting when one shows.

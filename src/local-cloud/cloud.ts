@@ -25,7 +25,12 @@ export async function createLocalCloud(options: LocalCloudOptions): Promise<Runn
   const logPath = join(options.dataDir, 'local-cloud.log');
   const logStream = createWriteStream(logPath, { flags: 'a', mode: 0o600 });
   const log = (message: string) => logStream.write(`${new Date().toISOString()} ${message}\n`);
-  const services = new Map<string, Service>(createServices().map((s) => [s.name, s]));
+  const without = new Set(options.without ?? []);
+  const services = new Map<string, Service>(
+    createServices()
+      .filter((s) => !without.has(s.name))
+      .map((s) => [s.name, s]),
+  );
   // Ready (health 200, requests served) only once every service's start() has finished.
   const readiness = new ServiceReadiness(services.keys());
   let edge: Awaited<ReturnType<typeof startEdge>>;

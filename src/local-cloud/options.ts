@@ -22,7 +22,16 @@ export interface LocalCloudOptions {
   };
   /** How fast Firehose polls each shard, in ms (AWS: about once a second). */
   firehosePollMs: number;
+  /**
+   * Services left out, to play an endpoint that implements AWS only in part: their APIs are not served.
+   * With `firehose` left out, CloudFormation still reports delivery streams CREATE_COMPLETE without making
+   * them, as moto's server does: what the app must notice and say (issue 12).
+   */
+  without?: string[];
 }
+
+/** The services that can be left out (`without`). */
+export const OPTIONAL_SERVICES = ['firehose'] as const;
 
 export function defaultOptions(
   overrides: Partial<LocalCloudOptions> & Pick<LocalCloudOptions, 'dataDir'>,

@@ -2,8 +2,10 @@
 // Lines (each a JSON object):
 //   {"run":{"started":ms,"stream":"...","seed":n}}             a run begins
 //   {"pending":["<event_id>",...],"time":ms}                   about to be sent (first attempt)
-//   {"event_id":"..","shard":"..","seq":"..","time":ms,"category":"Books"[,"malformed":true]}
-//                                                              acknowledged by Kinesis
+//   {"event_id":"..","shard":"..","seq":"..","time":ms,"category":"Books"[,"malformed":true][,"event":{..}]}
+//                                                              acknowledged by Kinesis; `event` is the event
+//                                                              as sent (journals before it lack it: verify
+//                                                              then cannot match by content, and says so)
 //   {"failed":"<event_id>","reason":"..","time":ms}            given up (its time budget ran out)
 //   {"ended":ms}                                               the run stopped (nothing left in flight)
 // Writes are synchronous and one per PutRecords call (all its lines in one write), so a crash of this
@@ -33,7 +35,15 @@ export interface JournalAck {
   malformed?: boolean;
   /** The run it was sent in (an index into `Journal.runs`), set when the journal is read. */
   run?: number;
+  /**
+   * The event as it was sent (its fields), for matching delivered records by content when the transform
+   * drops event_id. Absent for malformed records, and in journals written before it was kept.
+   */
+  event?: Record<string, unknown>;
 }
+
+/** An acknowledgement to journal: the event as sent comes as its JSON text, written as it is. */
+export type JournalAckInput = Omit<JournalAck, 'event'> & { eventJson?: string };
 
 export interface JournalFailure {
   event_id: string;
@@ -77,9 +87,16 @@ export class JournalWriter {
     if (eventIds.length > 0) this.write(`${JSON.stringify({ pending: eventIds, time })}\n`);
   }
 
-  acknowledged(acks: readonly JournalAck[]): void {
+  acknowledged(acks: readonly JournalAckInput[]): void {
     let lines = '';
-    for (const ack of acks) lines += `${JSON.stringify(ack)}\n`;
+    for (const a of acks) {
+      // Written field by field, and the event's JSON as it was sent: no object copied or serialized again
+      // per event on the producer's hot path. Categories are ours (fixed names); the rest is escaped.
+      lines +=
+        `{"event_id":${JSON.stringify(a.event_id)},"shard":${JSON.stringify(a.shard)},"seq":${JSON.stringify(a.seq)},` +
+        `"time":${a.time},"category":"${a.category}"${a.malformed ? ',"malformed":true' : ''}` +
+        `${a.eventJson ? `,"event":${a.eventJson}` : ''}}\n`;
+    }
     this.write(lines);
   }
 

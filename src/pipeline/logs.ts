@@ -8,9 +8,7 @@ import {
   FilterLogEventsCommand,
   StartLiveTailCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeDeliveryStreamCommand, type FirehoseClient } from '@aws-sdk/client-firehose';
-import { GetFunctionConfigurationCommand, type LambdaClient } from '@aws-sdk/client-lambda';
-import type { PipelineOutputs } from './stack.js';
+import type { DeliveryStreamRef, PipelineDiscovery } from './discovery.js';
 
 export type LogSourceKind = 'transform' | 'firehose';
 
@@ -43,40 +41,34 @@ export function isErrorLine(message: string): boolean {
   return ERROR_LINE.test(message);
 }
 
-export interface LogSourceClients {
-  lambda: LambdaClient;
-  firehose: FirehoseClient;
-}
-
 /**
- * Where the pipeline logs: the transform's group (its LoggingConfig, or Lambda's `/aws/lambda/<name>`) and
- * the delivery stream's error group (its CloudWatchLoggingOptions; Firehose logs nothing without them). Asked
- * of the services, falling back on the conventional names when they cannot say.
+ * Where the pipeline logs, from discovery (which asked the services): each delivery stream's transform
+ * (its LoggingConfig group, or Lambda's `/aws/lambda/<name>`) and its error group (CloudWatchLoggingOptions;
+ * Firehose logs nothing without them; one the endpoint could not describe is read under its conventional
+ * name). `deliveryStreams`: those to read (every one of the stack's by default). When none names a
+ * transform, the stack's own functions are read (an endpoint without Firehose still runs them).
  */
-export async function logSources(clients: LogSourceClients, outputs: PipelineOutputs): Promise<LogSource[]> {
+export function logSources(
+  discovery: Pick<PipelineDiscovery, 'deliveryStreams' | 'functions'>,
+  deliveryStreams: readonly DeliveryStreamRef[] = discovery.deliveryStreams,
+): LogSource[] {
   const sources: LogSource[] = [];
-  const fn = outputs.FunctionName;
-  if (fn) {
-    const config = await clients.lambda
-      .send(new GetFunctionConfigurationCommand({ FunctionName: fn }))
-      .catch(() => undefined);
-    sources.push({ kind: 'transform', group: config?.LoggingConfig?.LogGroup || `/aws/lambda/${fn}` });
-  }
-  const ds = outputs.DeliveryStreamName;
-  if (ds) {
-    const described = await clients.firehose
-      .send(new DescribeDeliveryStreamCommand({ DeliveryStreamName: ds }))
-      .catch(() => undefined);
-    const destination = described?.DeliveryStreamDescription?.Destinations?.[0];
-    const logging = (destination?.ExtendedS3DestinationDescription ?? destination?.S3DestinationDescription)
-      ?.CloudWatchLoggingOptions;
-    if (logging?.Enabled && logging.LogGroupName) {
-      sources.push({
+  const add = (source: LogSource) => {
+    if (!sources.some((s) => s.group === source.group && s.stream === source.stream)) sources.push(source);
+  };
+  for (const d of deliveryStreams) if (d.transform) add({ kind: 'transform', group: d.transform.logGroup });
+  if (!deliveryStreams.some((d) => d.transform))
+    for (const fn of discovery.functions) add({ kind: 'transform', group: `/aws/lambda/${fn}` });
+  for (const d of deliveryStreams) {
+    if (d.logGroup) {
+      add({
         kind: 'firehose',
-        group: logging.LogGroupName,
-        ...(logging.LogStreamName ? { stream: logging.LogStreamName } : {}),
+        group: d.logGroup.name,
+        ...(d.logGroup.stream ? { stream: d.logGroup.stream } : {}),
       });
-    } else if (!described) sources.push({ kind: 'firehose', group: `/aws/kinesisfirehose/${ds}` });
+    } else if (d.status === 'MISSING' || d.status === 'UNKNOWN') {
+      add({ kind: 'firehose', group: `/aws/kinesisfirehose/${d.name}` });
+    }
   }
   return sources;
 }

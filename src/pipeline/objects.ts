@@ -1,6 +1,5 @@
 // Reading what Firehose wrote: objects hold JSON records either one a line or concatenated with no
 // separator at all (Firehose adds none; our transform adds a newline, others may not). Pure.
-import { CATEGORIES, type Category } from '../../lambda/records.js';
 
 export interface ParsedObject {
   values: unknown[];
@@ -59,20 +58,31 @@ export function parseJsonRecords(text: string): ParsedObject {
 /** One transformed record as verify needs it. */
 export interface DeliveredRecord {
   eventId: string | undefined;
-  category: Category;
+  /** The value of the category field as the transform wrote it (`NO_CATEGORY` when it wrote none). */
+  category: string;
   action: unknown;
+  /** The record's fields, kept when it has no event_id: verify then matches it to what was sent by content. */
+  fields?: Record<string, unknown>;
 }
 
-export function toDeliveredRecord(value: unknown): DeliveredRecord | undefined {
+/** The category of a record whose transform wrote no category field. */
+export const NO_CATEGORY = '(none)';
+
+/** The category field's value as text (a transform may write any value, or none). */
+export function categoryText(value: unknown): string {
+  if (value === undefined || value === null || value === '') return NO_CATEGORY;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+export function toDeliveredRecord(value: unknown, categoryField = 'category'): DeliveredRecord | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
   const record = value as Record<string, unknown>;
-  const category = (CATEGORIES as readonly string[]).includes(String(record.category))
-    ? (record.category as Category)
-    : 'Other';
+  const eventId = typeof record.event_id === 'string' ? record.event_id : undefined;
   return {
-    eventId: typeof record.event_id === 'string' ? record.event_id : undefined,
-    category,
+    eventId,
+    category: categoryText(record[categoryField]),
     action: record.action,
+    ...(eventId === undefined ? { fields: record } : {}),
   };
 }
 

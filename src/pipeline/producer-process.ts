@@ -24,7 +24,7 @@ import {
   type ToProducer,
   toWireCredentials,
 } from './producer-wire.js';
-import type { PipelineOutputs } from './stack.js';
+import type { StreamTarget } from './stream-session.js';
 
 /** How long an aborted producer process may take to report before it is killed, ms. */
 const ABORT_DEADLINE_MS = 5_000;
@@ -318,7 +318,7 @@ export interface ProducerProcessSession {
  */
 export async function startProducerProcess(
   target: Pick<Target, 'clients' | 'clientConfig' | 'journalPath'>,
-  stack: { name: string; status: string; outputs: PipelineOutputs },
+  stack: StreamTarget,
   options: ProducerProcessOptions,
 ): Promise<ProducerProcessSession> {
   const child = fork(entryScript(), [], {
@@ -336,7 +336,7 @@ export async function startProducerProcess(
       region: target.clientConfig.region,
       ...(target.clientConfig.endpoint ? { endpoint: target.clientConfig.endpoint } : {}),
     },
-    stack: { name: stack.name, status: stack.status, outputs: stack.outputs },
+    stack: { name: stack.name, streamName: stack.streamName },
     journalPath: target.journalPath(stack.name),
     rate: options.rate,
     ...(options.events ? { events: options.events } : {}),

@@ -4,7 +4,7 @@
 import type { ClientConfig } from '../config/clients.js';
 import type { ProducerStats, ProducerSummary } from './producer.js';
 import type { ProgressBatch } from './producer-batch.js';
-import type { PipelineOutputs } from './stack.js';
+import type { StreamTarget } from './stream-session.js';
 
 /** A template of events of your own, and the field that keys them (default: their event_id). */
 export interface EventsChoice {
@@ -34,7 +34,7 @@ export type ToProducer =
       type: 'open';
       /** The target's client settings, without credentials: those are asked for (`credentials?`). */
       client: Pick<ClientConfig, 'region' | 'endpoint'>;
-      stack: { name: string; status: string; outputs: PipelineOutputs };
+      stack: StreamTarget;
       journalPath: string;
       rate: number;
       /** Events of your own: a template file the process loads (default: the built-in events). */

@@ -11,7 +11,7 @@ import type { Category, ShopEvent } from '../../lambda/records.js';
 import { Aggregate, DEFAULT_AGGREGATE_BYTES, spreadHashKey } from './aggregation.js';
 import { fitInCall, MAX_RECORD_BYTES, recordSize } from './batches.js';
 import type { EventSource, OutgoingEvent } from './events.js';
-import type { JournalAck, JournalFailure, JournalWriter } from './journal.js';
+import type { JournalAckInput, JournalFailure, JournalWriter } from './journal.js';
 import {
   type BackoffPolicy,
   backoffDelay,
@@ -133,6 +133,8 @@ interface Member {
   eventId: string;
   event?: ShopEvent;
   fields?: Readonly<Record<string, unknown>>;
+  /** The event as sent (its JSON text), journaled with its acknowledgement for content reconciliation. */
+  json?: string;
   category: Category;
   malformed: boolean;
 }
@@ -415,6 +417,7 @@ export class Producer {
       eventId: made.eventId,
       ...(made.event ? { event: made.event } : {}),
       ...(made.fields ? { fields: made.fields } : {}),
+      json: made.json,
       category: made.category,
       malformed: false,
     };
@@ -595,6 +598,7 @@ export class Producer {
       return this.retry(batch, errorText(error), THROTTLED.has(name));
     }
     const acks: AcknowledgedEvent[] = [];
+    const journaled: JournalAckInput[] = [];
     const failed: Entry[] = [];
     let throttled = 0;
     let reason = '';
@@ -616,6 +620,15 @@ export class Producer {
             sequenceNumber: result.SequenceNumber,
             acknowledgedAt,
           });
+          journaled.push({
+            event_id: member.eventId,
+            shard: result.ShardId,
+            seq: result.SequenceNumber,
+            time: acknowledgedAt,
+            category: member.category,
+            ...(member.malformed ? { malformed: true } : {}),
+            ...(member.json ? { eventJson: member.json } : {}),
+          });
         }
         return;
       }
@@ -625,7 +638,7 @@ export class Producer {
       entry.lastError = reason;
       failed.push(entry);
     });
-    if (acks.length > 0) this.acknowledge(acks);
+    if (acks.length > 0) this.acknowledge(acks, journaled);
     if (failed.length > 0) this.retry(failed, reason, false, false, throttled);
     this.adapt(throttled > 0);
   }
@@ -648,22 +661,11 @@ export class Producer {
     this.pace();
   }
 
-  private acknowledge(acks: AcknowledgedEvent[]): void {
+  private acknowledge(acks: AcknowledgedEvent[], journaled: JournalAckInput[]): void {
     this.counts.acknowledged += acks.length;
     this.meter.add(acks.length);
     this.accepted.add(acks.length);
-    this.options.journal?.acknowledged(
-      acks.map(
-        (a): JournalAck => ({
-          event_id: a.eventId,
-          shard: a.shardId,
-          seq: a.sequenceNumber,
-          time: a.acknowledgedAt,
-          category: a.category,
-          ...(a.malformed ? { malformed: true } : {}),
-        }),
-      ),
-    );
+    this.options.journal?.acknowledged(journaled);
     this.emit({ type: 'acknowledged', events: acks });
   }
 

@@ -517,16 +517,23 @@ export async function deployStack(cf: CloudFormationClient, options: DeployOptio
   const parameters = options.parameters(existing.parameters);
   const changeSetName = `kinesis-tui-${Date.now()}`;
   options.onUpdate?.({ type: 'phase', message: `creating change set ${changeSetName}` });
-  await cf.send(
-    new CreateChangeSetCommand({
-      StackName: existing.id,
-      ChangeSetName: changeSetName,
-      ChangeSetType: 'UPDATE',
-      TemplateBody: options.template.body,
-      Parameters: parameters,
-      Capabilities: capabilities,
-    }),
-  );
+  try {
+    await cf.send(
+      new CreateChangeSetCommand({
+        StackName: existing.id,
+        ChangeSetName: changeSetName,
+        ChangeSetType: 'UPDATE',
+        TemplateBody: options.template.body,
+        Parameters: parameters,
+        Capabilities: capabilities,
+      }),
+    );
+  } catch (error) {
+    // Some endpoints (moto) refuse the change set itself when nothing would change, as UpdateStack does.
+    if (NO_CHANGES.test((error as Error).message ?? ''))
+      return { action: 'unchanged', stack: existing, changes: [], failures: [] };
+    throw error;
+  }
   let described: DescribeChangeSetCommandOutput;
   while (true) {
     described = await cf.send(

@@ -9,7 +9,6 @@ import { createTemplateSource, type EventTemplate } from './event-template/templ
 import { createEventSource, DEFAULT_USER_POOL, type EventSource } from './events.js';
 import { JournalWriter } from './journal.js';
 import { Producer, type ProducerOptions } from './producer.js';
-import type { PipelineOutputs } from './stack.js';
 
 export interface StreamSessionOptions
   extends Partial<
@@ -57,17 +56,18 @@ async function checkStream(target: Pick<Target, 'clients'>, stackName: string, s
   }
 }
 
+/** Where a session sends: the stack (it names the journal) and its stream, as discovery found it. */
+export interface StreamTarget {
+  name: string;
+  streamName: string;
+}
+
 export async function openStreamSession(
   target: Pick<Target, 'clients' | 'clientConfig' | 'journalPath'>,
-  stack: { name: string; status: string; outputs: PipelineOutputs },
+  stack: StreamTarget,
   options: StreamSessionOptions,
 ): Promise<StreamSession> {
-  const streamName = stack.outputs.StreamName;
-  if (!streamName) {
-    throw new TargetError(
-      `stack "${stack.name}" is ${stack.status} and has no StreamName output: run \`kinesis-tui deploy\``,
-    );
-  }
+  const { streamName } = stack;
   await checkStream(target, stack.name, streamName);
   const journalPath = target.journalPath(stack.name);
   const journal = JournalWriter.open(journalPath);

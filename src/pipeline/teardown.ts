@@ -1,7 +1,7 @@
 // Teardown: optionally export every object, empty the bucket (every version and delete marker), delete
 // the stack and follow it to DELETE_COMPLETE.
 import { writeFileSync } from 'node:fs';
-import { dirname, resolve, sep } from 'node:path';
+import { dirname, join, resolve, sep } from 'node:path';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { DescribeStackResourcesCommand } from '@aws-sdk/client-cloudformation';
 import {
@@ -32,7 +32,10 @@ export interface TeardownOptions extends Omit<FollowOptions, 'onUpdate'> {
 }
 
 export interface TeardownResult {
+  /** The stack's bucket (the first, when it has several). */
   bucket: string | undefined;
+  /** Every bucket of the stack, emptied before the delete. */
+  buckets: string[];
   exported: number;
   deletedObjects: number;
   /** Resources the stack had, now deleted. */
@@ -47,17 +50,21 @@ function isMissingBucket(error: unknown): boolean {
   );
 }
 
-/** The bucket of a stack: its output, or its DeliveryBucket resource when outputs are gone (rollbacks). */
-export async function stackBucket(cf: CloudFormationClient, stack: StackState): Promise<string | undefined> {
-  if (stack.outputs.BucketName) return stack.outputs.BucketName;
+/**
+ * The buckets the stack made (its AWS::S3::Bucket resources, whatever the template calls them or its
+ * outputs): what CloudFormation cannot delete while they hold objects. A bucket outside the stack that its
+ * delivery stream writes to is not the stack's to empty.
+ */
+export async function stackBuckets(cf: CloudFormationClient, stack: StackState): Promise<string[]> {
   const resources = await cf.send(new DescribeStackResourcesCommand({ StackName: stack.id }));
-  const bucket = resources.StackResources?.find(
-    (r) =>
-      r.ResourceType === 'AWS::S3::Bucket' &&
-      r.PhysicalResourceId &&
-      !/DELETE_COMPLETE/.test(r.ResourceStatus ?? ''),
-  );
-  return bucket?.PhysicalResourceId;
+  return (resources.StackResources ?? [])
+    .filter(
+      (r) =>
+        r.ResourceType === 'AWS::S3::Bucket' &&
+        r.PhysicalResourceId &&
+        !/DELETE_COMPLETE|DELETE_SKIPPED/.test(r.ResourceStatus ?? ''),
+    )
+    .map((r) => r.PhysicalResourceId as string);
 }
 
 /** A key as a path under `dir`, refusing keys that would climb out of it. */
@@ -165,44 +172,52 @@ export async function teardownStack(
   options: TeardownOptions = {},
 ): Promise<TeardownResult> {
   const cf = clients.cloudformation;
-  const bucket = await stackBucket(cf, stack);
+  const buckets = await stackBuckets(cf, stack);
   let exported = 0;
   let deletedObjects = 0;
-  if (bucket) {
+  for (const bucket of buckets) {
     if (options.exportDir) {
-      options.onUpdate?.({ type: 'phase', message: `exporting s3://${bucket} to ${options.exportDir}` });
+      // One bucket exports into the folder itself; several each into a folder named after it.
+      const dir = buckets.length > 1 ? join(options.exportDir, bucket) : options.exportDir;
+      options.onUpdate?.({ type: 'phase', message: `exporting s3://${bucket} to ${dir}` });
       try {
-        const result = await exportBucket(clients.s3, bucket, options.exportDir, options.signal);
-        exported = result.objects;
+        const result = await exportBucket(clients.s3, bucket, dir, options.signal);
+        exported += result.objects;
         options.onUpdate?.({ type: 'exported', ...result });
       } catch (error) {
         if (!isMissingBucket(error)) throw error;
       }
     }
     options.onUpdate?.({ type: 'phase', message: `emptying s3://${bucket}` });
-    deletedObjects += await emptyBucket(clients.s3, bucket, options.signal);
-    options.onUpdate?.({ type: 'emptied', bucket, deleted: deletedObjects });
+    const deleted = await emptyBucket(clients.s3, bucket, options.signal);
+    deletedObjects += deleted;
+    options.onUpdate?.({ type: 'emptied', bucket, deleted });
   }
   const resources = await cf.send(new DescribeStackResourcesCommand({ StackName: stack.id }));
-  const deletedResources = (resources.StackResources ?? []).map((r) => r.LogicalResourceId ?? '');
+  // Some endpoints list resources they never made without an id (moto): nothing of them to name.
+  const deletedResources = (resources.StackResources ?? [])
+    .map((r) => r.LogicalResourceId ?? '')
+    .filter(Boolean);
   try {
     await deleteStack(cf, stack, options);
   } catch (error) {
     const failure = error as StackFailure;
     // Firehose may have written one more object between emptying and its own deletion.
     if (
-      !bucket ||
+      buckets.length === 0 ||
       failure.name !== 'StackFailure' ||
       !failure.failures.some((f) => /not empty/i.test(f.reason ?? ''))
     ) {
       throw error;
     }
-    options.onUpdate?.({
-      type: 'phase',
-      message: `s3://${bucket} received objects meanwhile; emptying it again`,
-    });
-    deletedObjects += await emptyBucket(clients.s3, bucket, options.signal);
+    for (const bucket of buckets) {
+      options.onUpdate?.({
+        type: 'phase',
+        message: `s3://${bucket} may have received objects meanwhile; emptying it again`,
+      });
+      deletedObjects += await emptyBucket(clients.s3, bucket, options.signal);
+    }
     await deleteStack(cf, stack, options);
   }
-  return { bucket, exported, deletedObjects, deletedResources };
+  return { bucket: buckets[0], buckets, exported, deletedObjects, deletedResources };
 }

@@ -1,9 +1,30 @@
 // Verify: read what Firehose delivered (and what it could not transform) and reconcile it with the journal.
 // A Verifier keeps what it has read, so polling (`--wait`, the wizard's auto-refresh) reads only new objects.
-import { type CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeDeliveryStreamCommand, type FirehoseClient } from '@aws-sdk/client-firehose';
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { FirehoseClient } from '@aws-sdk/client-firehose';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { JournalReader } from './journal.js';
+import { TargetError } from '../config/errors.js';
+import {
+  evaluatedPrefixes,
+  type KeyKind,
+  type KeyLayout,
+  keyClassifier,
+  keyLayout,
+  listPrefixes,
+  staticPart,
+} from './delivery-keys.js';
+import {
+  type ChoiceOptions,
+  type DeliveryStreamRef,
+  type DiscoveryClients,
+  describeDeliveryStream,
+  discoverPipeline,
+  type PipelineChoice,
+  type PipelineDiscovery,
+  requireChoice,
+} from './discovery.js';
+import { type Journal, JournalReader } from './journal.js';
 import { parseJsonRecords, toDeliveredRecord, toFailedRecord } from './objects.js';
 import {
   type DeliveredWithTime,
@@ -12,7 +33,7 @@ import {
   type Reconciliation,
   reconcile,
 } from './reconcile.js';
-import type { PipelineOutputs } from './stack.js';
+import type { StackState } from './stack.js';
 
 export interface BucketObject {
   key: string;
@@ -21,10 +42,76 @@ export interface BucketObject {
   kind: 'delivered' | 'failed';
 }
 
+/** Where verify reads: the bucket, and where in it the delivery stream writes (from discovery). */
+export interface DeliveryTarget {
+  bucket: string;
+  /** The delivery stream writing there: its name tells its objects from others' in a shared bucket. */
+  deliveryStreamName?: string;
+  keys: KeyLayout;
+  /** CustomTimeZone of the delivery stream (timestamps in keys). */
+  timeZone: string;
+}
+
+/** How long before the journal's first run, and after now, an object's key time may fall (clock skew, buffering). */
+const KEY_TIME_MARGIN_MS = 15 * 60_000;
+
+/**
+ * Where verify reads for a chosen delivery stream. When the delivery stream could not be described (an
+ * endpoint without Firehose), the stack's only bucket with Firehose's default layout, or our template's
+ * BucketName / DeliveredPrefix / ErrorPrefix outputs; undefined when no bucket can be told.
+ */
+export function deliveryTarget(
+  discovery: Pick<PipelineDiscovery, 'stack' | 'buckets'>,
+  choice: PipelineChoice,
+): DeliveryTarget | undefined {
+  const d: DeliveryStreamRef | undefined = choice.deliveryStream;
+  if (d?.bucket && d.keys) {
+    return { bucket: d.bucket, deliveryStreamName: d.name, keys: d.keys, timeZone: d.timeZone };
+  }
+  const outputs = discovery.stack.outputs;
+  const bucket = outputs.BucketName || (discovery.buckets.length === 1 ? discovery.buckets[0] : undefined);
+  if (!bucket) return undefined;
+  const keys =
+    outputs.DeliveredPrefix !== undefined && outputs.ErrorPrefix !== undefined
+      ? keyLayout(
+          `${outputs.DeliveredPrefix}!{timestamp:yyyy/MM/dd/HH}/`,
+          `${outputs.ErrorPrefix}!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd/HH}/`,
+        )
+      : keyLayout(undefined, undefined);
+  return { bucket, ...(d ? { deliveryStreamName: d.name } : {}), keys, timeZone: 'UTC' };
+}
+
+/**
+ * A Verifier for the stack's delivery stream, found by discovery (the one reading `options.stream`, or
+ * named, when there are several); throws what `requireChoice` throws, or a TargetError without a bucket.
+ */
+export async function openVerifier(
+  clients: VerifierClients & DiscoveryClients,
+  stack: StackState,
+  journalPath: string,
+  options: Omit<ChoiceOptions, 'need'> & ReconcileOptions = {},
+): Promise<{ verifier: Verifier; discovery: PipelineDiscovery; choice: PipelineChoice }> {
+  const discovery = await discoverPipeline(clients, stack);
+  const { categoryField, stopsWithRuns, ...pick } = options;
+  const choice = requireChoice(discovery, { ...pick, need: 'delivery stream' });
+  const where = deliveryTarget(discovery, choice);
+  if (!where)
+    throw new TargetError(`stack "${stack.name}" has no delivery stream writing to S3, and no bucket`);
+  const verifier = new Verifier(clients, where, journalPath, {
+    ...(categoryField ? { categoryField } : {}),
+    ...(stopsWithRuns ? { stopsWithRuns } : {}),
+  });
+  return { verifier, discovery, choice };
+}
+
 export interface VerifyReport {
   bucket: string;
-  /** Where Firehose files what it could not transform or deliver (the stack's ErrorPrefix output). */
+  /** Where Firehose files what it could not process (the literal start of ErrorOutputPrefix: `errors/`). */
   errorPrefix: string;
+  /** Where Firehose files what the transform failed (`errors/processing-failed/` for ours). */
+  failedPrefix: string;
+  /** The prefixes listed this check (Prefix and ErrorOutputPrefix evaluated over the journal's time). */
+  listed: string[];
   journalPath: string;
   /** Objects newest first. */
   objects: BucketObject[];
@@ -55,22 +142,34 @@ export class Verifier {
   private readonly read = new Map<string, ReadObject>();
   /** The journal, read incrementally: each check parses only what `stream` appended since the last. */
   private readonly journal: JournalReader;
+  private readonly kindOf: (key: string) => KeyKind | undefined;
   readonly bucket: string;
-  readonly deliveredPrefix: string;
   readonly errorPrefix: string;
+  readonly failedPrefix: string;
 
   constructor(
     private readonly clients: VerifierClients,
-    readonly outputs: PipelineOutputs,
+    readonly target: DeliveryTarget,
     readonly journalPath: string,
-    private readonly options: ReconcileOptions = {},
+    readonly options: ReconcileOptions = {},
   ) {
-    if (!outputs.BucketName)
-      throw new Error('the stack has no BucketName output: redeploy it with `kinesis-tui deploy`');
-    this.bucket = outputs.BucketName;
-    this.deliveredPrefix = outputs.DeliveredPrefix ?? 'events/';
-    this.errorPrefix = outputs.ErrorPrefix ?? 'errors/';
+    this.bucket = target.bucket;
+    // Where transform failures go: the error prefix with its error output type filled in.
+    this.failedPrefix = evaluatedPrefixes(target.keys.failed)[0] ?? staticPart(target.keys.failed);
+    this.errorPrefix = staticPart(target.keys.failed) || this.failedPrefix;
+    this.kindOf = keyClassifier(target.keys, target.deliveryStreamName);
     this.journal = new JournalReader(journalPath);
+  }
+
+  /** What to list: the layout's prefixes, their timestamps evaluated over the journal's runs until now. */
+  private prefixes(journal: Journal): string[] {
+    const starts = journal.runs.map((r) => r.started).filter((t) => Number.isFinite(t));
+    if (starts.length === 0) return listPrefixes(this.target.keys);
+    return listPrefixes(this.target.keys, {
+      from: Math.min(...starts) - KEY_TIME_MARGIN_MS,
+      to: Date.now() + KEY_TIME_MARGIN_MS,
+      timeZone: this.target.timeZone,
+    });
   }
 
   private async list(prefix: string, signal?: AbortSignal) {
@@ -118,7 +217,7 @@ export class Verifier {
     };
     for (const value of parsed.values) {
       if (kind === 'delivered') {
-        const record = toDeliveredRecord(value);
+        const record = toDeliveredRecord(value, this.options.categoryField);
         if (record) result.delivered.push({ ...record, objectTime: time.getTime(), key });
         else result.unreadable.push(JSON.stringify(value).slice(0, 200));
       } else {
@@ -132,14 +231,16 @@ export class Verifier {
 
   /** Lists the bucket, reads objects not read before and what the journal gained, and reconciles. */
   async check(signal?: AbortSignal): Promise<VerifyReport> {
-    const [delivered, failed] = await Promise.all([
-      this.list(this.deliveredPrefix, signal),
-      this.list(this.errorPrefix, signal),
-    ]);
-    const listed = [
-      ...delivered.map((o) => ({ ...o, kind: 'delivered' as const })),
-      ...failed.map((o) => ({ ...o, kind: 'failed' as const })),
-    ];
+    const prefixes = this.prefixes(this.journal.read());
+    const listed: Array<{ key: string; size: number; time: Date; etag: string; kind: KeyKind }> = [];
+    for (const page of await Promise.all(prefixes.map((p) => this.list(p, signal)))) {
+      for (const o of page) {
+        const kind = this.kindOf(o.key);
+        if (kind) listed.push({ ...o, kind });
+      }
+    }
+    const delivered = listed.filter((o) => o.kind === 'delivered');
+    const failed = listed.filter((o) => o.kind === 'failed');
     const present = new Set(listed.map((o) => o.key));
     for (const key of this.read.keys()) if (!present.has(key)) this.read.delete(key);
     const toRead = listed.filter((o) => this.read.get(o.key)?.etag !== o.etag);
@@ -164,6 +265,8 @@ export class Verifier {
     return {
       bucket: this.bucket,
       errorPrefix: this.errorPrefix,
+      failedPrefix: this.failedPrefix,
+      listed: prefixes,
       journalPath: this.journalPath,
       objects: listed
         .map(({ key, size, time, kind }) => ({ key, size, time, kind }))
@@ -193,102 +296,26 @@ export function bufferSeconds(info: DeliveryStreamInfo | undefined): number {
   return (info?.bufferIntervalSeconds ?? 300) + (info?.processorIntervalSeconds ?? 60);
 }
 
-export async function describeDelivery(firehose: FirehoseClient, name: string): Promise<DeliveryStreamInfo> {
-  const out = await firehose.send(new DescribeDeliveryStreamCommand({ DeliveryStreamName: name }));
-  const d = out.DeliveryStreamDescription;
-  const s3 = d?.Destinations?.[0]?.ExtendedS3DestinationDescription;
-  const processorParams = s3?.ProcessingConfiguration?.Processors?.[0]?.Parameters ?? [];
-  const interval = processorParams.find((p) => p.ParameterName === 'BufferIntervalInSeconds')?.ParameterValue;
-  const failure = d?.FailureDescription;
+/** What the screens and lines show of a delivery stream's buffering and state. Pure. */
+export function deliveryInfo(d: DeliveryStreamRef): DeliveryStreamInfo {
   return {
-    status: d?.DeliveryStreamStatus ?? 'UNKNOWN',
-    ...(s3?.BufferingHints?.IntervalInSeconds !== undefined
-      ? { bufferIntervalSeconds: s3.BufferingHints.IntervalInSeconds }
+    status: d.status,
+    ...(d.buffer.intervalSeconds !== undefined ? { bufferIntervalSeconds: d.buffer.intervalSeconds } : {}),
+    ...(d.buffer.sizeMB !== undefined ? { bufferSizeMB: d.buffer.sizeMB } : {}),
+    ...(d.transform?.bufferIntervalSeconds !== undefined
+      ? { processorIntervalSeconds: d.transform.bufferIntervalSeconds }
       : {}),
-    ...(s3?.BufferingHints?.SizeInMBs !== undefined ? { bufferSizeMB: s3.BufferingHints.SizeInMBs } : {}),
-    ...(interval !== undefined ? { processorIntervalSeconds: Number(interval) } : {}),
-    ...(failure ? { failure: `${failure.Type}: ${failure.Details}` } : {}),
+    ...(d.error ? { failure: d.error } : {}),
   };
 }
 
-export interface Diagnosis {
-  deliveryStream?: DeliveryStreamInfo;
-  /** Recent lines from the transform's and the delivery stream's log groups that look like errors. */
-  logErrors: string[];
-  /** Why we think nothing (or not everything) arrived, most likely first. */
-  reasons: string[];
-}
-
-const ERROR_LINE = /error|exception|failed|timed out|ProcessingFailed/i;
-
-async function recentErrors(logs: CloudWatchLogsClient, group: string, since: number): Promise<string[]> {
-  try {
-    const out = await logs.send(
-      new FilterLogEventsCommand({ logGroupName: group, startTime: since, limit: 200 }),
-    );
-    return (out.events ?? [])
-      .map((e) => (e.message ?? '').trim())
-      .filter((m) => ERROR_LINE.test(m))
-      .slice(-5)
-      .map((m) => `${group}: ${m.slice(0, 300)}`);
-  } catch {
-    // No log group yet (nothing was logged), or no Logs service at an endpoint: nothing to add.
-    return [];
-  }
-}
-
-/** What can be found out about why records have not arrived. */
-export async function diagnose(
-  clients: VerifierClients,
-  outputs: PipelineOutputs,
-  report: VerifyReport,
-  since: number,
-) {
-  const diagnosis: Diagnosis = { logErrors: [], reasons: [] };
-  const r = report.reconciliation;
-  if (outputs.DeliveryStreamName) {
-    try {
-      diagnosis.deliveryStream = await describeDelivery(clients.firehose, outputs.DeliveryStreamName);
-    } catch (error) {
-      diagnosis.reasons.push(
-        `the delivery stream ${outputs.DeliveryStreamName} cannot be described: ${(error as Error).message}`,
-      );
-    }
-  }
-  const ds = diagnosis.deliveryStream;
-  if (ds && ds.status !== 'ACTIVE')
-    diagnosis.reasons.push(
-      `the delivery stream is ${ds.status}, not ACTIVE${ds.failure ? ` (${ds.failure})` : ''}`,
-    );
-  if (outputs.FunctionName)
-    diagnosis.logErrors.push(
-      ...(await recentErrors(clients.logs, `/aws/lambda/${outputs.FunctionName}`, since)),
-    );
-  if (outputs.DeliveryStreamName) {
-    diagnosis.logErrors.push(
-      ...(await recentErrors(clients.logs, `/aws/kinesisfirehose/${outputs.DeliveryStreamName}`, since)),
-    );
-  }
-  if (diagnosis.logErrors.length > 0) diagnosis.reasons.push('the logs show errors (below)');
-  if (r.processingFailed > r.expectedFailures) {
-    diagnosis.reasons.push(
-      `${r.processingFailed - r.expectedFailures} records are under ${outputs.ErrorPrefix ?? 'errors/'}processing-failed/: the transform refused them`,
-    );
-  }
-  if (r.acknowledged === 0)
-    diagnosis.reasons.push('the journal holds no acknowledged events: run `kinesis-tui stream` first');
-  if (
-    report.deliveredObjects === 0 &&
-    r.acknowledged > 0 &&
-    ds?.status === 'ACTIVE' &&
-    diagnosis.logErrors.length === 0
-  ) {
-    const wait = (ds.bufferIntervalSeconds ?? 0) + (ds.processorIntervalSeconds ?? 0);
-    diagnosis.reasons.push(
-      `no object yet, and no error seen: Firehose may still be buffering (up to ${wait} s after the records arrive); try \`kinesis-tui verify --wait\``,
-    );
-  }
-  return diagnosis;
+/** The delivery stream as it is now (status, buffering), or undefined when it cannot be described. */
+export async function describeDelivery(
+  clients: Pick<VerifierClients, 'firehose'> & { lambda: LambdaClient },
+  name: string,
+): Promise<DeliveryStreamInfo | undefined> {
+  const d = await describeDeliveryStream(clients, name);
+  return d.status === 'MISSING' || d.status === 'UNKNOWN' ? undefined : deliveryInfo(d);
 }
 
 export interface WaitOptions {

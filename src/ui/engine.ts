@@ -19,6 +19,24 @@ export type TargetSummary = Pick<
   'kind' | 'region' | 'endpoint' | 'profile' | 'identity' | 'description' | 'logPath' | 'dataDir'
 >;
 
+/** What discovery found in a deployed stack, as the wizard shows it and asks the user to choose from. */
+export interface PipelineSummary {
+  /** The stack's Kinesis streams (and its delivery streams' sources). */
+  streams: string[];
+  deliveryStreams: Array<{
+    name: string;
+    /** The stream it reads. */
+    source?: string;
+    /** Where it writes (`s3://bucket/prefix`). */
+    destination: string;
+    status: string;
+  }>;
+  /** The stack's buckets: what Cleanup empties. */
+  buckets: string[];
+  /** Resources missing or not usable at this target, each with what will therefore not work. */
+  problems: string[];
+}
+
 /** The stack as the frame needs it. */
 export interface StackSummary {
   name: string;
@@ -27,6 +45,14 @@ export interface StackSummary {
   outputs: Record<string, string | undefined>;
   /** The parameter values it was deployed with. */
   parameters?: Record<string, string>;
+  /** What the deployed stack holds (undefined while it is not deployed, or could not be looked at). */
+  pipeline?: PipelineSummary;
+}
+
+/** Which stream and delivery stream to use when the stack has several (the user's answer). */
+export interface PipelinePick {
+  stream?: string;
+  deliveryStream?: string;
 }
 
 /** The producer's controls the Stream screen uses (the engine's Producer fits). */
@@ -57,16 +83,19 @@ export interface WizardEngine {
   describeStack(): Promise<StackSummary | undefined>;
   /** Creates or updates the stack from the template, following its events; throws StackFailure. */
   deploy(request: DeployRequest): Promise<DeployResult>;
-  /** A producer into the stack's stream at `rate` events a second, journaling for verify. */
-  openStream(stack: StackSummary, options: { rate: number; events?: EventsChoice }): Promise<StreamSession>;
+  /** A producer into the stack's stream (the one picked, when it has several) at `rate` events a second. */
+  openStream(
+    stack: StackSummary,
+    options: { rate: number; events?: EventsChoice; stream?: string },
+  ): Promise<StreamSession>;
   /** The event templates to pick from (those that come with kinesis-tui), each checked. */
   eventTemplates(): TemplateChoice[];
   /** The transform's and Firehose's logs (from 30 minutes ago), polled by the Logs view. */
   openLogs(stack: StackSummary): Promise<LogFeed>;
   /** The stack's CloudWatch figures, for the metrics panels. */
   openMetrics(stack: StackSummary): MetricsFeed;
-  /** Reads the stack's bucket and reconciles it with the journal; throws when the stack has no bucket. */
-  openVerification(stack: StackSummary): Verification;
+  /** Reads the picked delivery stream's bucket and reconciles it with the journal. */
+  openVerification(stack: StackSummary, pick?: PipelinePick): Verification;
   /** Where `teardown` exports to when asked (a folder per teardown is made under it). */
   readonly exportRoot: string;
   /** Export (optional), empty the bucket, delete the stack, following its events; throws StackFailure. */

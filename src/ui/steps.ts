@@ -24,6 +24,19 @@ export interface StepState {
 
 const READY = /^(CREATE_COMPLETE|UPDATE_COMPLETE|UPDATE_ROLLBACK_COMPLETE)$/;
 
+type Stack = SessionState['stack'];
+
+/** Discovery found a stream (or, before it has looked, our template's output names one). */
+function hasStream(stack: Stack): boolean {
+  return stack?.pipeline ? stack.pipeline.streams.length > 0 : Boolean(stack?.outputs.StreamName);
+}
+
+/** A bucket to read: a delivery stream's destination, a bucket of the stack, or our output. */
+export function hasBucket(stack: Stack): boolean {
+  const p = stack?.pipeline;
+  return p ? p.deliveryStreams.length > 0 || p.buckets.length > 0 : Boolean(stack?.outputs.BucketName);
+}
+
 export function stepStates(state: SessionState): StepState[] {
   const stack = state.stack;
   const connected = state.connection === 'ready';
@@ -35,16 +48,16 @@ export function stepStates(state: SessionState): StepState[] {
       ? notConnected
       : !ready
         ? 'deploy the stack first'
-        : stack?.outputs.StreamName
+        : hasStream(stack)
           ? undefined
-          : 'the stack has no StreamName output: deploy again',
+          : 'the stack has no Kinesis stream',
     verify: !connected
       ? notConnected
       : !ready
         ? 'deploy the stack first'
-        : stack?.outputs.BucketName
+        : hasBucket(stack)
           ? undefined
-          : 'the stack has no BucketName output: deploy again',
+          : 'the stack has no delivery stream writing to S3, and no bucket',
     cleanup: !connected
       ? notConnected
       : stack || state.done.cleanup

@@ -48,9 +48,31 @@ export class FakeBucket implements Verification {
         seq: '1',
         time: at,
         category: categoryOf(e.item_id),
+        // As `stream` journals it: the event as sent.
+        event: { ...e },
       });
     }
     return events;
+  }
+
+  /**
+   * Firehose writes the events as the classic homework's transform shapes them (user_id, item_id,
+   * category, price; no event_id, no newline between records), at the bucket's root (no prefix).
+   */
+  deliverShaped(events: readonly ShopEvent[], time = new Date()): string {
+    const key = `2026/11/26/18/ecommerce-events-firehose-1-2026-11-26-18-00-00-${this.objects.length}`;
+    const body = events
+      .map((e) =>
+        JSON.stringify({
+          user_id: e.user_id,
+          item_id: e.item_id,
+          category: categoryOf(e.item_id),
+          price: e.price,
+        }),
+      )
+      .join('');
+    this.objects.push({ key, kind: 'delivered', time, body });
+    return key;
   }
 
   /** A malformed record, journaled as sent on purpose; returns its id and raw text. */
@@ -115,6 +137,8 @@ export class FakeBucket implements Verification {
     return {
       bucket: 'kinesis-tui-bucket',
       errorPrefix: 'errors/',
+      failedPrefix: 'errors/processing-failed/',
+      listed: ['errors/processing-failed/', 'events/'],
       journalPath: '(memory)',
       objects: this.objects
         .map(({ key, kind, time, body }) => ({ key, kind, time, size: Buffer.byteLength(body) }))

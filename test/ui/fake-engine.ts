@@ -9,7 +9,14 @@ import type { PipelineMetrics } from '../../src/pipeline/metrics.js';
 import { Producer } from '../../src/pipeline/producer.js';
 import { changeSetRefused, type StackEventLine, StackFailure } from '../../src/pipeline/stack.js';
 import type { ValidationFailure } from '../../src/pipeline/validation-events.js';
-import type { DeployRequest, StackSummary, TeardownRequest, WizardEngine } from '../../src/ui/engine.js';
+import type {
+  DeployRequest,
+  PipelinePick,
+  StackSummary,
+  TeardownRequest,
+  TemplateSummary,
+  WizardEngine,
+} from '../../src/ui/engine.js';
 import { loadTemplateSummary } from '../../src/ui/engine-target.js';
 import { FakeBucket } from './fake-bucket.js';
 
@@ -54,6 +61,10 @@ export const DEPLOYED: StackSummary = {
 
 export interface FakeEngine extends WizardEngine {
   kinesis: FakeKinesis;
+  /** The stream each openStream sent to. */
+  streamedTo: string[];
+  /** The pick each openVerification was given. */
+  verified: PipelinePick[];
   closed: number;
   producers: Producer[];
   deploys: DeployRequest[];
@@ -107,6 +118,7 @@ async function fakeDeploy(
   request: DeployRequest,
   failOn?: string,
   gate?: () => Promise<void>,
+  options: { deployed?: StackSummary } = {},
 ) {
   const resources = engine.template.resources;
   const total = resources.length;
@@ -145,14 +157,15 @@ async function fakeDeploy(
     done,
     total,
   });
-  engine.stack = { ...DEPLOYED, parameters: request.values };
+  const deployed = options.deployed ?? DEPLOYED;
+  engine.stack = { ...deployed, parameters: request.values };
   return {
     action: 'created' as const,
     stack: {
       name: engine.stackName,
       id: 'arn:stack',
       status: 'CREATE_COMPLETE',
-      outputs: DEPLOYED.outputs,
+      outputs: deployed.outputs,
       parameters: request.values,
     },
     changes: [],
@@ -217,13 +230,15 @@ async function fakeTeardown(engine: FakeEngine, request: TeardownRequest, gate?:
   const total = resources.length;
   const objects = engine.bucket.objects.length;
   const exportDir = request.export ? `${engine.exportRoot}/kinesis-tui-1` : undefined;
+  // The bucket discovery found in the stack (ours when the stack says nothing).
+  const bucket = engine.stack?.pipeline?.buckets[0] ?? 'kinesis-tui-bucket';
   if (exportDir) {
-    request.onUpdate({ type: 'phase', message: `exporting s3://kinesis-tui-bucket to ${exportDir}` });
+    request.onUpdate({ type: 'phase', message: `exporting s3://${bucket} to ${exportDir}` });
     request.onUpdate({ type: 'exported', objects, bytes: 1234, dir: exportDir });
   }
-  request.onUpdate({ type: 'phase', message: 'emptying s3://kinesis-tui-bucket' });
+  request.onUpdate({ type: 'phase', message: `emptying s3://${bucket}` });
   engine.bucket.objects.length = 0;
-  request.onUpdate({ type: 'emptied', bucket: 'kinesis-tui-bucket', deleted: objects });
+  request.onUpdate({ type: 'emptied', bucket: bucket, deleted: objects });
   request.onUpdate({ type: 'phase', message: `deleting stack ${engine.stackName} (${total} resources)` });
   let done = 0;
   for (const r of resources) {
@@ -233,7 +248,8 @@ async function fakeTeardown(engine: FakeEngine, request: TeardownRequest, gate?:
   }
   engine.stack = undefined;
   return {
-    bucket: 'kinesis-tui-bucket',
+    bucket: bucket,
+    buckets: [bucket],
     exported: exportDir ? objects : 0,
     deletedObjects: objects,
     deletedResources: resources.map((r) => r.id),
@@ -254,12 +270,18 @@ export function fakeEngine(
     /** Updates fail pre-deployment validation with these failures (as DescribeEvents told them). */
     refuse?: ValidationFailure[];
     gate?: () => Promise<void>;
-    kind?: 'local' | 'aws';
+    kind?: 'local' | 'aws' | 'endpoint';
+    /** A template of the user's own (`--template`) instead of ours. */
+    template?: TemplateSummary;
+    /** The stack as deployed, when a deploy succeeds (ours by default). */
+    deployed?: StackSummary;
   } = {},
 ): FakeEngine {
   const kinesis = new FakeKinesis();
   const engine: FakeEngine = {
     kinesis,
+    streamedTo: [],
+    verified: [],
     closed: 0,
     producers: [],
     deploys: [],
@@ -278,7 +300,7 @@ export function fakeEngine(
       description: 'local cloud at http://127.0.0.1:45678, us-east-1',
     },
     stackName: 'kinesis-tui',
-    template: loadTemplateSummary(),
+    template: options.template ?? loadTemplateSummary(),
     async describeStack() {
       return engine.stack;
     },
@@ -292,12 +314,16 @@ export function fakeEngine(
       if (engine.stack && !request.replace && !/ROLLBACK_COMPLETE/.test(engine.stack.status)) {
         return fakeUpdate(engine, request, engine.stack);
       }
-      return fakeDeploy(engine, request, options.failOn, options.gate);
+      return fakeDeploy(engine, request, options.failOn, options.gate, {
+        ...(options.deployed ? { deployed: options.deployed } : {}),
+      });
     },
-    async openStream(stack, { rate, events }) {
+    async openStream(stack, { rate, events, stream }) {
+      const name = stream ?? stack.pipeline?.streams[0] ?? stack.outputs.StreamName ?? '';
+      engine.streamedTo.push(name);
       const producer = new Producer({
         kinesis,
-        stream: { name: stack.outputs.StreamName ?? '' },
+        stream: { name },
         source: events
           ? createTemplateSource(loadEventTemplate(events.path), { seed: options.seed ?? 7 })
           : createEventSource({ seed: options.seed ?? 7, users: 50 }),
@@ -307,9 +333,10 @@ export function fakeEngine(
         recordTtlMs: 200,
       });
       engine.producers.push(producer);
-      return { producer, streamName: stack.outputs.StreamName ?? '', journalPath: '(memory)', close() {} };
+      return { producer, streamName: name, journalPath: '(memory)', close() {} };
     },
-    openVerification() {
+    openVerification(_stack, pick) {
+      engine.verified.push(pick ?? {});
       return engine.bucket;
     },
     eventTemplates: () => templateChoices(),

@@ -9,7 +9,7 @@ import { nestQuery, queryParams, sendQueryError, sendQueryResult } from '../prot
 import type { EdgeRequest, Service, ServiceContext } from '../service.js';
 import { type ApiEnv, CloudFormationApi } from './api.js';
 import { bucketHasObjects, resourceExists } from './existence.js';
-import { createProvisioners } from './provisioners/index.js';
+import { createProvisioners, withPhantoms } from './provisioners/index.js';
 import type { ResourceProvisioner } from './provisioners/types.js';
 import { resourceSpecHooks, type SpecHooks } from './spec-hooks.js';
 import { StackStore } from './store.js';
@@ -53,12 +53,13 @@ export function createCloudFormationService(
     async start(context: ServiceContext) {
       // Read the resource specification now rather than on the first request (about 0.3 s).
       await loadResourceSpecification();
+      const active = withPhantoms(provisioners, context.options.without ?? []);
       const env: ApiEnv = {
         store: new StackStore(join(context.dataDir, 'stacks')),
         clients: context.clients,
         accountId: LOCAL_ACCOUNT_ID,
-        provisioner: (type) => provisioners.get(type),
-        supportedTypes: () => [...provisioners.keys()].sort(),
+        provisioner: (type) => active.get(type),
+        supportedTypes: () => [...active.keys()].sort(),
         replacingChanges: spec.replacingChanges,
         normalizeProperties: spec.normalizeProperties,
         propertiesProblem: spec.propertiesProblem,

@@ -14,7 +14,8 @@ export type CauseId =
   | 'bucket-gone'
   | 'stream-throttling'
   | 'buffering'
-  | 'delivery-stream-not-active';
+  | 'delivery-stream-not-active'
+  | 'delivery-stream-missing';
 
 export interface Cause {
   id: CauseId;
@@ -31,6 +32,10 @@ export interface Evidence {
   lambda: Array<LambdaFailure & { line: string }>;
   /** Errors Firehose logged (its error log group) and error codes of processing-failed records. */
   firehose: Array<FirehoseFailure & { from: 'log' | 'record'; count?: number }>;
+  /** Where Firehose files records the transform failed (`errors/processing-failed/` for our template). */
+  failedPrefix?: string;
+  /** No delivery stream can carry the events: none reads the stream, or it is not there (`why`). */
+  unreachable?: { name?: string; why: string };
   /** The transform as configured. */
   transform?: { name: string; arn?: string; handler?: string; runtime?: string };
   deliveryStream?: {
@@ -84,17 +89,23 @@ function codes(failures: Evidence['firehose'], pattern: RegExp): Map<string, Cod
 
 const times = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
-function codeLines(found: Map<string, CodeCount>): string[] {
+const DEFAULT_FAILED_PREFIX = 'errors/processing-failed/';
+
+function codeLinesUnder(found: Map<string, CodeCount>, failedPrefix: string): string[] {
   return [...found].map(
     ([code, n]) =>
-      `Firehose: ${code} (${[n.logged ? times(n.logged, 'error') + ' in its log' : '', n.records ? times(n.records, 'record') + ' under processing-failed/' : ''].filter(Boolean).join(', ')})`,
+      `Firehose: ${code} (${[n.logged ? times(n.logged, 'error') + ' in its log' : '', n.records ? `${times(n.records, 'record')} under ${failedPrefix}` : ''].filter(Boolean).join(', ')})`,
   );
 }
 
 const FILE_OF: Record<string, string> = { python: 'py', nodejs: 'js' };
 
 /** `index.handler` -> what Lambda looks for, and what inline code is saved as. */
-function handlerFix(transform: Evidence['transform'], module: string | undefined): string {
+function handlerFix(
+  transform: Evidence['transform'],
+  module: string | undefined,
+  failedPrefix: string,
+): string {
   const handler = transform?.handler;
   const runtime = transform?.runtime ?? '';
   const ext = Object.entries(FILE_OF).find(([prefix]) => runtime.startsWith(prefix))?.[1];
@@ -106,23 +117,25 @@ function handlerFix(transform: Evidence['transform'], module: string | undefined
   return (
     `${looksFor ? `${looksFor}; ` : ''}code written inline in a template (ZipFile) is saved as index${ext ? `.${ext}` : ''}, ` +
     `so set Handler to "index.${fn ?? 'handler'}" (or name the file and function to match), then deploy again. ` +
-    'Firehose files the records of every failed batch under errors/processing-failed/: send them again once it works.'
+    `Firehose files the records of every failed batch under ${failedPrefix}: send them again once it works.`
   );
 }
 
-function exceptionFix(failure: LambdaFailure): string {
+function exceptionFix(failure: LambdaFailure, failedPrefix: string): string {
   if (/^KeyError$/.test(failure.type) && /'Records'/.test(failure.message)) {
     return "Firehose sends its records under event['records'] (lower case; event['Records'] is what S3, SQS and Kinesis triggers send): read event['records'], then deploy again.";
   }
   if (/reading 'map'|reading 'forEach'|reading 'length'|is not iterable/.test(failure.message)) {
     return 'the code reads a field the event does not have: Firehose sends { invocationId, deliveryStreamArn, region, records: [{ recordId, data, ... }] } (records in lower case). Fix it, then deploy again.';
   }
-  return "fix the code at the line above (the function's log has the whole stack), then deploy again; Firehose retries each batch, then files its records under errors/processing-failed/.";
+  return `fix the code at the line above (the function's log has the whole stack), then deploy again; Firehose retries each batch, then files its records under ${failedPrefix}.`;
 }
 
 export function findCauses(e: Evidence): Cause[] {
   const causes: Cause[] = [];
   const fh = e.firehose;
+  const failed = e.failedPrefix || DEFAULT_FAILED_PREFIX;
+  const codeLines = (found: Map<string, CodeCount>) => codeLinesUnder(found, failed);
   const functionErrors = codes(fh, /^Lambda\.FunctionError$/);
 
   const init = e.lambda.filter((f) => f.init);
@@ -135,7 +148,7 @@ export function findCauses(e: Evidence): Cause[] {
         `${e.transform?.name ?? 'transform'} log: ${last.type}: ${last.message}`,
         ...codeLines(functionErrors),
       ],
-      fix: handlerFix(e.transform, missingModule(last)),
+      fix: handlerFix(e.transform, missingModule(last), failed),
     });
   }
 
@@ -150,7 +163,7 @@ export function findCauses(e: Evidence): Cause[] {
         ...(last.where ? [`at ${last.where}`] : []),
         ...codeLines(functionErrors),
       ],
-      fix: exceptionFix(last),
+      fix: exceptionFix(last, failed),
     });
   } else if (functionErrors.size > 0 && init.length === 0) {
     causes.push({
@@ -189,7 +202,7 @@ export function findCauses(e: Evidence): Cause[] {
       evidence: codeLines(shape),
       fix:
         `return { "records": [{ "recordId": <as received>, "result": "Ok", "data": <base64> }, ...] }: ${detail}. ` +
-        'Fix the function, deploy again; the failed batches are under errors/processing-failed/.',
+        `Fix the function, deploy again; the failed batches are under ${failed}.`,
     });
   }
 
@@ -219,7 +232,7 @@ export function findCauses(e: Evidence): Cause[] {
       id: 'function-gone',
       title: 'The transform function does not exist',
       evidence: codeLines(gone),
-      fix: 'deploy again (`kinesis-tui deploy`) to recreate it; the records Firehose gave up on are under errors/processing-failed/.',
+      fix: `deploy again (\`kinesis-tui deploy\`) to recreate it; the records Firehose gave up on are under ${failed}.`,
     });
   }
 
@@ -251,6 +264,20 @@ export function findCauses(e: Evidence): Cause[] {
           : []),
       ],
       fix: 'each shard takes 1,000 records (1 MiB) a second: deploy with more shards (--param ShardCount=N), send slower (--rate), pack events (--aggregate), or give events longer (--record-ttl).',
+    });
+  }
+
+  if (e.unreachable && e.delivery.acknowledged > 0) {
+    const { name, why } = e.unreachable;
+    causes.push({
+      id: 'delivery-stream-missing',
+      title: name
+        ? `The delivery stream ${name} is not there: nothing sent can reach the bucket`
+        : 'No delivery stream reads the stream: nothing sent can reach the bucket',
+      evidence: [name ? `Firehose: ${why}` : `the stack: ${why}`],
+      fix: name
+        ? 'this endpoint reports the stack made but has no such delivery stream (it may not implement Firehose): run the pipeline on the local cloud or on AWS, or make the delivery stream there.'
+        : 'deploy a template whose Firehose delivery stream reads the Kinesis stream and writes to S3.',
     });
   }
 

@@ -6,14 +6,28 @@ import { DescribeDeliveryStreamCommand } from '@aws-sdk/client-firehose';
 import { GetFunctionConfigurationCommand } from '@aws-sdk/client-lambda';
 import { HeadBucketCommand } from '@aws-sdk/client-s3';
 import type { Clients } from '../../config/clients.js';
+import type { PipelineChoice, PipelineDiscovery } from '../discovery.js';
 import type { Journal } from '../journal.js';
 import { LogTail, logSources } from '../logs.js';
-import type { PipelineOutputs } from '../stack.js';
 import type { VerifyReport } from '../verify.js';
 import { type Cause, type Evidence, failedRecordCodes, findCauses } from './causes.js';
 import { firehoseFailure, lambdaFailure } from './failures.js';
 
 export type DiagnosisClients = Pick<Clients, 'logs' | 'firehose' | 'lambda' | 's3' | 'cloudwatch'>;
+
+/** The pipeline to diagnose: the stack's, as discovered, and the stream and delivery stream verify reads. */
+export interface DiagnosedPipeline {
+  discovery: Pick<PipelineDiscovery, 'deliveryStreams' | 'functions'>;
+  choice: PipelineChoice;
+}
+
+/** The transform the delivery stream invokes; without one described, the stack's only function. */
+function transformOf(pipeline: DiagnosedPipeline): { name: string; invoke: string } | undefined {
+  const t = pipeline.choice.deliveryStream?.transform;
+  if (t) return { name: t.name, invoke: t.arn };
+  const only = pipeline.discovery.functions.length === 1 ? pipeline.discovery.functions[0] : undefined;
+  return only ? { name: only, invoke: only } : undefined;
+}
 
 const optional = <T>(promise: Promise<T>) => promise.catch(() => undefined);
 
@@ -43,7 +57,12 @@ async function deliveryStreamOf(clients: DiagnosisClients, name: string) {
 }
 
 /** Sums (and the latest freshness) over the window, from GetMetricData; undefined without CloudWatch. */
-async function metricsOf(clients: DiagnosisClients, outputs: PipelineOutputs, since: number, now: number) {
+async function metricsOf(
+  clients: DiagnosisClients,
+  names: { stream?: string; deliveryStream?: string },
+  since: number,
+  now: number,
+) {
   const queries: Array<{
     id: string;
     namespace: string;
@@ -51,16 +70,16 @@ async function metricsOf(clients: DiagnosisClients, outputs: PipelineOutputs, si
     dims: Record<string, string>;
     stat: string;
   }> = [];
-  if (outputs.StreamName)
+  if (names.stream)
     queries.push({
       id: 'throttled',
       namespace: 'AWS/Kinesis',
       metric: 'WriteProvisionedThroughputExceeded',
-      dims: { StreamName: outputs.StreamName },
+      dims: { StreamName: names.stream },
       stat: 'Sum',
     });
-  if (outputs.DeliveryStreamName) {
-    const dims = { DeliveryStreamName: outputs.DeliveryStreamName };
+  if (names.deliveryStream) {
+    const dims = { DeliveryStreamName: names.deliveryStream };
     queries.push(
       {
         id: 'read',
@@ -115,19 +134,23 @@ async function metricsOf(clients: DiagnosisClients, outputs: PipelineOutputs, si
 /** What can be found out, from `since` (epoch ms: the journal's first run) to now. */
 export async function gatherEvidence(
   clients: DiagnosisClients,
-  outputs: PipelineOutputs,
+  pipeline: DiagnosedPipeline,
   report: VerifyReport,
   journal: Pick<Journal, 'failed'>,
   since: number,
   now = Date.now(),
 ): Promise<Evidence> {
-  const [sources, deliveryStream, config, bucketExists, metrics] = await Promise.all([
-    optional(logSources(clients, outputs)),
-    outputs.DeliveryStreamName ? deliveryStreamOf(clients, outputs.DeliveryStreamName) : undefined,
-    outputs.FunctionName
-      ? optional(
-          clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: outputs.FunctionName })),
-        )
+  const chosen = pipeline.choice.deliveryStream;
+  const fn = transformOf(pipeline);
+  const sources = logSources(pipeline.discovery, chosen ? [chosen] : []);
+  const names = {
+    ...(pipeline.choice.stream ? { stream: pipeline.choice.stream.name } : {}),
+    ...(chosen ? { deliveryStream: chosen.name } : {}),
+  };
+  const [deliveryStream, config, bucketExists, metrics] = await Promise.all([
+    chosen ? deliveryStreamOf(clients, chosen.name) : undefined,
+    fn
+      ? optional(clients.lambda.send(new GetFunctionConfigurationCommand({ FunctionName: fn.invoke })))
       : undefined,
     report.bucket
       ? clients.s3.send(new HeadBucketCommand({ Bucket: report.bucket })).then(
@@ -140,14 +163,14 @@ export async function gatherEvidence(
               : undefined,
         )
       : undefined,
-    metricsOf(clients, outputs, since, now),
+    metricsOf(clients, names, since, now),
   ]);
   // Only what was logged since the function last changed: errors a fix already cured are history.
   const changed = config?.LastModified
     ? Date.parse(config.LastModified.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'))
     : Number.NaN;
   const from = Number.isNaN(changed) ? since : Math.max(since, changed);
-  const lines = sources
+  const lines = sources.length
     ? ((await optional(new LogTail(clients.logs, sources, { since: from }).poll()))?.lines ?? [])
     : [];
   const lambda = lines
@@ -169,14 +192,22 @@ export async function gatherEvidence(
   const givenUp = new Map<string, number>();
   for (const failure of journal.failed.values())
     givenUp.set(failure.reason, (givenUp.get(failure.reason) ?? 0) + 1);
-  const fn = outputs.FunctionName;
+  // Not there at all (an endpoint that reported it made but did not, or has no Firehose): nothing can
+  // arrive, whatever the buffers say.
+  const unreachable = !chosen
+    ? { why: 'no delivery stream reads the stream' }
+    : !deliveryStream && (chosen.status === 'MISSING' || chosen.status === 'UNKNOWN')
+      ? { name: chosen.name, why: chosen.error ?? chosen.status }
+      : undefined;
   return {
     lambda,
     firehose,
+    failedPrefix: report.failedPrefix,
+    ...(unreachable ? { unreachable } : {}),
     ...(fn
       ? {
           transform: {
-            name: fn,
+            name: fn.name,
             ...(config?.FunctionArn ? { arn: config.FunctionArn } : {}),
             ...(config?.Handler ? { handler: config.Handler } : {}),
             ...(config?.Runtime ? { runtime: config.Runtime } : {}),
@@ -200,11 +231,11 @@ export async function gatherEvidence(
 /** The causes found, most specific first, with the evidence that was gathered. */
 export async function diagnosePipeline(
   clients: DiagnosisClients,
-  outputs: PipelineOutputs,
+  pipeline: DiagnosedPipeline,
   report: VerifyReport,
   journal: Pick<Journal, 'failed'>,
   since: number,
 ): Promise<{ causes: Cause[]; evidence: Evidence }> {
-  const evidence = await gatherEvidence(clients, outputs, report, journal, since);
+  const evidence = await gatherEvidence(clients, pipeline, report, journal, since);
   return { causes: findCauses(evidence), evidence };
 }

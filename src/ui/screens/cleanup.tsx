@@ -17,6 +17,8 @@ export function CleanupScreen({ session, width, height }: ScreenProps) {
   const view = useStore(controller.store);
   const stack = state.stack;
   const aws = state.target?.kind === 'aws';
+  const buckets = stack?.pipeline?.buckets;
+  const bucketWords = buckets?.length ? buckets.map((b) => `s3://${b}`).join(', ') : 'its bucket';
   const canDelete = Boolean(stack) && !view.running;
 
   const hints: KeyHint[] = view.confirming
@@ -64,7 +66,7 @@ export function CleanupScreen({ session, width, height }: ScreenProps) {
   if (!view.progress && stack) {
     before.push(
       ...wrapped(
-        `d deletes everything the stack made: every object in its bucket, then the stack and its ${count(session.template?.resources.length ?? 0)} resources.`,
+        `d deletes everything the stack made: every object in ${bucketWords}, then the stack and its ${count(session.template?.resources.length ?? 0)} resources.`,
         width,
       ),
       ...wrapped(
@@ -79,12 +81,18 @@ export function CleanupScreen({ session, width, height }: ScreenProps) {
             width,
             'warn',
           )
-        : wrapped('This is the local cloud: d deletes at once.', width, 'muted')),
+        : wrapped(
+            state.target?.kind === 'local'
+              ? 'This is the local cloud: d deletes at once.'
+              : `This is the endpoint ${state.target?.endpoint ?? state.target?.description ?? ''}: d deletes at once.`,
+            width,
+            'muted',
+          )),
     );
   }
   const confirm: Line[] = view.confirming
     ? wrapped(
-        `Delete stack ${state.stackName} and every object in its bucket, in AWS account ${state.target?.identity?.account} (${state.target?.region})? y deletes, any other key cancels.`,
+        `Delete stack ${state.stackName} and every object in ${bucketWords}, in AWS account ${state.target?.identity?.account} (${state.target?.region})? y deletes, any other key cancels.`,
         width,
         'warn',
       )

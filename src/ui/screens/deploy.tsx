@@ -297,6 +297,19 @@ function Deploy({ session, controller, width, height }: ScreenProps & { controll
     );
   }
   if (view.notice) top.push(...wrapped(view.notice, width, 'warn'));
+  // Made, says the target, but not there: say what will not work (an endpoint that partly implements AWS).
+  const problems = !view.running ? (stack?.pipeline?.problems ?? []) : [];
+  if (problems.length) {
+    top.push(
+      ...wrapped(
+        `${SYMBOLS.failed} ${stack?.status}, but ${state.target?.description ?? 'this target'} did not make everything it reports; the pipeline will not work as deployed:`,
+        width,
+        'bad',
+        '  ',
+      ),
+      ...problems.flatMap((p) => wrapped(`  - ${p}`, width, 'bad', '    ')),
+    );
+  }
 
   if (view.running && view.progress && !confirming) {
     return (

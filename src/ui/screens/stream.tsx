@@ -6,10 +6,11 @@ import { useEffect, useState } from 'react';
 import { messageOf } from '../../config/errors.js';
 import { DEFAULT_RATE } from '../../pipeline/pacing.js';
 import type { ProducerState } from '../../pipeline/producer.js';
-import { type Line, Lines, lineText, wrapped } from '../components/lines.js';
+import { Chooser } from '../components/chooser.js';
+import { type Line, Lines, lineText, plain, wrapped } from '../components/lines.js';
 import { Sparkline } from '../components/sparkline.js';
 import { type Column, Table } from '../components/table.js';
-import { clock, count, rate } from '../format.js';
+import { clip, clock, count, rate } from '../format.js';
 import { useScreenKeys } from '../hooks/use-screen-keys.js';
 import { useStore } from '../hooks/use-store.js';
 import { type KeyHint, typeInto } from '../keys.js';
@@ -31,6 +32,36 @@ const NARROW_COLUMNS = COLUMNS.slice(0, -1);
 const rowKey = (r: StreamRow) => `${r.eventId}-${r.sequence}`;
 
 export function StreamScreen({ session, width, height }: ScreenProps) {
+  const state = useStore(session.store);
+  const streams = state.stack?.pipeline?.streams ?? [];
+  // Several streams and none chosen yet: ask which, as `stream --stream` says it.
+  if (!session.stream && streams.length > 1 && !state.pick.stream) {
+    const readers = state.stack?.pipeline?.deliveryStreams ?? [];
+    return (
+      <Chooser
+        title={`The stack has ${streams.length} Kinesis streams: which one should the events go to?`}
+        choices={streams.map((name) => {
+          const read = readers.filter((d) => d.source === name).map((d) => d.name);
+          return { name, detail: read.length ? `read by ${read.join(', ')}` : 'no delivery stream reads it' };
+        })}
+        width={width}
+        onChoose={(name) => session.choose({ stream: name })}
+      />
+    );
+  }
+  // The endpoint did not make everything (a delivery stream, say): sending still works; say what will not.
+  const problems = state.stack?.pipeline?.problems ?? [];
+  if (problems.length === 0) return <OpenStream session={session} width={width} height={height} />;
+  const warning = `${SYMBOLS.warn} ${problems[0]}${problems.length > 1 ? ` (+${problems.length - 1} more: Deploy lists them)` : ''}`;
+  return (
+    <Box flexDirection="column">
+      <Lines lines={[plain(clip(warning, width), 'warn')]} />
+      <OpenStream session={session} width={width} height={height - 1} />
+    </Box>
+  );
+}
+
+function OpenStream({ session, width, height }: ScreenProps) {
   const [controller, setController] = useState<StreamController | undefined>(session.stream);
   const [error, setError] = useState<string>();
   useEffect(() => {

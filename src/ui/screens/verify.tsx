@@ -5,9 +5,10 @@
 // Enter previews an object's records, one a line, the selected one in full under them.
 import { Box, Text } from 'ink';
 import { useEffect, useRef, useState } from 'react';
-import { CATEGORIES } from '../../../lambda/records.js';
+import { categoryNames, matchingSummary } from '../../pipeline/reconcile.js';
 import type { BucketObject, VerifyReport } from '../../pipeline/verify.js';
 import { BarChart } from '../components/bar-chart.js';
+import { Chooser } from '../components/chooser.js';
 import { type Line, Lines, plain, windowed, wrapped } from '../components/lines.js';
 import { wrappedLines } from '../components/wrapped.js';
 import { bytes, cell, clock, count, duration, plural } from '../format.js';
@@ -57,6 +58,26 @@ const FILTER_WORDS: Record<ObjectFilter, string> = {
 };
 
 export function VerifyScreen({ session, width, height }: ScreenProps) {
+  const state = useStore(session.store);
+  const pipeline = state.stack?.pipeline;
+  const { pick } = state;
+  // Several delivery streams could be meant (for the chosen stream, or in all): ask which to read.
+  const candidates = (pipeline?.deliveryStreams ?? []).filter(
+    (d) => !pick.stream || d.source === pick.stream,
+  );
+  if (candidates.length > 1 && !pick.deliveryStream) {
+    return (
+      <Chooser
+        title={`${candidates.length} delivery streams${pick.stream ? ` read ${pick.stream}` : ''}: which one should Verify read?`}
+        choices={candidates.map((d) => ({
+          name: d.name,
+          detail: `reads ${d.source ?? '?'}, writes ${d.destination}`,
+        }))}
+        width={width}
+        onChoose={(name) => session.choose({ deliveryStream: name })}
+      />
+    );
+  }
   const controller = session.verification;
   if (!controller) return <Text>Deploy the stack first: there is no bucket to read.</Text>;
   return <Verify controller={controller} width={width} height={height} />;
@@ -151,7 +172,9 @@ function Verify({
   const gap = tall ? 1 : 0;
   const summary = summaryLines(view, report, width, now, compact);
   const categories = compact ? [] : tall && !previewing ? undefined : categoryLine(report, width);
-  const categoryRows = (categories ? categories.length : 1 + CATEGORIES.length) + (compact ? 0 : gap);
+  // The category field's values: ours, or whatever the transform writes.
+  const names = categoryNames(report.reconciliation.categories);
+  const categoryRows = (categories ? categories.length : 1 + names.length) + (compact ? 0 : gap);
   const failures = compact ? [] : failureLines(report, width, tall ? 10 : 5);
   const failureRows = failures.length ? failures.length + gap : 0;
   const room = Math.max(4, height - summary.length - categoryRows - failureRows - gap);
@@ -170,10 +193,10 @@ function Verify({
               </Text>
               <BarChart
                 width={Math.min(width, 100)}
-                bars={CATEGORIES.map((c) => ({
+                bars={names.map((c) => ({
                   label: c,
-                  value: report.reconciliation.categories.delivered[c],
-                  note: `of ${count(report.reconciliation.categories.sent[c])} sent`,
+                  value: report.reconciliation.categories.delivered[c] ?? 0,
+                  note: `of ${count(report.reconciliation.categories.sent[c] ?? 0)} sent`,
                   mismatch:
                     report.reconciliation.complete &&
                     report.reconciliation.categories.delivered[c] !==
@@ -230,6 +253,11 @@ function summaryLines(
     `processing-failed ${count(r.processingFailed)}${r.expectedFailures ? ` (${count(r.expectedFailures)} on purpose)` : ''}`,
   ].join(' · ');
   lines.push(...wrapped(counts, width, overdue || failedUnexpectedly > 0 ? 'warn' : undefined, '  '));
+  // How exact those counts are, when the transform dropped event_id.
+  if (r.matching.by === 'content' || r.matching.by === 'count')
+    lines.push(
+      ...wrapped(matchingSummary(r.matching), width, r.matching.by === 'count' ? 'warn' : 'muted', '  '),
+    );
   if (countsOnly) return lines;
   const extras = [
     r.latency
@@ -248,6 +276,15 @@ function summaryLines(
   const d = view.delivery;
   if (r.acknowledged === 0) {
     lines.push(...wrapped('Nothing sent yet: stream some events first (step 2).', width, 'muted'));
+  } else if (waiting?.never) {
+    lines.push(
+      ...wrapped(
+        `${SYMBOLS.failed} Nothing will arrive: ${waiting.never}. ${plural(waiting.events, 'event')} cannot be delivered.`,
+        width,
+        'bad',
+        '  ',
+      ),
+    );
   } else if (waiting) {
     const buffers = d
       ? `Firehose buffers ${d.bufferIntervalSeconds ?? '?'}s or ${d.bufferSizeMB ?? '?'} MB, the transform ${d.processorIntervalSeconds ?? '?'}s, then up to ${DELIVERY_ALLOWANCE_S}s to write`
@@ -287,10 +324,11 @@ function summaryLines(
 /** The categories on one wrapped line (a short terminal): delivered of sent. */
 function categoryLine(report: VerifyReport, width: number): Line[] {
   const r = report.reconciliation;
-  const mismatch = CATEGORIES.some((c) => r.complete && r.categories.delivered[c] !== r.categories.sent[c]);
-  const text = `Categories, delivered of sent: ${CATEGORIES.map(
-    (c) => `${c} ${count(r.categories.delivered[c])}/${count(r.categories.sent[c])}`,
-  ).join(' · ')}`;
+  const names = categoryNames(r.categories);
+  const mismatch = names.some((c) => r.complete && r.categories.delivered[c] !== r.categories.sent[c]);
+  const text = `Categories, delivered of sent: ${names
+    .map((c) => `${c} ${count(r.categories.delivered[c] ?? 0)}/${count(r.categories.sent[c] ?? 0)}`)
+    .join(' · ')}`;
   return wrapped(text, width, mismatch ? 'warn' : undefined, '  ');
 }
 

@@ -6,13 +6,14 @@ import type { ProducerSummary } from '../../pipeline/producer.js';
 import type { DeployResult } from '../../pipeline/stack.js';
 import type {
   DeployRequest,
+  PipelinePick,
   StackSummary,
   TargetSummary,
   TeardownOutcome,
   TeardownRequest,
   WizardEngine,
 } from '../engine.js';
-import type { StepId } from '../steps.js';
+import { hasBucket, type StepId } from '../steps.js';
 import { CleanupController } from './cleanup.js';
 import { DeployController } from './deploy.js';
 import { Store } from './store.js';
@@ -32,6 +33,8 @@ export interface SessionState {
   done: Record<StepId, boolean>;
   /** A stack operation under way (keys for a step it will open wait for it). */
   operation?: 'deploy' | 'teardown';
+  /** The stream and delivery stream the user chose, where the stack has several. */
+  pick: PipelinePick;
   /** Set while quitting: what is being waited for. */
   closing?: string;
   /** How the session ended or is ending: q, or Ctrl-C (the wizard then exits 130). */
@@ -65,6 +68,7 @@ export class WizardSession {
       stack: undefined,
       done: { deploy: false, stream: false, verify: false, cleanup: false },
       sent: { sent: 0, acknowledged: 0, failed: 0 },
+      pick: {},
     });
   }
 
@@ -141,11 +145,24 @@ export class WizardSession {
     if (this.verifyController) return this.verifyController;
     const engine = this.engine;
     const stack = this.store.get().stack;
-    if (!engine || !stack?.outputs.BucketName) return undefined;
-    this.verifyController = new VerifyController(engine.openVerification(stack), {
+    if (!engine || !stack || !hasBucket(stack)) return undefined;
+    this.verifyController = new VerifyController(engine.openVerification(stack, this.store.get().pick), {
       onComplete: () => this.markDone('verify'),
     });
     return this.verifyController;
+  }
+
+  /**
+   * The user's answer where the stack has several streams or delivery streams. Choosing another stream
+   * forgets the delivery stream chosen for the last one; Verify reads afresh.
+   */
+  choose(pick: PipelinePick): void {
+    const current = this.store.get().pick;
+    const next = { ...current, ...pick };
+    if (pick.stream && pick.stream !== current.stream && !pick.deliveryStream) delete next.deliveryStream;
+    this.verifyController?.stop();
+    this.verifyController = undefined;
+    this.store.update({ pick: next });
   }
 
   /** Where Cleanup exports to, once the engine is open. */
@@ -204,7 +221,8 @@ export class WizardSession {
         `teardown: ${result.deletedResources.length} resources and ${result.deletedObjects} objects deleted`,
       );
       const done = this.store.get().done;
-      this.store.update({ done: { ...done, stream: false, verify: false, cleanup: true } });
+      // A new stack may hold other streams: what was chosen for this one is forgotten.
+      this.store.update({ done: { ...done, stream: false, verify: false, cleanup: true }, pick: {} });
       return result;
     } catch (error) {
       this.log(`teardown failed: ${messageOf(error)}`);
@@ -246,7 +264,8 @@ export class WizardSession {
     const engine = this.engine;
     const stack = this.store.get().stack;
     if (!engine || !stack) throw new Error('deploy the stack before streaming');
-    const session = await engine.openStream(stack, { rate });
+    const chosen = this.store.get().pick.stream;
+    const session = await engine.openStream(stack, { rate, ...(chosen ? { stream: chosen } : {}) });
     this.log(`streaming to ${session.streamName} at ${rate}/s; journal ${session.journalPath}`);
     const controller = new StreamController(session, {
       onFirstAck: () => this.markDone('stream'),

@@ -43,6 +43,13 @@ export interface Awaited {
   bufferSeconds: number;
   /** When the longest-waiting event should have been written, epoch ms; undefined when unknown. */
   dueAt?: number;
+  /** Why nothing will arrive (the delivery stream does not exist here): then there is no due time. */
+  never?: string;
+}
+
+/** The delivery stream is not there (an endpoint that reported it made and never made it). */
+export function deliveryGone(delivery: DeliveryStreamInfo | undefined): boolean {
+  return delivery?.status === 'MISSING' || delivery?.status === 'UNKNOWN';
 }
 
 /**
@@ -58,6 +65,13 @@ export function awaited(
 ): Awaited | undefined {
   const r = report?.reconciliation;
   if (!r || r.missing === 0) return undefined;
+  if (deliveryGone(delivery)) {
+    return {
+      events: r.missing,
+      bufferSeconds: 0,
+      never: 'the delivery stream does not exist at this endpoint (Deploy, step 1, lists what is missing)',
+    };
+  }
   const seconds = bufferSeconds(delivery);
   return {
     events: r.missing,
@@ -91,12 +105,32 @@ export const DELIVERED_COLUMNS = [
 ] as const;
 export const FAILED_COLUMNS = ['errorCode', 'errorMessage', 'attempts', 'raw'] as const;
 
+/**
+ * The columns of a delivered object's preview: the fields its records have (a transform of the user's own
+ * writes others than ours), ours first in their order, then the rest as they come. Pure.
+ */
+export function previewColumns(kind: Preview['kind'], records: readonly unknown[]): string[] {
+  if (kind === 'failed') return [...FAILED_COLUMNS];
+  const seen = new Set<string>();
+  for (const value of records) {
+    if (typeof value === 'object' && value !== null && !Array.isArray(value))
+      for (const name of Object.keys(value)) seen.add(name);
+  }
+  if (seen.size === 0) return [...DELIVERED_COLUMNS];
+  const ours = (DELIVERED_COLUMNS as readonly string[]).filter((c) => seen.has(c));
+  return [...ours, ...[...seen].filter((c) => !ours.includes(c))];
+}
+
 /** An object's records as table rows: delivered ones as they are, failed ones decoded. Pure. */
-export function previewRows(kind: Preview['kind'], records: readonly unknown[]): PreviewRow[] {
+export function previewRows(
+  kind: Preview['kind'],
+  records: readonly unknown[],
+  columns: readonly string[] = previewColumns(kind, records),
+): PreviewRow[] {
   if (kind === 'delivered') {
     return records.map((value) => {
       const record = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
-      return Object.fromEntries(DELIVERED_COLUMNS.map((c) => [c, text(record[c])]));
+      return Object.fromEntries(columns.map((c) => [c, text(record[c])]));
     });
   }
   return records.map((value) => {
@@ -231,7 +265,10 @@ export class VerifyController {
     try {
       const records = await this.verification.readRecords(key, this.abort.signal);
       if (this.store.get().preview?.key !== key) return;
-      this.store.update({ preview: { ...base, loading: false, rows: previewRows(object.kind, records) } });
+      const found = previewColumns(object.kind, records);
+      this.store.update({
+        preview: { ...base, columns: found, loading: false, rows: previewRows(object.kind, records, found) },
+      });
     } catch (error) {
       if (this.store.get().preview?.key !== key) return;
       this.store.update({ preview: { ...base, loading: false, error: messageOf(error) } });

@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
 import { deployStack, describeStack } from '../../../src/pipeline/stack.js';
-import { stackBucket, teardownStack } from '../../../src/pipeline/teardown.js';
+import { stackBuckets, teardownStack } from '../../../src/pipeline/teardown.js';
 import { deployParameters, loadTemplate } from '../../../src/pipeline/template.js';
 import { useLocalCloud } from '../../support/local-cloud.js';
 import { listAllKeys, putKeys } from '../../support/s3.js';
@@ -51,7 +51,7 @@ describe("the pipeline's bucket", () => {
           ),
         pollMs: 300,
       });
-      const Bucket = (await stackBucket(clients.cloudformation, stack)) ?? '';
+      const Bucket = (await stackBuckets(clients.cloudformation, stack))[0] ?? '';
       const s3 = clients.s3;
       // The template's policy is in force, and Firehose (writing through the local cloud as on AWS) delivers.
       const policy = await s3.send(new GetBucketPolicyCommand({ Bucket }));

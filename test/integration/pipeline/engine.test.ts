@@ -9,8 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { baseClientOptions, createClients } from '../../../src/config/clients.js';
 import { startLocalCloud } from '../../../src/local-cloud/index.js';
 import { inlineCodeZip } from '../../../src/local-cloud/lambda/code.js';
+import { diagnosePipeline } from '../../../src/pipeline/diagnosis/evidence.js';
 import { createEventSource } from '../../../src/pipeline/events.js';
-import { JournalWriter } from '../../../src/pipeline/journal.js';
+import { JournalWriter, readJournal } from '../../../src/pipeline/journal.js';
 import { Producer } from '../../../src/pipeline/producer.js';
 import {
   blockedMessage,
@@ -21,7 +22,7 @@ import {
 } from '../../../src/pipeline/stack.js';
 import { teardownStack } from '../../../src/pipeline/teardown.js';
 import { deployParameters, loadTemplate } from '../../../src/pipeline/template.js';
-import { diagnose, Verifier, waitForDelivery } from '../../../src/pipeline/verify.js';
+import { openVerifier, waitForDelivery } from '../../../src/pipeline/verify.js';
 import { TEST_CREDENTIALS, TEST_REGION, tempDir } from '../../support/local-cloud.js';
 import { skipTitle } from '../../support/tools.js';
 import { waitFor } from '../../support/wait.js';
@@ -103,7 +104,7 @@ describe('the pipeline engine on the local cloud', () => {
         close();
         expect(summary).toMatchObject({ acknowledged: 203, failed: 0 });
 
-        const verifier = new Verifier(clients, stack.outputs, journalPath);
+        const { verifier } = await openVerifier(clients, stack, journalPath);
         const { report } = await waitForDelivery(verifier, { timeoutMs: 120_000, pollMs: 1000 });
         const r = report.reconciliation;
         expect(r).toMatchObject({
@@ -180,28 +181,32 @@ describe('the pipeline engine on the local cloud', () => {
         expect(await producer.run()).toMatchObject({ acknowledged: 20, failed: 0 });
         close();
 
-        const verifier = new Verifier(clients, stack.outputs, journalPath);
+        const { verifier, choice, discovery } = await openVerifier(clients, stack, journalPath);
         const { report } = await waitForDelivery(verifier, { timeoutMs: 180_000, pollMs: 1000 });
         expect(report.reconciliation).toMatchObject({ delivered: 0, processingFailed: 20, ok: false });
         // What the transform printed reaches its log group a moment after each invocation.
-        const diagnosis = await waitFor(
+        const journal = readJournal(journalPath);
+        const { causes } = await waitFor(
           'the transform errors in the diagnosis',
           async () => {
-            const found = await diagnose(clients, stack.outputs, report, since);
-            return found.logErrors.some((line) => line.includes('transform broke on purpose'))
+            const found = await diagnosePipeline(clients, { discovery, choice }, report, journal, since);
+            return found.causes[0]?.evidence.some((line) => line.includes('transform broke on purpose'))
               ? found
               : undefined;
           },
           { timeoutMs: 60_000, intervalMs: 500 },
         );
-        expect(diagnosis.logErrors[0]).toMatch(/^\/aws\/lambda\/diagnose-transform: /);
-        expect(diagnosis.reasons).toEqual(
+        expect(causes[0]).toMatchObject({
+          id: 'function-error',
+          title: 'The transform fails on its batches: Error: transform broke on purpose',
+        });
+        expect(causes[0]?.evidence).toEqual(
           expect.arrayContaining([
-            'the logs show errors (below)',
-            '20 records are under errors/processing-failed/: the transform refused them',
+            expect.stringMatching(
+              /^Firehose: Lambda\.FunctionError \(.*20 records under errors\/processing-failed\/\)$/,
+            ),
           ]),
         );
-        expect(diagnosis.deliveryStream?.status).toBe('ACTIVE');
       } finally {
         clients.destroy();
         await cloud.stop();
@@ -250,7 +255,7 @@ describe('the pipeline engine on the local cloud', () => {
         expect(summary).toMatchObject({ sent: 3000, acknowledged: 3000, failed: 0 });
         expect(summary.retried).toBeGreaterThan(0);
 
-        const verifier = new Verifier(clients, stack.outputs, journalPath);
+        const { verifier } = await openVerifier(clients, stack, journalPath);
         const { report } = await waitForDelivery(verifier, { timeoutMs: 180_000, pollMs: 1000 });
         expect(report.reconciliation).toMatchObject({
           acknowledged: 3000,

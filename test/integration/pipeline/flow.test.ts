@@ -75,7 +75,10 @@ describe('the pipeline on the local cloud, command by command', () => {
       // Category counts: what a seeded run of the same events says, what was sent, and what arrived.
       const source = createEventSource({ seed: 7, users: 1000 });
       const expected = emptyCounts();
-      for (let i = 0; i < 2000; i++) expected[categoryOf(source.next().item_id)]++;
+      for (let i = 0; i < 2000; i++) {
+        const category = categoryOf(source.next().item_id);
+        expected[category] = (expected[category] ?? 0) + 1;
+      }
       const categories = report?.categories as { sent: unknown; delivered: unknown };
       expect(categories.sent).toEqual(expected);
       expect(categories.delivered).toEqual(expected);

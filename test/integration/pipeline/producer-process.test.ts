@@ -33,7 +33,7 @@ function targetFor(journalDir: string) {
 
 async function streamStack(name: string) {
   await createActiveStream(lc().clients.kinesis, { StreamName: name, ShardCount: 2 });
-  return { name: `stack-${name}`, status: 'CREATE_COMPLETE', outputs: { StreamName: name } };
+  return { name: `stack-${name}`, streamName: name };
 }
 
 /** This process's producer processes still running. */
@@ -139,7 +139,7 @@ describe('the producer process', () => {
   });
 
   it('says what to do when the stream is not there, and leaves no process behind', async () => {
-    const missing = { name: 'stack-gone', status: 'CREATE_COMPLETE', outputs: { StreamName: 'gone' } };
+    const missing = { name: 'stack-gone', streamName: 'gone' };
     const error = await startProducerProcess(targetFor(work), missing, { rate: 10, limits: LIMITS }).catch(
       (e: unknown) => e,
     );

@@ -10,7 +10,7 @@ import { EXIT } from '../../../src/commands/exit-codes.js';
 import { createClients } from '../../../src/config/clients.js';
 import { type LocalCloudHandle, startLocalCloud } from '../../../src/local-cloud/index.js';
 import { describeStack } from '../../../src/pipeline/stack.js';
-import { Verifier } from '../../../src/pipeline/verify.js';
+import { openVerifier } from '../../../src/pipeline/verify.js';
 import { TEST_CREDENTIALS, TEST_REGION, tempDir } from '../../support/local-cloud.js';
 import { alive } from '../../support/processes.js';
 import { skipTitle } from '../../support/tools.js';
@@ -164,7 +164,8 @@ describe.skipIf(missing)(skipTitle('crashes', missing), () => {
       const journalPath = /journal (\S+)/.exec(streamed.stdout)?.[1] ?? '';
       expect(journalPath, streamed.stdout).not.toBe('');
       // Mid-delivery: not everything is in the bucket yet when the cloud dies.
-      const before = await new Verifier(clients, stack?.outputs ?? {}, journalPath).check();
+      if (!stack) throw new Error('the stack is gone');
+      const before = await (await openVerifier(clients, stack, journalPath)).verifier.check();
       clients.destroy();
       expect(before.reconciliation.acknowledged).toBe(1500);
       expect(before.reconciliation.delivered, 'delivered before the kill').toBeLessThan(1500);

@@ -1,7 +1,7 @@
-import { appendFileSync, closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Journal, JournalReader, parseJournal } from '../../../src/pipeline/journal.js';
+import { type Journal, JournalReader, JournalWriter, parseJournal } from '../../../src/pipeline/journal.js';
 import { tempDir } from '../../support/local-cloud.js';
 
 describe('journal', () => {
@@ -28,6 +28,61 @@ describe('journal', () => {
     expect([...journal.unconfirmed]).toEqual(['d']);
     expect(journal.unreadable).toEqual([6]);
     expect(journal.runs).toEqual([{ started: 1, stream: 's', seed: 4 }]);
+  });
+
+  it('keeps each event as it was sent with its acknowledgement, and still reads journals without it', () => {
+    const dir = tempDir('journal-writer-');
+    try {
+      const path = join(dir, 'j.ndjson');
+      const writer = JournalWriter.open(path);
+      const sent = { event_id: 'e"1', user_id: 'user_7', item_id: 512, price: 40.5, action: 'view_item' };
+      writer.acknowledged([
+        {
+          event_id: 'e"1',
+          shard: 'shardId-000000000000',
+          seq: '49',
+          time: 10,
+          category: 'Electronics',
+          eventJson: JSON.stringify(sent),
+        },
+        {
+          event_id: 'm',
+          shard: 'shardId-000000000000',
+          seq: '50',
+          time: 11,
+          category: 'Other',
+          malformed: true,
+        },
+      ]);
+      writer.close();
+      const text = readFileSync(path, 'utf8');
+      // One JSON object a line, as every reader of the journal expects.
+      for (const line of text.trimEnd().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
+      const journal = parseJournal(text);
+      expect(journal.acknowledged.get('e"1')).toEqual({
+        event_id: 'e"1',
+        shard: 'shardId-000000000000',
+        seq: '49',
+        time: 10,
+        category: 'Electronics',
+        event: sent,
+      });
+      expect(journal.acknowledged.get('m')).toMatchObject({ malformed: true });
+      expect(journal.acknowledged.get('m')?.event).toBeUndefined();
+      // A journal from before events were kept reads as before, without contents.
+      const old = parseJournal(
+        JSON.stringify({ event_id: 'a', shard: 'shardId-0', seq: '1', time: 3, category: 'Books' }),
+      );
+      expect(old.acknowledged.get('a')).toEqual({
+        event_id: 'a',
+        shard: 'shardId-0',
+        seq: '1',
+        time: 3,
+        category: 'Books',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('counts an event acknowledged after an earlier give-up as acknowledged', () => {

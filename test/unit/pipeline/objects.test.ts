@@ -34,7 +34,17 @@ describe('reading delivered objects', () => {
       category: 'Books',
       action: 'checkout',
     });
-    expect(toDeliveredRecord({ category: 'Nonsense' })?.category).toBe('Other');
+    // Whatever a transform of the user's own writes is counted as written; none is "(none)".
+    expect(toDeliveredRecord({ event_id: 'x', category: 'Sports' })?.category).toBe('Sports');
+    expect(toDeliveredRecord({ event_id: 'x' })?.category).toBe('(none)');
+    expect(toDeliveredRecord({ event_id: 'x', segment: 'gold' }, 'segment')?.category).toBe('gold');
+    // Without event_id the record's fields are kept: verify matches it by content.
+    expect(toDeliveredRecord({ user_id: 'u1', item_id: 512, category: 'Electronics', price: 40.5 })).toEqual({
+      eventId: undefined,
+      category: 'Electronics',
+      action: undefined,
+      fields: { user_id: 'u1', item_id: 512, category: 'Electronics', price: 40.5 },
+    });
     expect(toDeliveredRecord('text')).toBeUndefined();
   });
 });

@@ -9,6 +9,7 @@ function state(patch: Partial<SessionState>): SessionState {
     stack: null,
     done: { deploy: false, stream: false, verify: false, cleanup: false },
     sent: { sent: 0, acknowledged: 0, failed: 0 },
+    pick: {},
     ...patch,
   };
 }

@@ -9,7 +9,7 @@ import { noWizardMessage, whyNoWizard } from '../../../src/ui/run.js';
 import type { SessionState } from '../../../src/ui/state/session.js';
 import { RingBuffer, Store } from '../../../src/ui/state/store.js';
 import { nextRate } from '../../../src/ui/state/stream.js';
-import { awaited, DELIVERY_ALLOWANCE_S, previewRows } from '../../../src/ui/state/verify.js';
+import { awaited, DELIVERY_ALLOWANCE_S, previewColumns, previewRows } from '../../../src/ui/state/verify.js';
 import { cycleStep, stepStates } from '../../../src/ui/steps.js';
 import { colorsEnabled } from '../../../src/ui/theme.js';
 
@@ -104,6 +104,7 @@ function state(patch: Partial<SessionState>): SessionState {
     stack: null,
     done: { deploy: false, stream: false, verify: false, cleanup: false },
     sent: { sent: 0, acknowledged: 0, failed: 0 },
+    pick: {},
     ...patch,
   };
 }
@@ -195,17 +196,26 @@ describe('what Verify awaits', () => {
   it('previews delivered records by field and failed ones decoded', () => {
     expect(
       previewRows('delivered', [{ event_id: 'e1', price: 12.5, item_id: null, category: 'Books' }]),
-    ).toEqual([
-      {
-        event_id: 'e1',
-        timestamp: '',
-        action: '',
-        user_id: '',
-        item_id: '',
-        category: 'Books',
-        price: '12.5',
-      },
+    ).toEqual([{ event_id: 'e1', item_id: '', category: 'Books', price: '12.5' }]);
+    // A transform of the user's own: its fields, ours first in their order, then the others.
+    const seed = [
+      { user_id: 'user_1', item_id: 512, category: 'Electronics', price: 40.5 },
+      { user_id: 'user_2', item_id: 120, category: 'Clothing', price: 12, discount: 0.1 },
+    ];
+    expect(previewColumns('delivered', seed)).toEqual([
+      'user_id',
+      'item_id',
+      'category',
+      'price',
+      'discount',
     ]);
+    expect(previewRows('delivered', seed)[1]).toEqual({
+      user_id: 'user_2',
+      item_id: '120',
+      category: 'Clothing',
+      price: '12',
+      discount: '0.1',
+    });
     const failed = {
       attemptsMade: 4,
       errorCode: 'Lambda.ProcessingFailed',

@@ -112,3 +112,18 @@ export const deliveryStream: ResourceProvisioner = {
     );
   },
 };
+
+/** A delivery stream reported made and never made (Firehose left out of the local cloud). */
+export const phantomDeliveryStream: ResourceProvisioner = {
+  nameProperty: 'DeliveryStreamName',
+  async create(properties, ctx) {
+    const name = String(properties.DeliveryStreamName ?? ctx.generatedName({ maxLength: 64 }));
+    return {
+      physicalId: name,
+      attributes: {
+        Arn: `arn:${ctx.partition}:firehose:${ctx.region}:${ctx.accountId}:deliverystream/${name}`,
+      },
+    };
+  },
+  async delete() {},
+};

@@ -1,5 +1,5 @@
 // Every resource type the local CloudFormation provisions, by type name.
-import { deliveryStream } from './firehose.js';
+import { deliveryStream, phantomDeliveryStream } from './firehose.js';
 import { managedPolicy, policy, role } from './iam.js';
 import { kinesisStream } from './kinesis.js';
 import { lambdaAlias, lambdaFunction, lambdaPermission, lambdaVersion } from './lambda.js';
@@ -25,4 +25,17 @@ export function createProvisioners(): Map<string, ResourceProvisioner> {
     ['AWS::S3::Bucket', bucket],
     ['AWS::S3::BucketPolicy', bucketPolicy],
   ]);
+}
+
+/**
+ * The provisioners when services are left out (LocalCloudOptions.without): a left-out Firehose's delivery
+ * streams are reported made without anything being made, as moto's CloudFormation does; the app must
+ * find out by asking Firehose itself.
+ */
+export function withPhantoms(
+  provisioners: ReadonlyMap<string, ResourceProvisioner>,
+  without: readonly string[],
+): ReadonlyMap<string, ResourceProvisioner> {
+  if (!without.includes('firehose')) return provisioners;
+  return new Map([...provisioners, ['AWS::KinesisFirehose::DeliveryStream', phantomDeliveryStream]]);
 }
