@@ -53,7 +53,7 @@ describe('the wizard with the classic homework template', () => {
     await press(r, KEYS.enter);
     await waitForText(r, 'orders (edited)');
     await press(r, KEYS.enter);
-    await waitForText(r, 'stack created');
+    await waitForText(r, 'CREATE_COMPLETE · ✔ created in');
     expect(engine.deploys[0]?.values).toEqual({ KinesisStreamName: 'orders' });
   });
 
@@ -74,7 +74,7 @@ describe('the wizard with the classic homework template', () => {
     expect(engine.streamedTo).toEqual([]);
     await press(r, KEYS.down);
     await press(r, KEYS.enter);
-    await waitForText(r, 'sending to clickstream');
+    await waitForText(r, 'stream clickstream');
     expect(engine.streamedTo).toEqual(['clickstream']);
   });
 
@@ -85,14 +85,14 @@ describe('the wizard with the classic homework template', () => {
     engine.bucket.deliverShaped(sent.slice(25));
     const { r } = renderApp(async () => engine, { initialStep: 'verify' });
     resize(r, 120, 40);
-    const frame = await waitForText(r, 'Every sent event is accounted for', 'Objects (2');
-    expect(frame).toMatch(/sent 40 · delivered 40 · missing 0/);
+    const frame = await waitForText(r, 'Every sent event is accounted for', 'Objects: 2');
+    expect(frame).toMatch(/sent 40 · delivered 40 · awaiting 0/);
     expect(frame).toMatch(/matched on user_id\+item_id\+price \(no event_id\): exact for \d+ of 40/);
     expect(frame).toMatch(/Books\s.*of \d+ sent/);
     await press(r, KEYS.enter);
     const preview = await waitForText(r, 'Transformed records in', '(15)');
     // The columns are the fields the records hold, not ours.
-    const header = preview.split('\n').find((l) => /^user_id\s+item_id\s+category\s+price\s*$/.test(l));
+    const header = preview.split('\n').find((l) => /^\s+user_id\s+item_id\s+category\s+price\s*$/.test(l));
     expect(header, preview).toBeDefined();
     const first = sent[25];
     expect(preview.split('\n').some((l) => l.includes(String(first?.user_id)))).toBe(true);

@@ -233,7 +233,8 @@ function summaryLines(
 ): Line[] {
   const r = report.reconciliation;
   const waiting = awaited(report, view.delivery);
-  const overdue = waiting?.dueAt !== undefined && now > waiting.dueAt;
+  // Missing, not awaited: past their due time, or with no delivery stream to carry them.
+  const overdue = Boolean(waiting?.never) || (waiting?.dueAt !== undefined && now > waiting.dueAt);
   const lines: Line[] = [];
   if (!countsOnly)
     lines.push(
@@ -463,6 +464,23 @@ const RECORD_COLUMNS: Array<[string, number]> = [
   ['price', 7],
 ];
 const RIGHT = new Set(['price', 'item_id', 'attempts']);
+const KNOWN_WIDTH = new Map(RECORD_COLUMNS);
+
+/** The fields the records hold (a transform of the user's own writes its own): ours at their widths, others as wide as their values. */
+function recordColumns(preview: Preview): Array<[string, number]> {
+  // event_id is too long for a column: the selected record's detail shows it in full.
+  return preview.columns
+    .filter((c) => c !== 'event_id')
+    .map((c): [string, number] => [
+      c,
+      KNOWN_WIDTH.get(c) ?? Math.min(24, Math.max(c.length, ...preview.rows.map((r) => (r[c] ?? '').length))),
+    ]);
+}
+
+/** The columns that fit in `width`, from the first. */
+function fitting(columns: Array<[string, number]>, width: number): Array<[string, number]> {
+  return columns.filter((_, i) => 2 + columns.slice(0, i + 1).reduce((n, [, w]) => n + w + 1, 0) <= width);
+}
 
 /** An object's records, one a line, the selected one in full under them. */
 function previewLines(
@@ -514,9 +532,7 @@ function previewLines(
         ['errorCode', 32],
         ['attempts', 8],
       ]
-    : RECORD_COLUMNS.filter(
-        (_, i) => 2 + RECORD_COLUMNS.slice(0, i + 1).reduce((n, [, w]) => n + w + 1, 0) <= width,
-      );
+    : fitting(recordColumns(preview), width);
   const cells = (values: (c: string) => string) =>
     columns.map(([c, w]) => cell(values(c), w, RIGHT.has(c) ? 'right' : 'left')).join(' ');
   const lines = preview.rows.map((r, i): Line => {

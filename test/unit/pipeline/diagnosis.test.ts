@@ -136,7 +136,7 @@ describe('finding causes', () => {
     );
     expect(causes.map((c) => c.id)).toEqual(['invoke-denied', 'write-denied']);
     expect(causes[0]?.evidence).toEqual([
-      'Firehose: Lambda.InvokeAccessDenied (1 error in its log, 40 records under processing-failed/)',
+      'Firehose: Lambda.InvokeAccessDenied (1 error in its log, 40 records under errors/processing-failed/)',
     ]);
     expect(causes[0]?.fix).toMatch(
       /give the role arn:aws:iam::111122223333:role\/fh lambda:InvokeFunction .* on arn:aws:lambda:us-east-1:111122223333:function:t/,
@@ -150,5 +150,39 @@ describe('finding causes', () => {
     expect(findCauses(evidence({ lambda: [withLine(TIMEOUT)] })).map((c) => c.id)).toEqual([
       'function-timeout',
     ]);
+  });
+
+  it("points at the template's own processing-failed prefix, not ours", () => {
+    const causes = findCauses(
+      evidence({
+        failedPrefix: 'failed/processing-failed/2026/',
+        lambda: [withLine(NODE_INVOKE_ERROR)],
+        firehose: [{ errorCode: 'Lambda.FunctionError', message: '', from: 'record', count: 3 }],
+      }),
+    );
+    expect(causes[0]?.id).toBe('function-error');
+    expect(causes[0]?.evidence).toContain(
+      'Firehose: Lambda.FunctionError (3 records under failed/processing-failed/2026/)',
+    );
+    expect(causes[0]?.fix).not.toContain('errors/processing-failed/');
+  });
+
+  it('says a delivery stream that is not there carries nothing, instead of "still buffering"', () => {
+    const gone = findCauses(
+      evidence({
+        deliveryStream: undefined,
+        unreachable: { name: 'd', why: 'ResourceNotFoundException: Firehose d not found' },
+      }),
+    );
+    expect(gone.map((c) => c.id)).toEqual(['delivery-stream-missing']);
+    expect(gone[0]?.title).toBe('The delivery stream d is not there: nothing sent can reach the bucket');
+    expect(gone[0]?.evidence).toEqual(['Firehose: ResourceNotFoundException: Firehose d not found']);
+    // Nothing sent: nothing to explain.
+    const idle = evidence({
+      deliveryStream: undefined,
+      unreachable: { why: 'no delivery stream reads the stream' },
+      delivery: { acknowledged: 0, missing: 0, unexpectedFailed: 0, givenUp: new Map() },
+    });
+    expect(findCauses(idle)).toEqual([]);
   });
 });
