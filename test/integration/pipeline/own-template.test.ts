@@ -170,14 +170,14 @@ describe('a stack with two streams', () => {
   it('asks which to send to, naming both, and sends to the one named with --stream', async () => {
     const ambiguous = await cli(['stream', ...stack, '--count', '5']);
     expect(ambiguous.code).toBe(EXIT.usage);
-    expect(ambiguous.json.at(-1)).toMatchObject({
+    expect(ambiguous.json.find((e) => e.type === 'error')).toMatchObject({
       type: 'error',
       message:
         'stack "two-streams" has 2 Kinesis streams (two-orders, two-clicks): pass --stream with one of them',
     });
     const unknown = await cli(['stream', ...stack, '--count', '5', '--stream', 'two-views']);
     expect(unknown.code).toBe(EXIT.usage);
-    expect(String(unknown.json.at(-1)?.message)).toMatch(
+    expect(String(unknown.json.find((e) => e.type === 'error')?.message)).toMatch(
       /has no stream "two-views"; its Kinesis streams: two-orders, two-clicks/,
     );
     const chosen = await cli(['stream', ...stack, '--count', '5', '--stream', 'two-clicks']);

@@ -51,7 +51,7 @@ describe('an endpoint whose CloudFormation reports a delivery stream it never ma
         /^DeliveryStream \(AWS::KinesisFirehose::DeliveryStream .+\) cannot be described here \(UnknownService: .*firehose.*\): nothing will reach the bucket/,
       ),
     ]);
-    expect(deploy.json.at(-1)).toMatchObject({
+    expect(deploy.json.find((e) => e.type === 'error')).toMatchObject({
       type: 'error',
       message: expect.stringMatching(
         /is CREATE_COMPLETE, but this endpoint did not make everything it reports/,
@@ -80,7 +80,9 @@ describe('an endpoint whose CloudFormation reports a delivery stream it never ma
     expect(out).not.toMatch(
       /waiting for \d+ of \d+ events to reach S3|Firehose may still be buffering|writes an object every/,
     );
-    expect(out).toMatch(/nothing can reach the bucket/);
+    // The diagnosis names it as the cause, not buffering.
+    expect(out).toMatch(/1\. The delivery stream \S+ is not there: nothing sent can reach the bucket/);
+    expect(out).not.toMatch(/Firehose is still buffering/);
     expect(verify.code).toBe(EXIT.mismatch);
   }, 300_000);
 
