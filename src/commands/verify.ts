@@ -123,7 +123,7 @@ function reportData(report: VerifyReport) {
 
 function waitingLine(info: DeliveryStreamInfo | undefined, missing: number, acknowledged: number): string {
   const buffer = info
-    ? `Firehose writes an object every ${info.bufferIntervalSeconds ?? '?'} s or ${info.bufferSizeMB ?? '?'} MB, after the transform's ${info.processorIntervalSeconds ?? '?'} s buffer`
+    ? `Firehose writes an object every ${info.bufferIntervalSeconds ?? '?'} s or ${info.bufferSizeMB ?? '?'} MB${info.processorIntervalSeconds !== undefined ? `, after the transform's ${info.processorIntervalSeconds} s buffer` : ''}`
     : 'Firehose buffers records before writing them';
   return `waiting for ${count(missing)} of ${count(acknowledged)} events to reach S3; ${buffer}`;
 }

@@ -286,25 +286,25 @@ export interface DeliveryStreamInfo {
   /** The S3 buffer interval and size hints. */
   bufferIntervalSeconds?: number;
   bufferSizeMB?: number;
-  /** The transform's buffer interval. */
+  /** The transform's buffer interval; undefined without a transform. */
   processorIntervalSeconds?: number;
   failure?: string;
 }
 
 /** How long Firehose may hold a record before writing it: both buffer intervals (AWS's defaults when unknown). */
 export function bufferSeconds(info: DeliveryStreamInfo | undefined): number {
-  return (info?.bufferIntervalSeconds ?? 300) + (info?.processorIntervalSeconds ?? 60);
+  // Described without a transform: no processor buffer. Not described: assume one.
+  return (info?.bufferIntervalSeconds ?? 300) + (info ? (info.processorIntervalSeconds ?? 0) : 60);
 }
 
 /** What the screens and lines show of a delivery stream's buffering and state. Pure. */
 export function deliveryInfo(d: DeliveryStreamRef): DeliveryStreamInfo {
   return {
     status: d.status,
-    ...(d.buffer.intervalSeconds !== undefined ? { bufferIntervalSeconds: d.buffer.intervalSeconds } : {}),
-    ...(d.buffer.sizeMB !== undefined ? { bufferSizeMB: d.buffer.sizeMB } : {}),
-    ...(d.transform?.bufferIntervalSeconds !== undefined
-      ? { processorIntervalSeconds: d.transform.bufferIntervalSeconds }
-      : {}),
+    // Firehose's defaults where the template sets none: 300 s or 5 MB to S3, 60 s for a Lambda processor.
+    bufferIntervalSeconds: d.buffer.intervalSeconds ?? 300,
+    bufferSizeMB: d.buffer.sizeMB ?? 5,
+    ...(d.transform ? { processorIntervalSeconds: d.transform.bufferIntervalSeconds ?? 60 } : {}),
     ...(d.error ? { failure: d.error } : {}),
   };
 }

@@ -288,7 +288,7 @@ function summaryLines(
     );
   } else if (waiting) {
     const buffers = d
-      ? `Firehose buffers ${d.bufferIntervalSeconds ?? '?'}s or ${d.bufferSizeMB ?? '?'} MB, the transform ${d.processorIntervalSeconds ?? '?'}s, then up to ${DELIVERY_ALLOWANCE_S}s to write`
+      ? `Firehose buffers ${d.bufferIntervalSeconds ?? '?'}s or ${d.bufferSizeMB ?? '?'} MB${d.processorIntervalSeconds !== undefined ? `, the transform ${d.processorIntervalSeconds}s` : ''}, then up to ${DELIVERY_ALLOWANCE_S}s to write`
       : 'Firehose buffers records before writing them';
     const left = waiting.dueAt === undefined ? undefined : waiting.dueAt - now;
     const when =
