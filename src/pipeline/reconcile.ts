@@ -8,7 +8,7 @@
 // category (or action) are compared, and the result says so.
 import { CATEGORIES } from '../../lambda/records.js';
 import type { Journal, JournalAck } from './journal.js';
-import { categoryText, type DeliveredRecord, type FailedRecord } from './objects.js';
+import { categoryText, type DeliveredRecord, type FailedRecord, NO_CATEGORY } from './objects.js';
 
 /** Records per category (the category field's values: ours, or whatever a transform writes). */
 export type CategoryCounts = Record<string, number>;
@@ -164,7 +164,14 @@ function countCategories(
     const c = sentCategory(ack, field);
     sent[c] = (sent[c] ?? 0) + 1;
   }
-  for (const r of delivered) got[r.category] = (got[r.category] ?? 0) + 1;
+  // No record carries the field (a pipeline without a transform delivers the events as sent): each record
+  // found by its event_id counts under the category it was sent with.
+  const written = delivered.some((r) => r.category !== NO_CATEGORY);
+  for (const r of delivered) {
+    const ack = !written && r.eventId !== undefined ? journal.acknowledged.get(r.eventId) : undefined;
+    const c = ack && !ack.malformed ? sentCategory(ack, field) : r.category;
+    got[c] = (got[c] ?? 0) + 1;
+  }
   for (const name of Object.keys(sent)) got[name] ??= 0;
   for (const name of Object.keys(got)) sent[name] ??= 0;
   return { sent, delivered: got };

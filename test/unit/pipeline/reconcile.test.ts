@@ -155,6 +155,16 @@ describe('reconcile', () => {
     expect(aws.latency).toMatchObject({ count: 3, max: 599_000 });
   });
 
+  it('counts records of a pipeline without a transform (no category field) under the categories they were sent with', () => {
+    const journal = parseJournal([ack('a', 'Books'), ack('b', 'Clothing'), ack('c', 'Books')].join('\n'));
+    const result = reconcile(journal, [delivered('a', '(none)'), delivered('b', '(none)')], []);
+    expect(result.categories.delivered).toMatchObject({ Books: 1, Clothing: 1 });
+    expect(result.categories.delivered['(none)']).toBeUndefined();
+    // A transform that writes categories for some records only: those without one stay apart.
+    const partly = reconcile(journal, [delivered('a', 'Books'), delivered('b', '(none)')], []);
+    expect(partly.categories.delivered).toMatchObject({ Books: 1, Clothing: 0, '(none)': 1 });
+  });
+
   it('takes nearest-rank percentiles', () => {
     const values = Array.from({ length: 100 }, (_, i) => i + 1);
     expect(percentile(values, 50)).toBe(50);
