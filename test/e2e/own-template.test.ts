@@ -35,7 +35,8 @@ async function setParameter(t: Terminal, name: string, value: string): Promise<v
   }
   t.keys(['e']);
   let screen = await t.waitFor((s) => s.includes('Esc undo'));
-  while (!selectedLine(screen).includes(`${name.padEnd(30)} ▌`)) {
+  const emptied = new RegExp(`^› ${name}\\s+▌(\\s|$)`);
+  while (!emptied.test(selectedLine(screen))) {
     const before = selectedLine(screen);
     t.keys(['BSpace']);
     screen = await t.waitFor((s) => selectedLine(s) !== before);
@@ -74,12 +75,12 @@ describe('the wizard with your own template, in a real terminal (tmux)', () => {
       await setParameter(t, 'S3BucketName', 'wizard-homework-bucket');
       await setParameter(t, 'BufferSeconds', '0');
       t.keys(['Enter']);
-      await t.waitFor((s) => s.includes('stack created'), LONG);
+      await t.waitFor((s) => s.includes('CREATE_COMPLETE · ✔ created in'), LONG);
 
       // Stream: into the template's stream, found in the stack.
       t.keys(['2']);
       await t.waitFor(
-        (s) => s.includes('▶ sending to ecommerce-events-stream') && figure(s, 'acknowledged') >= 60,
+        (s) => s.includes('▶ sending · stream ecommerce-events-stream') && figure(s, 'acknowledged') >= 60,
         LONG,
       );
       t.keys(['Space']);
@@ -93,9 +94,11 @@ describe('the wizard with your own template, in a real terminal (tmux)', () => {
       );
       const sent = figure(verified, 'sent');
       // Its objects, at the bucket's root (the template sets no prefix).
-      expect(verified).toMatch(/^[› ] \d{4}\/\d\d\/\d\d\/\d\d\/ecommerce-events-firehose-/m);
+      expect(verified).toMatch(
+        /s3:\/\/wizard-homework-bucket\/\d{4}\/\d\d\/\d\d\/\d\d\/ecommerce-events-firehose-/,
+      );
       expect(verified).toMatch(/matched on user_id\+item_id\+price \(no event_id\)/);
-      expect(verified).toMatch(new RegExp(`delivered ${sent.toLocaleString('en-US')} · missing 0`));
+      expect(verified).toMatch(new RegExp(`delivered ${sent.toLocaleString('en-US')} · awaiting 0`));
       expect(verified).toContain('s3://wizard-homework-bucket');
       for (const category of CATEGORIES) {
         const line = verified.split('\n').find((l) => l.startsWith(`${category} `) && l.includes(' sent'));
