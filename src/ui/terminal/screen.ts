@@ -135,14 +135,18 @@ export class FullScreen {
     this.write(LEAVE);
   }
 
-  /** A frame from Ink: written now, or at the end of the current interval (only the latest). */
+  /**
+   * A frame from Ink: written once the current call stack is done (or at the end of the current interval),
+   * only the latest. Never at once: the frame Ink hands over as a screen opens still has the footer of the
+   * one before; the screen's keys, registered as React commits, bring the right one in a frame that
+   * follows in the same turn, and only that one is worth drawing.
+   */
   frame(frame: string): void {
     this.latest = frame;
     this.dirty = true;
     if (!this.active || this.timer) return;
     const wait = this.lastWrite + (this.options.minIntervalMs ?? 50) - performance.now();
-    if (wait <= 0) this.flush();
-    else this.timer = setTimeout(() => this.flush(), wait);
+    this.timer = setTimeout(() => this.flush(), Math.max(0, wait));
   }
 
   /** Writes the latest frame's changed lines. */

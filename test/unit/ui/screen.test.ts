@@ -5,6 +5,14 @@ import { FullScreen } from '../../../src/ui/terminal/screen.js';
 
 const ESC = '\u001B[';
 
+/** Waits for the screen's next write to the terminal (frames are written once the current turn is over). */
+async function written(terminal: FakeTerminal): Promise<void> {
+  const before = terminal.writes;
+  for (let i = 0; i < 100 && terminal.writes === before; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 /** A terminal that keeps what was written to it. */
 class FakeTerminal extends EventEmitter {
   written: string[] = [];
@@ -14,7 +22,9 @@ class FakeTerminal extends EventEmitter {
   ) {
     super();
   }
+  writes = 0;
   write(text: string) {
+    this.writes++;
     this.written.push(text);
     return true;
   }
@@ -80,29 +90,51 @@ describe('the full screen', () => {
     expect(terminal.take()).toBe('');
   });
 
-  it('writes what changed between frames, and nothing for a frame like the last', () => {
+  it('writes what changed between frames, and nothing for a frame like the last', async () => {
     const terminal = new FakeTerminal();
     const screen = open(terminal);
     screen.enter();
     terminal.take();
     screen.stdout.write('title\nsent 1\nfooter');
+    await written(terminal);
     expect(terminal.take()).toContain('sent 1');
     screen.stdout.write('title\nsent 2\nfooter');
+    await written(terminal);
     const update = terminal.take();
     expect(update).toContain(`${ESC}2;1H${ESC}2Ksent 2`);
     expect(update).not.toContain('title');
     expect(update).not.toContain('footer');
     screen.stdout.write('title\nsent 2\nfooter');
+    await new Promise((resolve) => setTimeout(resolve, 10));
     expect(terminal.take()).toBe('');
   });
 
-  it('redraws everything at the new size after a resize, and tells Ink the size', () => {
+  it('draws only the last of the frames handed over in one turn (a screen opening, then its footer)', async () => {
+    const terminal = new FakeTerminal();
+    const screen = open(terminal);
+    screen.enter();
+    screen.stdout.write('Stream\nspace pause');
+    await written(terminal);
+    terminal.take();
+    // Ink's frame as Deploy opens still has Stream's keys; the one its keys bring follows at once.
+    screen.stdout.write('Deploy\nspace pause');
+    screen.stdout.write('Deploy\nEnter update');
+    await written(terminal);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    // One write: Deploy never shown with Stream's keys under it.
+    expect(terminal.written).toHaveLength(1);
+    expect(terminal.written[0]).toContain('Deploy');
+    expect(terminal.written[0]).toContain('Enter update');
+  });
+
+  it('redraws everything at the new size after a resize, and tells Ink the size', async () => {
     const terminal = new FakeTerminal();
     const screen = open(terminal);
     const sizes: Array<[number, number]> = [];
     screen.stdout.on('resize', () => sizes.push([screen.stdout.columns, screen.stdout.rows]));
     screen.enter();
     screen.stdout.write('a\nb');
+    await written(terminal);
     terminal.take();
     terminal.columns = 120;
     terminal.rows = 40;
@@ -112,7 +144,7 @@ describe('the full screen', () => {
     expect(terminal.take()).toContain(`${ESC}H${ESC}2J${ESC}1;1Ha${ESC}2;1Hb`);
   });
 
-  it('stops writing once the terminal has gone (a write failed), and says so once', () => {
+  it('stops writing once the terminal has gone (a write failed), and says so once', async () => {
     const terminal = new FakeTerminal();
     const gone: string[] = [];
     const screen = new FullScreen(terminal as never, {
@@ -122,6 +154,7 @@ describe('the full screen', () => {
     screens.push(screen);
     screen.enter();
     screen.stdout.write('frame 1');
+    await written(terminal);
     terminal.take();
     terminal.emit('error', new Error('write EIO'));
     terminal.emit('error', new Error('write EIO'));
@@ -138,6 +171,7 @@ describe('the full screen', () => {
     screens.push(screen);
     screen.enter();
     screen.stdout.write('frame 1');
+    await written(terminal);
     terminal.take();
     screen.stdout.write('frame 2');
     screen.stdout.write('frame 3');
