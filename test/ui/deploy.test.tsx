@@ -2,7 +2,7 @@ import { cleanup } from 'ink-testing-library';
 import { afterEach, describe, expect, it } from 'vitest';
 import { flat, KEYS, press, resize, waitForFrame, waitForText } from '../support/ink.js';
 import { DEPLOYED, fakeEngine } from './fake-engine.js';
-import { renderApp } from './render-app.js';
+import { renderApp, STREAM_OPEN } from './render-app.js';
 
 afterEach(() => cleanup());
 
@@ -70,7 +70,7 @@ describe('the Deploy screen', () => {
     expect(done).toContain('[1 ✔ Deploy]');
     expect(engine.deploys[0]?.values).toEqual({ ShardCount: '2' });
     await press(r, '2');
-    await waitForText(r, '[2 Stream]');
+    await waitForFrame(r, (f) => STREAM_OPEN.test(f));
   });
 
   it('pins the failure reason, and offers to delete and deploy again after a rollback', async () => {

@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { WizardEngine } from '../../src/ui/engine.js';
 import { KEYS, press, resize, waitForFrame, waitForText } from '../support/ink.js';
 import { DEPLOYED, fakeEngine } from './fake-engine.js';
-import { renderApp } from './render-app.js';
+import { renderApp, STREAM_OPEN } from './render-app.js';
 
 afterEach(() => cleanup());
 
@@ -79,7 +79,7 @@ describe('keys', () => {
     await press(r, '2');
     await waitForText(r, 'Stream opens when the deploy finishes');
     release?.();
-    const frame = await waitForText(r, '[2 Stream]');
+    const frame = await waitForFrame(r, (f) => STREAM_OPEN.test(f));
     expect(frame).not.toContain('opens when the deploy finishes');
   });
 
@@ -98,7 +98,7 @@ describe('keys', () => {
     await press(r, '2');
     await waitForText(r, 'Stream opens when the deploy finishes');
     described?.();
-    const frame = await waitForText(r, '[2 Stream]');
+    const frame = await waitForFrame(r, (f) => STREAM_OPEN.test(f));
     expect(frame).not.toContain('cannot open');
   });
 

@@ -4,6 +4,9 @@ import type { WizardEngine } from '../../src/ui/engine.js';
 import { WizardSession } from '../../src/ui/state/session.js';
 import type { StepId } from '../../src/ui/steps.js';
 
+/** Stream is the current step: its tick may already be there (its first events acknowledged). */
+export const STREAM_OPEN = /\[2 (✔ )?Stream\]/;
+
 /** The whole wizard over `open`, as the binary mounts it. */
 export function renderApp(
   open: () => Promise<WizardEngine>,
