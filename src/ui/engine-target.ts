@@ -228,8 +228,7 @@ export async function openEngine(options: EngineOptions): Promise<WizardEngine> 
             journal,
             since,
           );
-          // The screen shows a few lines: each cause and what to do about it.
-          return causes.map((c) => `${c.title}: ${c.fix}`);
+          return causes;
         },
       };
       return verification;

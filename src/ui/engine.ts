@@ -2,6 +2,7 @@
 // `openEngine` (engine-target.ts) builds it over src/config and src/pipeline, and tests build it over small
 // fakes. No AWS calls are made in src/ui: they all sit behind these methods.
 import type { Target } from '../config/target.js';
+import type { Cause } from '../pipeline/diagnosis/causes.js';
 import type { TemplateChoice } from '../pipeline/event-template/bundled.js';
 import type { Producer } from '../pipeline/producer.js';
 import type { EventsChoice } from '../pipeline/producer-wire.js';
@@ -110,8 +111,8 @@ export interface Verification extends Pick<Verifier, 'check' | 'readRecords'> {
   readonly pollMs: number;
   /** The delivery stream's buffering, to say what is awaited; undefined when it cannot be described. */
   delivery(): Promise<DeliveryStreamInfo | undefined>;
-  /** Why events may not have arrived (delivery stream state, errors in the logs), most likely first. */
-  diagnose(report: VerifyReport): Promise<string[]>;
+  /** Why events are missing or failed: the causes found (logs, the delivery stream, metrics), most specific first. */
+  diagnose(report: VerifyReport): Promise<Cause[]>;
 }
 
 export interface TeardownRequest {

@@ -4,6 +4,7 @@
 
 import { categoryOf, type ShopEvent } from '../../lambda/records.js';
 import { toTransformed } from '../../lambda/transform.js';
+import type { Cause } from '../../src/pipeline/diagnosis/causes.js';
 import { createEventSource } from '../../src/pipeline/events.js';
 import { emptyJournal } from '../../src/pipeline/journal.js';
 import { parseJsonRecords, toDeliveredRecord, toFailedRecord } from '../../src/pipeline/objects.js';
@@ -162,8 +163,18 @@ export class FakeBucket implements Verification {
     return this.info;
   }
 
-  async diagnose(): Promise<string[]> {
+  /** What the next diagnosis finds (the engine's causes, as diagnosePipeline words them). */
+  causes: Cause[] = [
+    {
+      id: 'buffering',
+      title: 'Firehose is still buffering: nothing is wrong yet',
+      evidence: ['the oldest missing event was taken 40 s ago'],
+      fix: 'wait (`kinesis-tui verify --wait` waits).',
+    },
+  ];
+
+  async diagnose(): Promise<Cause[]> {
     this.diagnoses++;
-    return ['no object yet, and no error seen: Firehose may still be buffering'];
+    return this.causes;
   }
 }

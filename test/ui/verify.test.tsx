@@ -148,6 +148,33 @@ describe('the Verify screen', () => {
     expect(frame).toContain('but 1 failed processing unexpectedly');
   });
 
+  it('says why at once when records failed: the cause, what shows it and the fix, at 80 columns', async () => {
+    const { r, bucket } = verifying((engine) => {
+      const events = engine.bucket.send(2);
+      engine.bucket.fail(events.map((e) => JSON.stringify(e)));
+      engine.bucket.causes = [
+        {
+          id: 'return-shape',
+          title: 'The transform returns its records in the wrong shape',
+          evidence: [
+            'Firehose: Lambda.JsonProcessingException (1 error in its log, 2 records under processing-failed/)',
+          ],
+          fix: 'return { "records": [{ "recordId": <as received>, "result": "Ok", "data": <base64> }, ...] }.',
+        },
+      ];
+    });
+    resize(r, 80, 24);
+    const frame = await waitForText(r, 'Why: The transform returns its records in the wrong shape');
+    expect(flat(frame)).toContain(
+      'seen: Firehose: Lambda.JsonProcessingException (1 error in its log, 2 records under processing-failed/)',
+    );
+    expect(flat(frame)).toContain(
+      'fix: return { "records": [{ "recordId": <as received>, "result": "Ok", "data": <base64> }, ...] }.',
+    );
+    expect(Math.max(...frame.split('\n').map((l) => [...l].length))).toBeLessThanOrEqual(80);
+    expect(bucket.diagnoses).toBe(1);
+  });
+
   it('pages through many objects, jumps to the ends, and filters to the failed ones', async () => {
     const { r } = verifying((engine) => {
       for (let i = 0; i < 60; i++)
@@ -242,7 +269,12 @@ describe('the Verify screen', () => {
     const { r, bucket } = verifying((engine) => {
       engine.bucket.send(4, Date.now() - 10 * 60_000);
     });
-    const late = await waitForText(r, '4 events missing: due', '- no object yet, and no error seen');
+    const late = await waitForText(
+      r,
+      '4 events missing: due',
+      'Why: Firehose is still buffering',
+      'fix:  wait',
+    );
     expect(late).toMatch(/due (7|8|9|10)m \d\ds ago/);
     expect(late).toMatch(/missing 4/);
     expect(bucket.diagnoses).toBeGreaterThan(0);

@@ -9,6 +9,7 @@ import { categoryNames, matchingSummary } from '../../pipeline/reconcile.js';
 import type { BucketObject, VerifyReport } from '../../pipeline/verify.js';
 import { BarChart } from '../components/bar-chart.js';
 import { Chooser } from '../components/chooser.js';
+import { diagnosisLines } from '../components/diagnosis.js';
 import { type Line, Lines, plain, windowed, wrapped } from '../components/lines.js';
 import { wrappedLines } from '../components/wrapped.js';
 import { bytes, cell, clock, count, duration, plural } from '../format.js';
@@ -315,8 +316,11 @@ function summaryLines(
       ...wrapped(`${r.ok ? SYMBOLS.done : SYMBOLS.warn} ${text}`, width, r.ok ? 'ok' : 'warn', '  '),
     );
   }
-  for (const line of (view.diagnosis ?? []).slice(0, 3))
-    lines.push(...wrapped(`  - ${line}`, width, 'warn', '    '));
+  if (view.diagnosis?.length) lines.push(...diagnosisLines(view.diagnosis, width, 8));
+  if (view.diagnosisError)
+    lines.push(
+      ...wrapped(`${SYMBOLS.warn} Could not find out why: ${view.diagnosisError}`, width, 'warn', '  '),
+    );
   if (view.error)
     lines.push(...wrapped(`${SYMBOLS.failed} The last check failed: ${view.error}`, width, 'bad', '  '));
   return lines;

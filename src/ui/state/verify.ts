@@ -2,6 +2,7 @@
 // new objects each time), auto-refresh on a timer while the screen is open, the delivery stream's buffering
 // (what is awaited and until when), and one object's preview.
 import { messageOf } from '../../config/errors.js';
+import type { Cause } from '../../pipeline/diagnosis/causes.js';
 import { toFailedRecord } from '../../pipeline/objects.js';
 import { bufferSeconds, type DeliveryStreamInfo, type VerifyReport } from '../../pipeline/verify.js';
 import type { Verification } from '../engine.js';
@@ -32,8 +33,10 @@ export interface VerifyView {
   auto: boolean;
   delivery?: DeliveryStreamInfo;
   preview?: Preview;
-  /** Why records may be missing, once they are overdue. */
-  diagnosis?: string[];
+  /** Why events are missing (once overdue) or failed: the causes found, most specific first. */
+  diagnosis?: Cause[];
+  /** Why the diagnosis itself could not be made. */
+  diagnosisError?: string;
 }
 
 /** What is still awaited from Firehose, and when it is due. */
@@ -216,10 +219,13 @@ export class VerifyController {
         const { error: _, ...rest } = this.store.get();
         this.store.set({ ...rest, report, checking: false });
         const r = report.reconciliation;
-        if (r.acknowledged > 0 && r.complete) {
-          this.store.update({ diagnosis: undefined });
+        if (r.acknowledged > 0 && r.complete && r.ok && r.producerFailed === 0) {
+          this.store.update({ diagnosis: undefined, diagnosisError: undefined });
           this.options.onComplete?.();
-        } else await this.diagnoseIfOverdue(report);
+        } else {
+          if (r.acknowledged > 0 && r.complete) this.options.onComplete?.();
+          await this.diagnoseIfDue(report);
+        }
       } catch (error) {
         if (this.abort.signal.aborted) return;
         this.store.update({ checking: false, error: messageOf(error) });
@@ -232,14 +238,24 @@ export class VerifyController {
     return this.inFlight;
   }
 
-  private async diagnoseIfOverdue(report: VerifyReport): Promise<void> {
+  /**
+   * Asks why, at most every diagnoseAfterMs: once events are overdue, or at once when some failed processing
+   * or were never taken by the stream (nothing to wait for then).
+   */
+  private async diagnoseIfDue(report: VerifyReport): Promise<void> {
+    const r = report.reconciliation;
     const due = awaited(report, this.store.get().delivery)?.dueAt;
     const late = this.options.diagnoseAfterMs ?? 30_000;
     const now = this.now();
-    if (due === undefined || now < due + late || now - this.lastDiagnosis < late) return;
+    const failed = r.processingFailed > r.expectedFailures || r.producerFailed > 0;
+    const overdue = due !== undefined && now >= due + late;
+    if ((!failed && !overdue) || now - this.lastDiagnosis < late) return;
     this.lastDiagnosis = now;
-    const diagnosis = await this.verification.diagnose(report).catch((e) => [messageOf(e)]);
-    this.store.update({ diagnosis });
+    try {
+      this.store.update({ diagnosis: await this.verification.diagnose(report), diagnosisError: undefined });
+    } catch (error) {
+      this.store.update({ diagnosisError: messageOf(error) });
+    }
   }
 
   /** All objects, then only processing-failed ones, then only delivered ones. */
