@@ -19,6 +19,8 @@ import type { Keystroke } from './input.js';
 import { GLOBAL_FOOTER, type KeyHint } from './keys.js';
 import { CleanupScreen } from './screens/cleanup.js';
 import { DeployScreen } from './screens/deploy.js';
+import { LogsScreen } from './screens/logs.js';
+import { MetricsScreen } from './screens/metrics.js';
 import { StreamScreen } from './screens/stream.js';
 import { VerifyScreen } from './screens/verify.js';
 import type { SessionState, WizardSession } from './state/session.js';
@@ -43,6 +45,13 @@ function keysWait(state: SessionState): boolean {
   );
 }
 
+/** The steps the logs and graphs open from (l, g), and their hints there. */
+const VIEWS_FROM: ReadonlySet<StepId> = new Set(['stream', 'verify']);
+const VIEW_HINTS = [
+  { keys: 'l', does: 'logs' },
+  { keys: 'g', does: 'graphs' },
+];
+
 /** Lines the frame itself takes besides the header: the step bar, the line under it, the footer. */
 const CHROME_ROWS = 3;
 
@@ -52,6 +61,8 @@ export function App({ session, opening, logPath, initialStep = 'deploy', onError
   const { exit } = useApp();
   const [step, setStep] = useState<StepId>(initialStep);
   const [help, setHelp] = useState(false);
+  // The logs or the graphs, opened over Stream or Verify (l, g); Esc goes back to the step.
+  const [view, setView] = useState<'logs' | 'metrics'>();
   const [screenHints, setScreenHints] = useState<KeyHint[]>([]);
   const screenKeys = useRef<ScreenKeys>({ handler: undefined, capturing: false, setHints: setScreenHints });
   const steps = useMemo(() => stepStates(state), [state]);
@@ -74,14 +85,15 @@ export function App({ session, opening, logPath, initialStep = 'deploy', onError
   const [notice, setNotice] = useState<string>();
 
   // The key handler reads the latest values through a ref.
-  const latest = useRef({ steps, step, help, state });
-  latest.current = { steps, step, help, state };
+  const latest = useRef({ steps, step, help, state, view });
+  latest.current = { steps, step, help, state, view };
 
   const goTo = useCallback((target: StepState | undefined) => {
     if (!target) return;
     const now = latest.current;
     if (target.reachable) {
       setPending(undefined);
+      setView(undefined);
       setStep(target.id);
       return;
     }
@@ -119,8 +131,12 @@ export function App({ session, opening, logPath, initialStep = 'deploy', onError
       if (screen.handler?.(input, key)) return 'done';
       if (input === 'q') quit(false);
       else if (input === '?') setHelp(true);
-      else if (key.tab) setStep(cycleStep(now.steps, now.step, key.shift ? -1 : 1));
-      else if (/^[1-9]$/.test(input)) goTo(now.steps[Number(input) - 1]);
+      else if (key.tab) {
+        setView(undefined);
+        setStep(cycleStep(now.steps, now.step, key.shift ? -1 : 1));
+      } else if (/^[1-9]$/.test(input)) goTo(now.steps[Number(input) - 1]);
+      else if ((input === 'l' || input === 'g') && !now.view && VIEWS_FROM.has(now.step))
+        setView(input === 'l' ? 'logs' : 'metrics');
       return 'done';
     },
     [quit, goTo],
@@ -187,8 +203,15 @@ export function App({ session, opening, logPath, initialStep = 'deploy', onError
     );
   } else {
     const props = { session, width, height: bodyHeight };
+    const back = () => setView(undefined);
     body =
-      step === 'deploy' ? (
+      view && VIEWS_FROM.has(step) ? (
+        view === 'logs' ? (
+          <LogsScreen {...props} onClose={back} />
+        ) : (
+          <MetricsScreen {...props} onClose={back} />
+        )
+      ) : step === 'deploy' ? (
         <DeployScreen {...props} />
       ) : step === 'stream' ? (
         <StreamScreen {...props} />
@@ -209,7 +232,12 @@ export function App({ session, opening, logPath, initialStep = 'deploy', onError
       : state.connection !== 'ready'
         ? GLOBAL_FOOTER.slice(1)
         : GLOBAL_FOOTER;
-  const hints = help || state.connection !== 'ready' || !current?.reachable ? [] : screenHints;
+  const hints =
+    help || state.connection !== 'ready' || !current?.reachable
+      ? []
+      : !view && VIEWS_FROM.has(step)
+        ? [...screenHints, ...VIEW_HINTS]
+        : screenHints;
   return (
     <Box flexDirection="column" width={width} height={size.rows} overflow="hidden">
       <Header state={state} columns={width} />

@@ -139,7 +139,7 @@ export async function openEngine(options: EngineOptions): Promise<WizardEngine> 
       streams.add(session);
       return session;
     },
-    eventTemplates: () => templateChoices(),
+    eventTemplates: (paths) => templateChoices(paths),
     async openLogs() {
       // Every delivery stream's transform and error log, as discovered (whatever the template names them).
       const sources = logSources(await discover());

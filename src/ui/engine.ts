@@ -89,8 +89,8 @@ export interface WizardEngine {
     stack: StackSummary,
     options: { rate: number; events?: EventsChoice; stream?: string },
   ): Promise<StreamSession>;
-  /** The event templates to pick from (those that come with kinesis-tui), each checked. */
-  eventTemplates(): TemplateChoice[];
+  /** The event templates to pick from (those that come with kinesis-tui, or the files given), each checked. */
+  eventTemplates(paths?: readonly string[]): TemplateChoice[];
   /** The transform's and Firehose's logs (from 30 minutes ago), polled by the Logs view. */
   openLogs(stack: StackSummary): Promise<LogFeed>;
   /** The stack's CloudWatch figures, for the metrics panels. */

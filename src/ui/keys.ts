@@ -41,6 +41,8 @@ export const SCREEN_KEYS: Record<StepId, KeyHint[]> = {
     { keys: 'b', does: 'a burst of 100 events' },
     { keys: 'm', does: 'one malformed record' },
     { keys: '/', does: 'filter by action' },
+    { keys: 't', does: 'events: built-in or a template' },
+    { keys: 'l g', does: 'logs, graphs (in Verify too)' },
   ],
   verify: [
     { keys: '↑ ↓', does: 'choose an object' },

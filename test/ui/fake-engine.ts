@@ -339,7 +339,7 @@ export function fakeEngine(
       engine.verified.push(pick ?? {});
       return engine.bucket;
     },
-    eventTemplates: () => templateChoices(),
+    eventTemplates: (paths) => templateChoices(paths),
     async openLogs() {
       return {
         sources: [

@@ -4,6 +4,7 @@
 import { Box, Text } from 'ink';
 import { useEffect, useState } from 'react';
 import { messageOf } from '../../config/errors.js';
+import type { TemplateChoice } from '../../pipeline/event-template/bundled.js';
 import { DEFAULT_RATE } from '../../pipeline/pacing.js';
 import type { ProducerState } from '../../pipeline/producer.js';
 import { Chooser } from '../components/chooser.js';
@@ -16,6 +17,7 @@ import { useStore } from '../hooks/use-store.js';
 import { type KeyHint, typeInto } from '../keys.js';
 import type { StreamController, StreamRow } from '../state/stream.js';
 import { SYMBOLS, type Tone } from '../theme.js';
+import { EventPicker, withOwn } from './event-picker.js';
 import type { ScreenProps } from './props.js';
 
 const COLUMNS: ReadonlyArray<Column<StreamRow>> = [
@@ -26,6 +28,13 @@ const COLUMNS: ReadonlyArray<Column<StreamRow>> = [
   { title: 'price', width: 7, align: 'right', value: (r) => (r.price === null ? '-' : r.price.toFixed(2)) },
   { title: 'shard', width: 20, value: (r) => r.shard },
   { title: 'sequence', keepEnd: true, value: (r) => r.sequence },
+];
+
+/** A template's events have no fixed fields: each row shows the event itself. */
+const TEMPLATE_COLUMNS: ReadonlyArray<Column<StreamRow>> = [
+  { title: 'time', width: 8, value: (r) => clock(r.time) },
+  { title: 'event', value: (r) => r.fields ?? r.action },
+  { title: 'shard', width: 20, value: (r) => r.shard },
 ];
 /** Below 81 columns the sequence number goes (too little of it would show to tell records apart). */
 const NARROW_COLUMNS = COLUMNS.slice(0, -1);
@@ -64,8 +73,10 @@ export function StreamScreen({ session, width, height }: ScreenProps) {
 function OpenStream({ session, width, height }: ScreenProps) {
   const [controller, setController] = useState<StreamController | undefined>(session.stream);
   const [error, setError] = useState<string>();
+  const [picking, setPicking] = useState<TemplateChoice[]>();
+  const [switching, setSwitching] = useState(false);
   useEffect(() => {
-    if (controller) return;
+    if (controller || switching) return;
     let live = true;
     session.openStream(DEFAULT_RATE).then(
       (c) => live && setController(c),
@@ -74,25 +85,71 @@ function OpenStream({ session, width, height }: ScreenProps) {
     return () => {
       live = false;
     };
-  }, [session, controller]);
+  }, [session, controller, switching]);
 
   if (error) {
     return (
       <Lines lines={wrapped(`${SYMBOLS.failed} The stream could not start: ${error}`, width, 'bad', '  ')} />
     );
   }
+  if (picking) {
+    const current = session.events?.choice.path;
+    return (
+      <EventPicker
+        templates={picking}
+        current={current}
+        width={width}
+        height={height}
+        check={(path) => session.eventTemplates([path])[0] ?? { name: path, path, error: 'not checked' }}
+        onCancel={() => setPicking(undefined)}
+        onPick={(template) => {
+          setPicking(undefined);
+          setSwitching(true);
+          const rate = controller?.store.get().stats.targetRate ?? DEFAULT_RATE;
+          session
+            .switchEvents(template, rate)
+            .then(setController, (e) => setError(messageOf(e)))
+            .finally(() => setSwitching(false));
+        }}
+      />
+    );
+  }
+  if (switching) return <Text>Finishing the events in flight, then sending the new ones…</Text>;
   if (!controller) return <Text>Opening the stream…</Text>;
-  return <LiveStream controller={controller} width={width} height={height} />;
+  const pick = () => {
+    const own = session.events?.choice.path;
+    const bundled = session.eventTemplates();
+    setPicking([
+      ...withOwn(
+        bundled,
+        own && !bundled.some((t) => t.path === own) ? session.eventTemplates([own])[0] : undefined,
+      ),
+    ]);
+  };
+  return (
+    <LiveStream
+      controller={controller}
+      width={width}
+      height={height}
+      events={session.events?.name}
+      onPick={pick}
+    />
+  );
 }
 
 function LiveStream({
   controller,
   width,
   height,
+  events,
+  onPick,
 }: {
   controller: StreamController;
   width: number;
   height: number;
+  /** The template sending, by name (undefined: the built-in events). */
+  events: string | undefined;
+  onPick: () => void;
 }) {
   const view = useStore(controller.store);
   const [draft, setDraft] = useState<string | undefined>(undefined);
@@ -102,7 +159,12 @@ function LiveStream({
 
   const hints: KeyHint[] = filtering
     ? [
-        { keys: 'type', does: 'an action (login, view_item, add_to_cart, checkout, malformed)' },
+        {
+          keys: 'type',
+          does: events
+            ? 'text in the event'
+            : 'an action (login, view_item, add_to_cart, checkout, malformed)',
+        },
         { keys: 'Enter', does: 'apply' },
         { keys: 'Esc', does: 'clear' },
       ]
@@ -112,6 +174,7 @@ function LiveStream({
         { keys: 'b', does: 'burst' },
         { keys: 'm', does: 'malformed' },
         { keys: '/', does: 'filter' },
+        { keys: 't', does: 'events' },
       ];
 
   useScreenKeys(
@@ -138,6 +201,7 @@ function LiveStream({
       else if (input === 'b') controller.burst();
       else if (input === 'm') controller.sendMalformed();
       else if (input === '/') setDraft(view.filter);
+      else if (input === 't') onPick();
       else return false;
       return true;
     },
@@ -184,7 +248,14 @@ function LiveStream({
     ? ` · malformed sent on purpose: ${view.malformed.length} (last ${view.malformed[0]})`
     : '';
   if (!filtering) {
-    top.push(...wrapped(`filter: ${view.filter || 'none'}${malformed}`, width, 'muted', '  '));
+    top.push(
+      ...wrapped(
+        `events: ${events ?? 'built-in'} (t changes) · filter: ${view.filter || 'none'}${malformed}`,
+        width,
+        'muted',
+        '  ',
+      ),
+    );
   } else {
     top.push([
       { text: `filter: ${draft}▌`, tone: 'accent' },
@@ -202,7 +273,7 @@ function LiveStream({
       ),
     );
   }
-  const columns = width >= 65 + 16 ? COLUMNS : NARROW_COLUMNS;
+  const columns = events ? TEMPLATE_COLUMNS : width >= 65 + 16 ? COLUMNS : NARROW_COLUMNS;
   return (
     <Box flexDirection="column">
       {sparkWidth >= 10 && top.length > 0 && headlineWidth <= width ? (

@@ -15,6 +15,8 @@ export interface MetricsView {
   error?: string;
   /** Shard-level metrics are being turned on. */
   enabling: boolean;
+  /** When the figures were read, epoch ms. */
+  updatedAt?: number;
 }
 
 export class MetricsController {
@@ -45,7 +47,8 @@ export class MetricsController {
     if (this.reading) return;
     this.reading = true;
     try {
-      this.store.update({ metrics: await this.feed.read(this.abort?.signal), error: undefined });
+      const metrics = await this.feed.read(this.abort?.signal);
+      this.store.update({ metrics, error: undefined, updatedAt: Date.now() });
     } catch (error) {
       if (!this.abort?.signal.aborted) this.store.update({ error: messageOf(error) });
     } finally {

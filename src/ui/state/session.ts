@@ -2,7 +2,9 @@
 // the running stream. The App renders its store; screens call its methods. Quitting goes through `close`,
 // the one place that drains the producer and stops the local cloud.
 import { messageOf } from '../../config/errors.js';
+import type { TemplateChoice } from '../../pipeline/event-template/bundled.js';
 import type { ProducerSummary } from '../../pipeline/producer.js';
+import type { EventsChoice } from '../../pipeline/producer-wire.js';
 import type { DeployResult } from '../../pipeline/stack.js';
 import type {
   DeployRequest,
@@ -16,6 +18,8 @@ import type {
 import { hasBucket, type StepId } from '../steps.js';
 import { CleanupController } from './cleanup.js';
 import { DeployController } from './deploy.js';
+import { LogsController } from './logs.js';
+import { MetricsController } from './metrics.js';
 import { Store } from './store.js';
 import { StreamController } from './stream.js';
 import { VerifyController } from './verify.js';
@@ -55,10 +59,15 @@ export class WizardSession {
   private engine: WizardEngine | undefined;
   private opening: Promise<void> | undefined;
   stream: StreamController | undefined;
+  /** What the stream sends: a template (its name and path), or the built-in events when undefined. */
+  events: { name: string; choice: EventsChoice } | undefined;
   private deployController: DeployController | undefined;
   private verifyController: VerifyController | undefined;
   private cleanupController: CleanupController | undefined;
+  private logsController: Promise<LogsController> | undefined;
+  private metricsController: MetricsController | undefined;
   private streamClosing: Promise<void> | undefined;
+  private streamOpening: Promise<StreamController> | undefined;
   private closed: Promise<void> | undefined;
 
   constructor(private readonly options: SessionOptions) {
@@ -162,7 +171,46 @@ export class WizardSession {
     if (pick.stream && pick.stream !== current.stream && !pick.deliveryStream) delete next.deliveryStream;
     this.verifyController?.stop();
     this.verifyController = undefined;
+    this.forgetViews();
     this.store.update({ pick: next });
+  }
+
+  /**
+   * The Logs view's state for the stack as it is, made on first use and kept (its lines too) until the stack
+   * changes; the view starts and stops its polling. AWS is polled less often (FilterLogEvents is rate-limited).
+   */
+  logs(): Promise<LogsController> {
+    const engine = this.engine;
+    const stack = this.store.get().stack;
+    if (!engine || !stack) return Promise.reject(new Error('deploy the stack first'));
+    this.logsController ??= engine
+      .openLogs(stack)
+      .then((feed) => new LogsController(feed, engine.target.kind === 'aws' ? 3000 : 1000));
+    // A failed opening is tried again next time.
+    this.logsController.catch(() => {
+      this.logsController = undefined;
+    });
+    return this.logsController;
+  }
+
+  /** The metrics view's state for the stack as it is (CloudWatch's periods are a minute: read every 10 s). */
+  metrics(): MetricsController | undefined {
+    const engine = this.engine;
+    const stack = this.store.get().stack;
+    if (!engine || !stack) return undefined;
+    this.metricsController ??= new MetricsController(
+      engine.openMetrics(stack),
+      engine.target.kind === 'aws' ? 30_000 : 10_000,
+    );
+    return this.metricsController;
+  }
+
+  /** The logs and metrics views read a stack that changed (deployed again, or deleted): start afresh. */
+  private forgetViews(): void {
+    void this.logsController?.then((c) => c.stop()).catch(() => {});
+    this.logsController = undefined;
+    this.metricsController?.stop();
+    this.metricsController = undefined;
   }
 
   /** Where Cleanup exports to, once the engine is open. */
@@ -207,6 +255,7 @@ export class WizardSession {
     }
     this.verifyController?.stop();
     this.verifyController = undefined;
+    this.forgetViews();
     this.log(`tearing down ${engine.stackName}${request.export ? ' (exporting first)' : ''}`);
     this.store.update({ operation: 'teardown' });
     try {
@@ -248,6 +297,7 @@ export class WizardSession {
       // A new stack (or new outputs) is verified afresh.
       this.verifyController?.stop();
       this.verifyController = undefined;
+      this.forgetViews();
       return result;
     } catch (error) {
       this.log(`deploy failed: ${messageOf(error)}`);
@@ -259,14 +309,29 @@ export class WizardSession {
   }
 
   /** The stream controller, started on first use: the producer sends until stopped or the session closes. */
-  async openStream(rate: number): Promise<StreamController> {
-    if (this.stream) return this.stream;
+  openStream(rate: number): Promise<StreamController> {
+    if (this.stream) return Promise.resolve(this.stream);
+    // One stream at a time: a second call while one opens gets that one.
+    this.streamOpening ??= this.startStream(rate).finally(() => {
+      this.streamOpening = undefined;
+    });
+    return this.streamOpening;
+  }
+
+  private async startStream(rate: number): Promise<StreamController> {
     const engine = this.engine;
     const stack = this.store.get().stack;
     if (!engine || !stack) throw new Error('deploy the stack before streaming');
     const chosen = this.store.get().pick.stream;
-    const session = await engine.openStream(stack, { rate, ...(chosen ? { stream: chosen } : {}) });
-    this.log(`streaming to ${session.streamName} at ${rate}/s; journal ${session.journalPath}`);
+    const events = this.events;
+    const session = await engine.openStream(stack, {
+      rate,
+      ...(chosen ? { stream: chosen } : {}),
+      ...(events ? { events: events.choice } : {}),
+    });
+    this.log(
+      `streaming ${events ? `events from ${events.choice.path}` : 'the built-in events'} to ${session.streamName} at ${rate}/s; journal ${session.journalPath}`,
+    );
     const controller = new StreamController(session, {
       onFirstAck: () => this.markDone('stream'),
       billed: engine.target.kind === 'aws',
@@ -275,6 +340,22 @@ export class WizardSession {
     controller.start({ sending: engine.target.kind !== 'aws' });
     this.stream = controller;
     return controller;
+  }
+
+  /** The templates to pick from (those that come with kinesis-tui, or the files given), each checked. */
+  eventTemplates(paths?: readonly string[]): TemplateChoice[] {
+    return this.engine?.eventTemplates(paths) ?? [];
+  }
+
+  /**
+   * Sends other events from now on (a template checked by eventTemplates, or the built-in events): the
+   * running stream stops first (finishing what is in flight, journaled), then one starts at the same rate.
+   */
+  async switchEvents(template: TemplateChoice | undefined, rate: number): Promise<StreamController> {
+    if (template?.error) throw new Error(`${template.name}: ${template.error}`);
+    await this.stopStream();
+    this.events = template ? { name: template.name, choice: { path: template.path } } : undefined;
+    return this.openStream(rate);
   }
 
   private count(summary: ProducerSummary, journalPath: string): void {
@@ -312,6 +393,7 @@ export class WizardSession {
     if (!this.store.get().quit) this.store.update({ quit: how });
     if (force) this.stream?.abort();
     this.verifyController?.stop();
+    this.forgetViews();
     this.closed ??= (async () => {
       if (this.stream) {
         this.store.update({ closing: 'finishing the events in flight (Ctrl-C again to stop at once)' });

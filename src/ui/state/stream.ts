@@ -12,7 +12,10 @@ import { RingBuffer, Store } from './store.js';
 export interface StreamRow {
   eventId: string;
   time: number;
-  action: Action | 'malformed';
+  /** A template's event has no action: its fields are shown instead. */
+  action: Action | 'malformed' | 'template';
+  /** A template's event, as compact JSON. */
+  fields?: string;
   user: string;
   item: number | null;
   price: number | null;
@@ -56,7 +59,8 @@ function toRow(ack: AcknowledgedEvent): StreamRow {
   return {
     eventId: ack.eventId,
     time: ack.acknowledgedAt,
-    action: ack.malformed || !event ? 'malformed' : event.action,
+    action: ack.malformed ? 'malformed' : event ? event.action : ack.fields ? 'template' : 'malformed',
+    ...(ack.fields && !ack.malformed ? { fields: JSON.stringify(ack.fields) } : {}),
     user: event?.user_id ?? '',
     item: event?.item_id ?? null,
     price: event?.price ?? null,
@@ -204,9 +208,17 @@ export class StreamController {
 
   private newestRows(): StreamRow[] {
     const filter = this.filter.toLowerCase();
+    // The action of a built-in event; a template's event by any of its text.
     const keep = filter
       ? (ack: AcknowledgedEvent) =>
-          (ack.malformed || !ack.event ? 'malformed' : ack.event.action).includes(filter)
+          (ack.malformed
+            ? 'malformed'
+            : ack.event
+              ? ack.event.action
+              : ack.fields
+                ? JSON.stringify(ack.fields).toLowerCase()
+                : 'malformed'
+          ).includes(filter)
       : undefined;
     return this.recent.newestFirst(ROWS_SHOWN, keep).map(toRow);
   }
