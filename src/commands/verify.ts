@@ -4,7 +4,7 @@ import type { Cause } from '../pipeline/diagnosis/causes.js';
 import { diagnosePipeline } from '../pipeline/diagnosis/evidence.js';
 import { requireChoice, requirePipeline } from '../pipeline/discovery.js';
 import { readJournal } from '../pipeline/journal.js';
-import { categoryNames, matchingText, reconcile } from '../pipeline/reconcile.js';
+import { categoryNames, matchingText } from '../pipeline/reconcile.js';
 import {
   bufferSeconds,
   type DeliveryStreamInfo,
@@ -210,23 +210,7 @@ export function runVerify(options: VerifyCommandOptions): Promise<number> {
     const info: DeliveryStreamInfo | undefined = ds && !missingDelivery ? deliveryInfo(ds) : undefined;
     // A bucket that is gone cannot be listed: report what the journal says, with nothing delivered, and let
     // the diagnosis say why.
-    const bucketGone = (error: unknown): VerifyReport => {
-      if ((error as Error).name !== 'NoSuchBucket') throw error;
-      return {
-        bucket: verifier.bucket,
-        errorPrefix: verifier.errorPrefix,
-        failedPrefix: verifier.failedPrefix,
-        listed: [],
-        journalPath,
-        objects: [],
-        deliveredObjects: 0,
-        failedObjects: 0,
-        records: { delivered: 0, failed: 0 },
-        unreadable: [],
-        reconciliation: reconcile(readJournal(journalPath), [], [], verifier.options),
-        checkedAt: new Date(),
-      };
-    };
+    const bucketGone = (error: unknown): VerifyReport => verifier.goneReport(error);
     const diagnose = (r: VerifyReport) =>
       diagnosePipeline(target.clients, { discovery, choice }, r, journal, since);
     let report: VerifyReport;

@@ -279,6 +279,29 @@ export class Verifier {
       checkedAt: new Date(),
     };
   }
+
+  /**
+   * What a check reports when the bucket is gone (NoSuchBucket): nothing delivered, the journal as it is,
+   * so the diagnosis can say why rather than the check failing. Rethrows any other error.
+   */
+  goneReport(error: unknown): VerifyReport {
+    if ((error as Error).name !== 'NoSuchBucket') throw error;
+    this.read.clear();
+    return {
+      bucket: this.bucket,
+      errorPrefix: this.errorPrefix,
+      failedPrefix: this.failedPrefix,
+      listed: [],
+      journalPath: this.journalPath,
+      objects: [],
+      deliveredObjects: 0,
+      failedObjects: 0,
+      records: { delivered: 0, failed: 0 },
+      unreadable: [],
+      reconciliation: reconcile(this.journal.read(), [], [], this.options),
+      checkedAt: new Date(),
+    };
+  }
 }
 
 export interface DeliveryStreamInfo {

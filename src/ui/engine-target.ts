@@ -206,7 +206,11 @@ export async function openEngine(options: EngineOptions): Promise<WizardEngine> 
       };
       const verification: Verification = {
         pollMs: target.kind === 'aws' ? 5000 : 1000,
-        check: async (signal) => (await open()).verifier.check(signal),
+        // A bucket that is gone is reported (nothing delivered) for the diagnosis to explain.
+        check: async (signal) => {
+          const { verifier } = await open();
+          return verifier.check(signal).catch((error) => verifier.goneReport(error));
+        },
         readRecords: async (key, signal) => (await open()).verifier.readRecords(key, signal),
         async delivery() {
           const d = await chosen().then(

@@ -73,7 +73,7 @@ describe('troubleshooting lines at 80 columns', () => {
     expect(short[2]).toBe('… (kinesis-tui verify prints it all)');
   });
 
-  it('logs: newest at the bottom, errors marked, each line cut to the width', () => {
+  it('logs: newest at the bottom, errors marked, each line wrapped to the width (Firehose records by their code)', () => {
     const line = (i: number, message: string, error = false): LogLine => ({
       kind: i % 2 ? 'firehose' : 'transform',
       group: 'g',
@@ -98,9 +98,27 @@ describe('troubleshooting lines at 80 columns', () => {
     );
     expect(widest(lines)).toBeLessThanOrEqual(80);
     const rows = texts(lines);
-    expect(rows[0]).toMatch(/^09:05:01 firehose {2}! \{"errorCode":"Lambda\.FunctionError".*…$/);
+    // Firehose's record as its code and message, wrapped under itself (the newest 3 rows shown).
+    expect(rows[0]).toBe(`${' '.repeat(21)}invoked but it returned an error result.`);
     expect(rows[1]).toBe("09:05:02 transform ! [ERROR] KeyError: 'Records'");
     expect(rows[2]).toMatch(/^ {21}Traceback \(most recent call last\):/);
     expect(lines[1]?.[0]?.tone).toBe('bad');
+    const all = texts(
+      logLines(
+        [
+          line(
+            1,
+            '{"errorCode":"Lambda.FunctionError","message":"The Lambda function was successfully invoked but it returned an error result."}',
+            true,
+          ),
+        ],
+        80,
+        10,
+      ),
+    );
+    expect(all).toEqual([
+      '09:05:01 firehose  ! Lambda.FunctionError: The Lambda function was successfully',
+      `${' '.repeat(21)}invoked but it returned an error result.`,
+    ]);
   });
 });
