@@ -304,6 +304,16 @@ function summaryLines(
         '  ',
       ),
     );
+    // The diagnosis for a buffer still filling: nothing is wrong, and how not to wait next time.
+    if (!overdue && waiting.bufferSeconds >= 30)
+      lines.push(
+        ...wrapped(
+          `Nothing is wrong yet: Firehose holds records up to ${waiting.bufferSeconds}s before writing. To see objects within seconds, deploy with BufferIntervalSeconds and ProcessorBufferIntervalSeconds at 0 (step 1).`,
+          width,
+          'muted',
+          '  ',
+        ),
+      );
   } else {
     const text = `Every sent event is accounted for${
       failedUnexpectedly > 0

@@ -279,6 +279,9 @@ describe.skipIf(noPython)(
       // The wizard says what it awaits and for how long Firehose may hold it (nothing is wrong yet).
       const frame = await verifyShows('dx-buffer', (f) => /Awaiting 40 events, due within/.test(f));
       expect(frame).toMatch(/Firehose buffers 300s/);
+      expect(frame).toMatch(
+        /Nothing is wrong yet: Firehose holds records up to 300s before writing\. To see objects within seconds, deploy with BufferIntervalSeconds and ProcessorBufferIntervalSeconds at 0/,
+      );
       expect(frame).not.toContain('Why:');
     });
 
