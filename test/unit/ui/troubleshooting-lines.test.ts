@@ -68,9 +68,17 @@ describe('troubleshooting lines at 80 columns', () => {
     expect(all).toContain('  seen: at index.py line 19: records = event["Records"]');
     expect(all).toMatch(/ {2}fix: {2}Firehose sends its records under event\['records'\]/);
     expect(all).toContain('also: The stream throttled writes: 12 events were never taken');
-    const short = texts(diagnosisLines(causes, 80, 3));
-    expect(short).toHaveLength(3);
-    expect(short[2]).toBe('… (kinesis-tui verify prints it all)');
+    // Short of room, the evidence gives way before the fix.
+    const short = texts(diagnosisLines(causes, 80, 5));
+    expect(short).toHaveLength(5);
+    expect(short[0]).toMatch(/^Why: /);
+    expect(short.slice(1, 4).join(' ')).toMatch(
+      /^ {2}fix: {2}Firehose sends its records .* then deploy again\.$/,
+    );
+    expect(short[4]).toBe('… (kinesis-tui verify prints it all)');
+    const tiny = texts(diagnosisLines(causes, 80, 3));
+    expect(tiny).toHaveLength(3);
+    expect(tiny[2]).toBe('… (kinesis-tui verify prints it all)');
   });
 
   it('logs: newest at the bottom, errors marked, each line wrapped to the width (Firehose records by their code)', () => {
