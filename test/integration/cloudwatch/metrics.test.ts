@@ -299,6 +299,8 @@ print(json.dumps({'values': r['Values'], 'stamp': type(r['Timestamps'][0]).__nam
         '--unit',
         'Count',
       );
+      // One hour-long period with both puts well inside it (a window ending at the start of the current
+      // minute split them into two periods when the puts straddled a minute).
       const now = Date.now();
       const stats = aws(
         'get-metric-statistics',
@@ -307,9 +309,9 @@ print(json.dumps({'values': r['Values'], 'stamp': type(r['Timestamps'][0]).__nam
         '--metric-name',
         'Queue',
         '--start-time',
-        new Date(now - HOUR).toISOString(),
+        new Date(now - HOUR / 2).toISOString(),
         '--end-time',
-        new Date(now + 60_000).toISOString(),
+        new Date(now + HOUR / 2).toISOString(),
         '--period',
         '3600',
         '--statistics',
