@@ -1,7 +1,7 @@
 // `kinesis-tui teardown`: export (optional), empty the bucket, delete the stack.
 import { archiveJournal } from '../pipeline/journal.js';
 import { describeStack } from '../pipeline/stack.js';
-import { teardownStack } from '../pipeline/teardown.js';
+import { refilledText, teardownStack } from '../pipeline/teardown.js';
 import { type CommonOptions, confirm, followSignal, interruptNotice, runCommand } from './common.js';
 import { EXIT } from './exit-codes.js';
 import { plural } from './output.js';
@@ -53,6 +53,8 @@ export function runTeardown(options: TeardownCommandOptions): Promise<number> {
                 { bucket: update.bucket, deleted: update.deleted },
                 `emptied s3://${update.bucket}: ${plural(update.deleted, 'object')} deleted (versions included)`,
               );
+            } else if (update.type === 'refilled') {
+              out.event('refilled', { bucket: update.bucket }, refilledText(update.bucket));
             } else reportStackUpdate(out, update);
           },
         });

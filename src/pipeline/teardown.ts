@@ -24,7 +24,9 @@ import {
 export type TeardownUpdate =
   | StackUpdate
   | { type: 'exported'; objects: number; bytes: number; dir: string }
-  | { type: 'emptied'; bucket: string; deleted: number };
+  | { type: 'emptied'; bucket: string; deleted: number }
+  /** The delete stopped on the bucket: objects arrived after it was emptied. It is emptied and deleted again. */
+  | { type: 'refilled'; bucket: string };
 
 export interface TeardownOptions extends Omit<FollowOptions, 'onUpdate'> {
   exportDir?: string;
@@ -40,6 +42,14 @@ export interface TeardownResult {
   deletedObjects: number;
   /** Resources the stack had, now deleted. */
   deletedResources: string[];
+}
+
+/** What a `refilled` update means, in the words the wizard and the command both use. */
+export function refilledText(bucket: string): string {
+  return (
+    'the first delete stopped on a bucket that was not empty (Firehose writes what it still holds after the ' +
+    `bucket is emptied); emptying s3://${bucket} again and deleting once more`
+  );
 }
 
 function isMissingBucket(error: unknown): boolean {
@@ -211,11 +221,10 @@ export async function teardownStack(
       throw error;
     }
     for (const bucket of buckets) {
-      options.onUpdate?.({
-        type: 'phase',
-        message: `s3://${bucket} may have received objects meanwhile; emptying it again`,
-      });
-      deletedObjects += await emptyBucket(clients.s3, bucket, options.signal);
+      options.onUpdate?.({ type: 'refilled', bucket });
+      const again = await emptyBucket(clients.s3, bucket, options.signal);
+      deletedObjects += again;
+      options.onUpdate?.({ type: 'emptied', bucket, deleted: again });
     }
     await deleteStack(cf, stack, options);
   }

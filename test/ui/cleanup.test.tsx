@@ -50,6 +50,22 @@ describe('the Cleanup screen', () => {
     await waitForText(r, '[1 Deploy]', 'not deployed yet');
   });
 
+  it('says so when Firehose wrote after the bucket was emptied, empties it again, and ends deleted without a red line', async () => {
+    const engine = fakeEngine({ stack: DEPLOYED, refill: true });
+    engine.bucket.deliver(engine.bucket.send(5));
+    const { r } = renderApp(async () => engine, { initialStep: 'cleanup' });
+    resize(r, 120, 40);
+    await waitForText(r, 'd deletes at once');
+    await press(r, 'd');
+    const done = await waitForText(r, 'stack deleted', 'What remains:');
+    expect(done).toContain('[10/10] stack deleted');
+    expect(done).toContain('emptying s3://kinesis-tui-bucket again and deleting once more');
+    expect(done).toContain('✔ emptied s3://kinesis-tui-bucket: 1 object deleted');
+    // The failure was handled: it is not left pinned as if the teardown had failed.
+    expect(done).not.toMatch(/✖ DeliveryBucket DELETE_FAILED/);
+    expect(done).toContain('Stack kinesis-tui: deleted');
+  });
+
   it('exports first when e turns it on', async () => {
     const engine = fakeEngine({ stack: DEPLOYED });
     engine.bucket.deliver(engine.bucket.send(3));

@@ -225,7 +225,17 @@ async function fakeUpdate(engine: FakeEngine, request: DeployRequest, current: S
 }
 
 /** A delete as CloudFormation runs one, after emptying (and maybe exporting) the bucket. */
-async function fakeTeardown(engine: FakeEngine, request: TeardownRequest, gate?: () => Promise<void>) {
+/**
+ * A teardown as the pipeline runs one. With `refill`, Firehose writes once more after the bucket was emptied:
+ * the bucket's delete fails, the bucket is emptied again and a second delete (counted from 0 again, as
+ * CloudFormation's events are) removes the rest.
+ */
+async function fakeTeardown(
+  engine: FakeEngine,
+  request: TeardownRequest,
+  gate?: () => Promise<void>,
+  refill?: boolean,
+) {
   const resources = [...engine.template.resources].reverse();
   const total = resources.length;
   const objects = engine.bucket.objects.length;
@@ -241,9 +251,19 @@ async function fakeTeardown(engine: FakeEngine, request: TeardownRequest, gate?:
   request.onUpdate({ type: 'emptied', bucket: bucket, deleted: objects });
   request.onUpdate({ type: 'phase', message: `deleting stack ${engine.stackName} (${total} resources)` });
   let done = 0;
+  let refilled = !refill;
   for (const r of resources) {
     request.onUpdate({ type: 'event', event: event(r.id, r.type, 'DELETE_IN_PROGRESS'), done, total });
     await gate?.();
+    if (r.type === 'AWS::S3::Bucket' && !refilled) {
+      refilled = true;
+      const reason = 'The bucket you tried to delete is not empty (Service: Amazon S3; Status Code: 409)';
+      request.onUpdate({ type: 'event', event: event(r.id, r.type, 'DELETE_FAILED', reason), done, total });
+      request.onUpdate({ type: 'refilled', bucket: 'kinesis-tui-bucket' });
+      request.onUpdate({ type: 'emptied', bucket: 'kinesis-tui-bucket', deleted: 1 });
+      done = 0;
+      request.onUpdate({ type: 'event', event: event(r.id, r.type, 'DELETE_IN_PROGRESS'), done, total });
+    }
     request.onUpdate({ type: 'event', event: event(r.id, r.type, 'DELETE_COMPLETE'), done: ++done, total });
   }
   engine.stack = undefined;
@@ -270,6 +290,8 @@ export function fakeEngine(
     /** Updates fail pre-deployment validation with these failures (as DescribeEvents told them). */
     refuse?: ValidationFailure[];
     gate?: () => Promise<void>;
+    /** Teardown: Firehose writes to the bucket after it was emptied (see fakeTeardown). */
+    refill?: boolean;
     kind?: 'local' | 'aws' | 'endpoint';
     /** A template of the user's own (`--template`) instead of ours. */
     template?: TemplateSummary;
@@ -363,7 +385,7 @@ export function fakeEngine(
     },
     teardown(request) {
       engine.teardowns.push(request);
-      return fakeTeardown(engine, request, options.gate);
+      return fakeTeardown(engine, request, options.gate, options.refill);
     },
     async close() {
       engine.closed++;

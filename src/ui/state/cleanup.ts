@@ -1,6 +1,6 @@
 // The Cleanup screen's state outside React: export on or off, the confirmation AWS asks for, the teardown's
 // progress (as Deploy shows it), and what was deleted and what remains.
-import type { TeardownUpdate } from '../../pipeline/teardown.js';
+import { refilledText, type TeardownUpdate } from '../../pipeline/teardown.js';
 import type { TeardownOutcome } from '../engine.js';
 import { bytes, plural } from '../format.js';
 import { StackProgress, type StackProgressView, startProgress } from './progress.js';
@@ -67,11 +67,17 @@ export class CleanupController {
         );
       } else if (update.type === 'emptied') {
         progress.note(`emptied s3://${update.bucket}: ${plural(update.deleted, 'object')} deleted`);
+      } else if (update.type === 'refilled') {
+        // The first delete's failure is explained and handled: it stays as a note, not as a red line.
+        progress.patch({ failures: [] });
+        progress.note(refilledText(update.bucket));
       } else progress.apply(update);
     };
     try {
       const result = await this.session.teardown({ export: view.exporting, onUpdate });
-      progress.finish({ phase: 'stack deleted', outcome: 'deleted' });
+      // Every resource is gone, whichever attempt deleted it (a second one counts only what the first left).
+      const { total } = progress.current;
+      progress.finish({ phase: 'stack deleted', outcome: 'deleted', done: total });
       this.store.update({ result });
     } catch (error) {
       progress.fail(error);

@@ -6,6 +6,7 @@ import type { TemplateChoice } from '../../pipeline/event-template/bundled.js';
 import type { ProducerSummary } from '../../pipeline/producer.js';
 import type { EventsChoice } from '../../pipeline/producer-wire.js';
 import type { DeployResult } from '../../pipeline/stack.js';
+import { refilledText } from '../../pipeline/teardown.js';
 import type {
   DeployRequest,
   PipelinePick,
@@ -262,8 +263,10 @@ export class WizardSession {
       const result = await engine.teardown({
         ...request,
         onUpdate: (update) => {
-          if (update.type === 'exported' || update.type === 'emptied') request.onUpdate(update);
-          else this.stackStatusFrom(request.onUpdate)(update);
+          if (update.type === 'exported' || update.type === 'emptied' || update.type === 'refilled') {
+            request.onUpdate(update);
+            if (update.type === 'refilled') this.log(refilledText(update.bucket));
+          } else this.stackStatusFrom(request.onUpdate)(update);
         },
       });
       this.log(
