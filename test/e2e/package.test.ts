@@ -39,13 +39,24 @@ function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return env;
 }
 
-function npm(args: string[], cwd: string): string {
-  const run = spawnSync('npm', args, { cwd, env: userEnv(), encoding: 'utf8', timeout: LONG });
-  if (run.status !== 0)
+/**
+ * npm as a user runs it. In one full run on a loaded machine `npm install` of the tarball stopped after
+ * extracting it and waited forever (npm's own hang: SIGTERM ended it at once, nothing of ours was running),
+ * and spawnSync's timeout never fired in the test worker. So npm runs asynchronously, is killed when it
+ * outlasts `timeoutMs`, and is tried once more, saying so; a second hang fails the test.
+ */
+async function npm(args: string[], cwd: string, timeoutMs = 240_000): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    const run = await runCli(args, { command: ['npm'], cwd, env: userEnv(), timeoutMs });
+    if (run.code === 0) return run.stdout;
+    if (run.code === null && attempt === 1) {
+      console.warn(`npm ${args.join(' ')} did not end within ${timeoutMs / 1000} s: killed, and run again`);
+      continue;
+    }
     throw new Error(
-      `npm ${args.join(' ')} failed (${run.status ?? run.signal}):\n${run.stdout}\n${run.stderr}`,
+      `npm ${args.join(' ')} ${run.code === null ? `did not end within ${timeoutMs / 1000} s, twice` : `failed (exit ${run.code})`}:\n${run.stdout}\n${run.stderr}`,
     );
-  return run.stdout;
+  }
 }
 
 let work: string;
@@ -63,17 +74,20 @@ function installed(args: string[], options: { timeoutMs?: number } = {}): Promis
   });
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   work = tempDir('package-');
   // Packing runs prepack (refuses an unpatched Ink) and prepare (patches, builds: nothing to do after
   // `npm test`'s build), as `npm publish` would.
   // The last line npm pack prints is the tarball's name (the scripts' output comes before it).
-  tarball = join(work, npm(['pack', '--pack-destination', work], root).trim().split('\n').at(-1) ?? '');
+  tarball = join(
+    work,
+    (await npm(['pack', '--pack-destination', work], root)).trim().split('\n').at(-1) ?? '',
+  );
   entries = execFileSync('tar', ['tzf', tarball], { encoding: 'utf8' }).split('\n').filter(Boolean);
   consumer = join(work, 'consumer');
   mkdirSync(consumer);
   writeFileSync(join(consumer, 'package.json'), '{ "name": "consumer", "private": true }\n');
-  npm(['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], consumer);
+  await npm(['install', '--prefer-offline', '--no-audit', '--no-fund', tarball], consumer);
 }, 600_000);
 
 afterAll(() => {
