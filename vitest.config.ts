@@ -8,8 +8,9 @@ export default defineConfig({
     setupFiles: ['./test/support/hermetic-env.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
-    // Every skipped test is listed with its reason, so a missing tool is visible in CI's output.
-    reporters: ['default', './test/support/skipped-reporter.ts'],
+    // Every skipped test is listed with its reason, so a missing tool is visible in CI's output; every
+    // file's time is listed, slowest first, so a file that got slower shows there too.
+    reporters: ['default', './test/support/skipped-reporter.ts', './test/support/file-times-reporter.ts'],
     silent: 'passed-only',
   },
 });

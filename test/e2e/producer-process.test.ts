@@ -7,13 +7,12 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/commands/exit-codes.js';
 import { CLI, cleanEnv, runCli } from '../integration/pipeline/cli.js';
-import { missingServices } from '../integration/pipeline/services.js';
 import { tempDir } from '../support/local-cloud.js';
 import { openTerminal, type Terminal } from '../support/tmux.js';
 import { missingTool, skipTitle } from '../support/tools.js';
 
 const LONG = 240_000;
-const missing = missingTool('tmux', ['-V']) ?? missingServices();
+const missing = missingTool('tmux', ['-V']);
 
 /** The producer processes of a wizard started with this state dir (its environment names it). */
 function producerProcesses(state: string): number[] {

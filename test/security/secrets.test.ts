@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../src/commands/exit-codes.js';
 import { createClients } from '../../src/config/clients.js';
 import { CLI, cleanEnv, FAST_PIPELINE, runCli } from '../integration/pipeline/cli.js';
-import { missingServices } from '../integration/pipeline/services.js';
 import { createInlineFunction, invokeJson } from '../support/lambda.js';
 import { tempDir } from '../support/local-cloud.js';
 import { openTerminal } from '../support/tmux.js';
@@ -31,7 +30,6 @@ const work = tempDir('security-secrets-');
 const stateDir = join(work, 'state');
 const serverDir = join(work, 'server');
 const env = cleanEnv({ ...CREDENTIALS, KINESIS_TUI_STATE_DIR: stateDir });
-const noPipeline = missingServices();
 const noTmux = missingTool('tmux', ['-V']);
 const noProc = noProcfs();
 
@@ -107,19 +105,15 @@ afterAll(async () => {
 });
 
 describe('secrets in the environment stay out of everything kinesis-tui writes', () => {
-  it.skipIf(noPipeline)(
-    skipTitle('deploy, stream, verify, status and teardown through an endpoint', noPipeline),
-    async () => {
-      const at = ['--endpoint-url', endpoint];
-      await cli(['deploy', ...at, ...FAST_PIPELINE]);
-      await cli(['stream', ...at, '--count', '40', '--rate', '100', '--json']);
-      const verified = await cli(['verify', ...at, '--wait', '--timeout', '3m']);
-      expect(verified.stdout).toMatch(/OK: all 40 acknowledged events are accounted for/);
-      await cli(['status', ...at, '--json']);
-      await cli(['teardown', ...at]);
-    },
-    600_000,
-  );
+  it('deploy, stream, verify, status and teardown through an endpoint', async () => {
+    const at = ['--endpoint-url', endpoint];
+    await cli(['deploy', ...at, ...FAST_PIPELINE]);
+    await cli(['stream', ...at, '--count', '40', '--rate', '100', '--json']);
+    const verified = await cli(['verify', ...at, '--wait', '--timeout', '3m']);
+    expect(verified.stdout).toMatch(/OK: all 40 acknowledged events are accounted for/);
+    await cli(['status', ...at, '--json']);
+    await cli(['teardown', ...at]);
+  }, 600_000);
 
   it('a Lambda function printing its environment shows the local cloud’s placeholders, not the user’s keys', async () => {
     const clients = createClients({
@@ -155,7 +149,7 @@ describe('secrets in the environment stay out of everything kinesis-tui writes',
     skipTitle('the wizard, with its debug log and its producer process', noTmux),
     async () => {
       const at = ['--endpoint-url', endpoint];
-      if (!noPipeline) await cli(['deploy', ...at, '--param', 'ShardCount=1']);
+      await cli(['deploy', ...at, '--param', 'ShardCount=1']);
       const t = openTerminal([process.execPath, CLI, ...at], {
         columns: 100,
         rows: 30,
@@ -163,18 +157,16 @@ describe('secrets in the environment stay out of everything kinesis-tui writes',
       });
       try {
         printed.push(await t.waitFor((s) => s.includes(endpoint), 90_000));
-        if (!noPipeline) {
-          // Streaming: the producer process signs its calls with credentials it got over its IPC channel.
-          await t.waitFor((s) => s.includes('CREATE_COMPLETE'), 90_000);
-          t.keys(['2']);
-          printed.push(await t.waitFor((s) => /acknowledged [1-9]/.test(s), 90_000));
-          if (!noProc) {
-            const producers = producerProcesses(stateDir);
-            expect(producers, 'the wizard’s producer process').toHaveLength(1);
-            for (const pid of producers) {
-              expectNoSecret('the producer process’s command line', readFileSync(`/proc/${pid}/cmdline`));
-              expectNoSecret('the producer process’s environment', readFileSync(`/proc/${pid}/environ`));
-            }
+        // Streaming: the producer process signs its calls with credentials it got over its IPC channel.
+        await t.waitFor((s) => s.includes('CREATE_COMPLETE'), 90_000);
+        t.keys(['2']);
+        printed.push(await t.waitFor((s) => /acknowledged [1-9]/.test(s), 90_000));
+        if (!noProc) {
+          const producers = producerProcesses(stateDir);
+          expect(producers, 'the wizard’s producer process').toHaveLength(1);
+          for (const pid of producers) {
+            expectNoSecret('the producer process’s command line', readFileSync(`/proc/${pid}/cmdline`));
+            expectNoSecret('the producer process’s environment', readFileSync(`/proc/${pid}/environ`));
           }
         }
         t.keys(['q']);
@@ -184,7 +176,7 @@ describe('secrets in the environment stay out of everything kinesis-tui writes',
         t.close();
       }
       expect(readFileSync(join(stateDir, 'wizard.log'), 'utf8')).toMatch(/wizard stopped/);
-      if (!noPipeline) await cli(['teardown', ...at]);
+      await cli(['teardown', ...at]);
     },
     600_000,
   );
@@ -236,7 +228,7 @@ describe('secrets in the environment stay out of everything kinesis-tui writes',
       expect.arrayContaining([
         expect.stringMatching(/^\/server\/local-cloud\.log$/),
         expect.stringMatching(/^\/state\/local-cloud\/local-cloud\.log$/),
-        ...(noPipeline ? [] : [expect.stringMatching(/journal/)]),
+        expect.stringMatching(/journal/),
         ...(noTmux ? [] : [expect.stringMatching(/wizard\.log$/)]),
       ]),
     );

@@ -77,14 +77,6 @@ const FAST: Parameter[] = [{ ParameterKey: 'BufferIntervalSeconds', ParameterVal
 describe('the pipeline template on the local CloudFormation', () => {
   const lc = useLocalCloud({ firehosePollMs: 200 });
 
-  /** The pipeline needs every service; until S3 is part of the local cloud, say so and skip. */
-  async function needsS3(ctx: { skip(note?: string): void }): Promise<void> {
-    const health = (await (await fetch(`${lc().cloud.endpoint}/_local-cloud/health`)).json()) as {
-      services: string[];
-    };
-    if (!health.services.includes('s3')) ctx.skip('the local cloud has no s3 service yet');
-  }
-
   async function sendAndReceive(streamName: string, bucket: string) {
     const { kinesis, s3 } = lc().clients;
     const events = [
@@ -127,8 +119,7 @@ describe('the pipeline template on the local CloudFormation', () => {
     );
   }
 
-  it('deploys cfn/pipeline.yaml, delivers transformed records, and deletes only once the bucket is empty', async (ctx) => {
-    await needsS3(ctx);
+  it('deploys cfn/pipeline.yaml, delivers transformed records, and deletes only once the bucket is empty', async () => {
     const { cloudformation: cfn, s3, kinesis, firehose, lambda } = lc().clients;
     await cfn.send(
       new CreateStackCommand({
@@ -191,8 +182,7 @@ describe('the pipeline template on the local CloudFormation', () => {
       'deploys the pipeline with an inline Python transform, which delivers the same records',
       noPython,
     ),
-    async (ctx) => {
-      await needsS3(ctx);
+    async () => {
       const { cloudformation: cfn } = lc().clients;
       await cfn.send(
         new CreateStackCommand({
@@ -212,8 +202,7 @@ describe('the pipeline template on the local CloudFormation', () => {
     600_000,
   );
 
-  it('rolls a broken template back and leaves nothing behind', async (ctx) => {
-    await needsS3(ctx);
+  it('rolls a broken template back and leaves nothing behind', async () => {
     const { cloudformation: cfn, s3, kinesis } = lc().clients;
     const broken = PIPELINE.replace('Runtime: nodejs24.x', 'Runtime: nodejs20.x');
     await cfn.send(
@@ -244,8 +233,7 @@ describe('the pipeline template on the local CloudFormation', () => {
       'aws CLI v2: deploy cfn/pipeline.yaml, put records that reach S3 transformed, delete-stack fails until the bucket is emptied',
       noAwsCliV2,
     ),
-    async (ctx) => {
-      await needsS3(ctx);
+    async () => {
       const endpoint = lc().cloud.endpoint;
       const aws = (...args: string[]) => awsCli(endpoint, args);
       const deployed = await aws(

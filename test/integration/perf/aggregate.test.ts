@@ -4,62 +4,54 @@ import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../../src/commands/exit-codes.js';
 import { tempDir } from '../../support/local-cloud.js';
-import { skipTitle } from '../../support/tools.js';
 import { FAST_PIPELINE, runCli } from '../pipeline/cli.js';
-import { missingServices } from '../pipeline/services.js';
 
 const dataDir = tempDir('perf-aggregate-');
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-const missing = missingServices();
-
 describe('stream --aggregate', () => {
-  it.skipIf(missing)(
-    skipTitle('packs many events a record, and verify finds each of them delivered once', missing),
-    async () => {
-      const common = ['--data-dir', dataDir, '--json'];
-      const deploy = await runCli(['deploy', ...common, ...FAST_PIPELINE], { timeoutMs: 300_000 });
-      expect(deploy.code, deploy.stdout + deploy.stderr).toBe(EXIT.ok);
+  it('packs many events a record, and verify finds each of them delivered once', async () => {
+    const common = ['--data-dir', dataDir, '--json'];
+    const deploy = await runCli(['deploy', ...common, ...FAST_PIPELINE], { timeoutMs: 300_000 });
+    expect(deploy.code, deploy.stdout + deploy.stderr).toBe(EXIT.ok);
 
-      const stream = await runCli(
-        [
-          'stream',
-          ...common,
-          '--aggregate',
-          '--count',
-          '3000',
-          '--rate',
-          'max',
-          '--seed',
-          '3',
-          '--malformed',
-          '2',
-        ],
-        { timeoutMs: 300_000 },
-      );
-      const streaming = stream.json.find((l) => l.type === 'streaming');
-      expect(streaming, stream.stdout + stream.stderr).toMatchObject({ aggregate: true });
-      const summary = stream.json.find((l) => l.type === 'summary');
-      expect(summary, stream.stdout + stream.stderr).toMatchObject({
-        sent: 3002,
-        acknowledged: 3002,
-        failed: 0,
-      });
-      // Far fewer records than events: what lets a shard carry more than 1,000 events a second.
-      expect(summary?.eventsPerRecord as number).toBeGreaterThan(10);
-      expect(stream.code).toBe(EXIT.ok);
+    const stream = await runCli(
+      [
+        'stream',
+        ...common,
+        '--aggregate',
+        '--count',
+        '3000',
+        '--rate',
+        'max',
+        '--seed',
+        '3',
+        '--malformed',
+        '2',
+      ],
+      { timeoutMs: 300_000 },
+    );
+    const streaming = stream.json.find((l) => l.type === 'streaming');
+    expect(streaming, stream.stdout + stream.stderr).toMatchObject({ aggregate: true });
+    const summary = stream.json.find((l) => l.type === 'summary');
+    expect(summary, stream.stdout + stream.stderr).toMatchObject({
+      sent: 3002,
+      acknowledged: 3002,
+      failed: 0,
+    });
+    // Far fewer records than events: what lets a shard carry more than 1,000 events a second.
+    expect(summary?.eventsPerRecord as number).toBeGreaterThan(10);
+    expect(stream.code).toBe(EXIT.ok);
 
-      const verify = await runCli(['verify', ...common, '--wait', '--timeout', '4m'], { timeoutMs: 300_000 });
-      const report = verify.json.find((l) => l.type === 'report');
-      expect(report, verify.stdout + verify.stderr).toMatchObject({
-        acknowledged: 3002,
-        delivered: 3000,
-        missing: 0,
-        processingFailed: 2,
-        expectedFailures: 2,
-      });
-      expect(verify.code).toBe(EXIT.ok);
-    },
-    900_000,
-  );
+    const verify = await runCli(['verify', ...common, '--wait', '--timeout', '4m'], { timeoutMs: 300_000 });
+    const report = verify.json.find((l) => l.type === 'report');
+    expect(report, verify.stdout + verify.stderr).toMatchObject({
+      acknowledged: 3002,
+      delivered: 3000,
+      missing: 0,
+      processingFailed: 2,
+      expectedFailures: 2,
+    });
+    expect(verify.code).toBe(EXIT.ok);
+  }, 900_000);
 });

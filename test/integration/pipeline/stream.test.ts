@@ -3,22 +3,15 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../../src/commands/exit-codes.js';
-import { createServices } from '../../../src/local-cloud/services.js';
 import { parseJournal } from '../../../src/pipeline/journal.js';
 import { tempDir } from '../../support/local-cloud.js';
-import { skipTitle } from '../../support/tools.js';
 import { runCli } from './cli.js';
-
-const present = new Set(createServices().map((s) => s.name));
-const missing = ['kinesis', 'cloudformation'].some((s) => !present.has(s))
-  ? 'the local cloud has no kinesis or cloudformation service yet'
-  : undefined;
 
 const work = tempDir('pipeline-stream-');
 const common = ['--data-dir', join(work, 'data'), '--stack-name', 'only-stream', '--json'];
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe.skipIf(missing)(skipTitle('stream', missing), () => {
+describe('stream', () => {
   beforeAll(async () => {
     const template = join(work, 'stream-only.yaml');
     writeFileSync(

@@ -22,7 +22,6 @@ import { openTerminal } from '../../support/tmux.js';
 import { missingTool, skipTitle } from '../../support/tools.js';
 import { waitFor } from '../../support/wait.js';
 import { CLI, cleanEnv, runCli } from '../pipeline/cli.js';
-import { missingServices } from '../pipeline/services.js';
 
 const work = tempDir('bad-input-');
 const stateDir = join(work, 'state');
@@ -162,7 +161,6 @@ const unwritable =
         return join(dir, 'data');
       })();
 
-const noPipeline = missingServices();
 const noTmux = missingTool('tmux', ['-V']);
 const endpointArgs = (w: World, ...rest: string[]) => ['--endpoint-url', w.endpoint, ...rest];
 const FAST_DELIVERY = ['--param', 'ShardCount=1', '--param', 'BufferIntervalSeconds=0'];
@@ -485,7 +483,6 @@ const stackRows: Row[] = [
   },
   {
     title: 'a delete blocked by a non-empty bucket',
-    skip: noPipeline,
     run: async (w) => {
       const deployed = await cli([
         'deploy',
@@ -517,7 +514,6 @@ const stackRows: Row[] = [
   },
   {
     title: 'verify with an empty bucket and nothing sent',
-    skip: noPipeline,
     run: async (w) => {
       const deployed = await cli(['deploy', ...endpointArgs(w, ...FAST_DELIVERY, ...FAST_TRANSFORM)]);
       expect(deployed.code, deployed.text).toBe(EXIT.ok);
@@ -528,7 +524,6 @@ const stackRows: Row[] = [
   },
   {
     title: 'records in the stream that are not JSON (sent by something else)',
-    skip: noPipeline,
     run: async (w) => {
       const stack = await describeStack(w.cloud.clients.cloudformation, 'kinesis-tui');
       await w.cloud.clients.kinesis.send(
@@ -556,7 +551,6 @@ const local = (...rest: string[]) => ['--data-dir', dataDir, ...rest];
 const interruptRows: Row[] = [
   {
     title: 'Ctrl-C twice during deploy (stop at once)',
-    skip: noPipeline,
     run: () =>
       cli(['deploy', ...local(...FAST_DELIVERY, ...FAST_TRANSFORM)], {
         interrupt: { when: /^creating stack /, times: 2, hold: dataDir },
@@ -576,7 +570,6 @@ const interruptRows: Row[] = [
   },
   {
     title: 'Ctrl-C during deploy (the local cloud finishes the stack first)',
-    skip: noPipeline,
     run: () =>
       cli(['deploy', '--replace', ...local(...FAST_DELIVERY, ...FAST_TRANSFORM)], {
         interrupt: { when: /^creating stack /, times: 1, hold: dataDir },
@@ -591,7 +584,6 @@ const interruptRows: Row[] = [
   },
   {
     title: 'Ctrl-C during stream (what is in flight is finished)',
-    skip: noPipeline,
     run: () =>
       cli(['stream', ...local('--rate', '300', '--json')], {
         interrupt: { when: /"type":"stats".*"acknowledged":[1-9]/, times: 1 },
@@ -606,7 +598,6 @@ const interruptRows: Row[] = [
   },
   {
     title: 'Ctrl-C twice during stream (calls in flight are cut off)',
-    skip: noPipeline,
     run: () =>
       cli(['stream', ...local('--rate', 'max', '--json')], {
         interrupt: { when: /"type":"stats".*"acknowledged":[1-9]/, times: 2 },
@@ -621,7 +612,6 @@ const interruptRows: Row[] = [
   },
   {
     title: 'Ctrl-C during teardown (the delete is finished first)',
-    skip: noPipeline,
     run: () =>
       cli(['teardown', ...local()], { interrupt: { when: /^deleting stack /, times: 1, hold: dataDir } }),
     code: EXIT.interrupted,

@@ -13,12 +13,9 @@ import { describeStack } from '../../../src/pipeline/stack.js';
 import { openVerifier } from '../../../src/pipeline/verify.js';
 import { TEST_CREDENTIALS, TEST_REGION, tempDir } from '../../support/local-cloud.js';
 import { alive } from '../../support/processes.js';
-import { skipTitle } from '../../support/tools.js';
 import { waitFor } from '../../support/wait.js';
 import { CLI, cleanEnv, runCli } from '../pipeline/cli.js';
-import { missingServices } from '../pipeline/services.js';
 
-const missing = missingServices();
 const work = tempDir('crash-');
 const env = cleanEnv({ KINESIS_TUI_STATE_DIR: join(work, 'state') });
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -101,7 +98,7 @@ async function expectUsable(cloud: Cloud, before: number) {
   expect(v.code, v.text).toBe(EXIT.ok);
 }
 
-describe.skipIf(missing)(skipTitle('crashes', missing), () => {
+describe('crashes', () => {
   it('kill -9 of `kinesis-tui stream` mid-run: verify reconciles the journal exactly', async () => {
     const cloud = new Cloud(join(work, 'stream-killed'));
     await cloud.start();

@@ -16,12 +16,9 @@ import { describeStack } from '../../../src/pipeline/stack.js';
 import { loadTemplate } from '../../../src/pipeline/template.js';
 import { clearFaults, injectFault, listFaults } from '../../support/faults.js';
 import { type LocalCloudFixture, startTestCloud, stopTestCloud, tempDir } from '../../support/local-cloud.js';
-import { skipTitle } from '../../support/tools.js';
 import { waitFor } from '../../support/wait.js';
 import { cleanEnv, runCli } from '../pipeline/cli.js';
-import { missingServices } from '../pipeline/services.js';
 
-const missing = missingServices();
 const work = tempDir('faults-');
 const env = cleanEnv({ KINESIS_TUI_STATE_DIR: join(work, 'state') });
 
@@ -129,7 +126,6 @@ let cloud: LocalCloudFixture | undefined;
 let flaky: LocalCloudFixture | undefined;
 
 beforeAll(async () => {
-  if (missing) return;
   cloud = await startTestCloud({ firehosePollMs: 250, dataDir: join(work, 'cloud') });
   // Kinesis failing 5% of PutRecords entries is an option the local cloud starts with.
   flaky = await startTestCloud({
@@ -186,7 +182,7 @@ exports.handler = async (event, context) => {
 `;
 }
 
-describe.skipIf(missing)(skipTitle('the fault matrix', missing), () => {
+describe('the fault matrix', () => {
   it('a 1-shard stream throttled at its limit: throttled entries are retried, nothing is lost', async () => {
     const c = cloud as LocalCloudFixture;
     await deploy(c, 'throttled');

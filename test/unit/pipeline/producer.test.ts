@@ -107,9 +107,12 @@ describe('producer', () => {
       Number.parseInt(id.slice(-2), 16) % 3 === 0 && attempt <= 2 ? 'throttle' : 'ok',
     );
     const updates: ProducerUpdate[] = [];
-    const p = producer(kinesis, { count: 1_000 });
-    p.subscribe((u) => updates.push(u));
-    const summary = await p.run();
+    // On fake timers: the slow start's pacing and the backoffs take no real time.
+    const summary = await onFakeClock(() => {
+      const p = producer(kinesis, { count: 1_000, now: () => Date.now() });
+      p.subscribe((u) => updates.push(u));
+      return p.run();
+    });
     expect(summary.acknowledged).toBe(1_000);
     expect(summary.failed).toBe(0);
     expect(summary.throttled).toBe(summary.retried);
@@ -253,16 +256,11 @@ describe('producer', () => {
   });
 
   it('paces to --rate', async () => {
-    const kinesis = new FakeKinesis();
-    let now = 0;
-    const p = producer(kinesis, { rate: 100, durationMs: 1_000, now: () => now });
-    const done = p.run();
-    // A clock that moves 10 ms per loop turn: sends what 100 events/s allows, however fast the loop spins.
-    const tick = setInterval(() => {
-      now += 10;
-    }, 1);
-    const summary = await done;
-    clearInterval(tick);
+    // On fake timers: a second of sending takes no real time, and however fast the loop could spin, only
+    // what 100 events/s allows goes out.
+    const summary = await onFakeClock(() =>
+      producer(new FakeKinesis(), { rate: 100, durationMs: 1_000, now: () => Date.now() }).run(),
+    );
     expect(summary.stoppedBy).toBe('duration');
     expect(summary.sent).toBeGreaterThanOrEqual(95);
     expect(summary.sent).toBeLessThanOrEqual(111);
@@ -271,12 +269,9 @@ describe('producer', () => {
 
 describe('producer against throttling shards', () => {
   it('backs off to what one shard takes, shows that rate, and loses no event', async () => {
-    // A clock that moves 5 ms per real millisecond, and a shard on it that takes 1,000 records a second
-    // with one second of burst, as Kinesis does.
+    // On fake timers (eight seconds of sending take no real time), a shard that takes 1,000 records a
+    // second with one second of burst, as Kinesis does.
     let now = 0;
-    const tick = setInterval(() => {
-      now += 5;
-    }, 1);
     let tokens = 1_000;
     let refilled = 0;
     const accepted = new Set<string>();
@@ -284,6 +279,7 @@ describe('producer against throttling shards', () => {
     const kinesis = {
       async send(command: PutRecordsCommand): Promise<PutRecordsCommandOutput> {
         await new Promise((r) => setTimeout(r, 2));
+        now = Date.now();
         tokens = Math.min(1_000, tokens + (now - refilled));
         refilled = now;
         const records = (command.input.Records ?? []) as Entry[];
@@ -301,19 +297,22 @@ describe('producer against throttling shards', () => {
       },
     };
     const limited: number[] = [];
-    const p = new Producer({
-      kinesis,
-      stream: { name: 'events' },
-      source: createEventSource({ seed: 9, users: 500 }),
-      rate: Number.POSITIVE_INFINITY,
-      durationMs: 8_000,
-      now: () => now,
+    const summary = await onFakeClock(() => {
+      now = refilled = Date.now();
+      const p = new Producer({
+        kinesis,
+        stream: { name: 'events' },
+        source: createEventSource({ seed: 9, users: 500 }),
+        rate: Number.POSITIVE_INFINITY,
+        durationMs: 8_000,
+        now: () => Date.now(),
+      });
+      p.subscribe(() => {
+        const rate = p.stats().shardLimitedRate;
+        if (rate !== undefined) limited.push(rate);
+      });
+      return p.run();
     });
-    p.subscribe(() => {
-      const rate = p.stats().shardLimitedRate;
-      if (rate !== undefined) limited.push(rate);
-    });
-    const summary = await p.run().finally(() => clearInterval(tick));
     expect(summary).toMatchObject({ failed: 0, unconfirmed: 0 });
     expect(summary.acknowledged).toBe(summary.sent);
     expect(accepted.size).toBe(summary.sent);
