@@ -83,6 +83,9 @@ export function reportReady(port: number, close: () => void): void {
   process.send?.({ type: 'ready', port } satisfies BackendReady);
   const leave = () => {
     close();
+    // The IPC channel alone would keep the process up until the timer: without it, the process ends as
+    // soon as its writes are done (a local cloud stops in milliseconds, not a second a backend).
+    if (process.connected) process.disconnect();
     // Whatever the server still holds (open sockets, LevelDB handles) must not keep an orphan alive.
     setTimeout(() => process.exit(0), 1000).unref();
   };
