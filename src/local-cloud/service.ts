@@ -48,4 +48,11 @@ export interface Service {
   sendError(response: ServerResponse, error: ServiceError): void;
   /** Stops workers and children; state already persisted stays. */
   stop?(): Promise<void>;
+  /**
+   * Empties every state the service holds (in memory, in its data dir, in its children) and leaves it
+   * serving as if just started on an empty data dir; resolves once done. The edge's reset calls it
+   * (`POST /_local-cloud/reset`). Every state a service adds must be cleared here (`startOver` in
+   * reset.ts does it for state created by start() from the data dir).
+   */
+  reset?(): Promise<void>;
 }

@@ -58,3 +58,20 @@ export function useLocalCloud(options: Partial<LocalCloudOptions> = {}): () => L
     return fixture;
   };
 }
+
+export interface ResetAnswer {
+  reset: string[];
+  faultsCleared: number;
+  durationMs: number;
+}
+
+/** Empties every service of a running local cloud (`POST /_local-cloud/reset`); resolves once done. */
+export async function resetLocalCloud(endpoint: string): Promise<ResetAnswer> {
+  const response = await fetch(`${endpoint}/_local-cloud/reset`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+  });
+  const body = (await response.json()) as ResetAnswer & { message?: string };
+  if (response.status !== 200) throw new Error(body.message ?? `reset answered ${response.status}`);
+  return body;
+}

@@ -6,6 +6,7 @@ import { loadResourceSpecification } from '../../template/spec.js';
 import { LOCAL_ACCOUNT_ID } from '../options.js';
 import { ServiceError } from '../protocol/common.js';
 import { nestQuery, queryParams, sendQueryError, sendQueryResult } from '../protocol/query.js';
+import { startOver } from '../reset.js';
 import type { EdgeRequest, Service, ServiceContext } from '../service.js';
 import { type ApiEnv, CloudFormationApi } from './api.js';
 import { bucketHasObjects, resourceExists } from './existence.js';
@@ -48,9 +49,12 @@ export function createCloudFormationService(
 ): Service {
   let api: CloudFormationApi | undefined;
   let stopping = false;
+  let serviceContext: ServiceContext | undefined;
   return {
     name: 'cloudformation',
     async start(context: ServiceContext) {
+      serviceContext = context;
+      stopping = false;
       // Read the resource specification now rather than on the first request (about 0.3 s).
       await loadResourceSpecification();
       const active = withPhantoms(provisioners, context.options.without ?? []);
@@ -97,6 +101,11 @@ export function createCloudFormationService(
     async stop() {
       stopping = true;
       await api?.settle();
+    },
+    // Operations under way are abandoned (as by a stop), then every stack is forgotten: its resources
+    // go with the other services' resets, as nothing is deleted one by one.
+    reset() {
+      return startOver(this, serviceContext);
     },
   };
 }

@@ -11,6 +11,7 @@ import type { EdgeRequest, Service } from '../service.js';
 import { FAULTS_PATH, FaultSwitch } from './faults.js';
 import { handleFaultsRequest } from './faults-api.js';
 import { ServiceReadiness } from './readiness.js';
+import { RESET_PATH, resetHandler } from './reset-api.js';
 import { signingScope } from './signature.js';
 
 /** X-Amz-Target prefixes, for unsigned JSON requests (some tools skip signing against local endpoints). */
@@ -64,6 +65,7 @@ export async function startEdge(
   log: (message: string) => void,
   { faults = new FaultSwitch(), readiness = ServiceReadiness.allStarted() }: EdgeOptions = {},
 ): Promise<Edge> {
+  const reset = resetHandler(services, faults, log);
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === HEALTH_PATH) {
@@ -89,6 +91,10 @@ export async function startEdge(
     // virtual-host-style bucket).
     if (url.pathname === FAULTS_PATH && !scope) {
       handleFaultsRequest(request, body, url, response, faults, [...services.keys()], log);
+      return;
+    }
+    if (url.pathname === RESET_PATH && !scope) {
+      await reset(request, response);
       return;
     }
     const name = scope?.service ?? serviceFromTarget(request.headers['x-amz-target']);

@@ -2,6 +2,7 @@
 import type { ServerResponse } from 'node:http';
 import { ServiceError } from '../protocol/common.js';
 import { jsonInput, jsonOperation, sendJson, sendJsonError } from '../protocol/json.js';
+import { startOver } from '../reset.js';
 import type { EdgeRequest, Service, ServiceContext } from '../service.js';
 import { FirehoseApi } from './api.js';
 import { WorkerEngine } from './engine.js';
@@ -26,11 +27,13 @@ const OPERATIONS: Record<string, Operation> = {
 export function createFirehoseService(): Service {
   let api: FirehoseApi | undefined;
   let engine: WorkerEngine | undefined;
+  let context: ServiceContext | undefined;
   return {
     name: 'firehose',
-    async start(context: ServiceContext) {
-      engine = new WorkerEngine(context);
-      api = new FirehoseApi(new DeliveryStreamStore(context.dataDir), engine);
+    async start(serviceContext: ServiceContext) {
+      context = serviceContext;
+      engine = new WorkerEngine(serviceContext);
+      api = new FirehoseApi(new DeliveryStreamStore(serviceContext.dataDir), engine);
       await api.resume();
     },
     async handle(request: EdgeRequest, response: ServerResponse) {
@@ -49,6 +52,10 @@ export function createFirehoseService(): Service {
     async stop() {
       api?.stop();
       await engine?.stop();
+    },
+    // Workers and pending transitions stopped, delivery streams, spools and checkpoints gone.
+    reset() {
+      return startOver(this, context);
     },
   };
 }

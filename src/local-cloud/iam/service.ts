@@ -13,6 +13,7 @@ import {
   sendQueryError,
   sendQueryResult,
 } from '../protocol/query.js';
+import { startOver } from '../reset.js';
 import type { EdgeRequest, Service, ServiceContext } from '../service.js';
 import {
   IamStore,
@@ -195,6 +196,7 @@ interface PrincipalKind<T extends RoleRecord | UserRecord> {
 
 export function createIamService(): Service {
   let store: IamStore | undefined;
+  let context: ServiceContext | undefined;
   const need = () => {
     if (!store) throw new ServiceError('ServiceFailure', 'IAM is starting.', 503);
     return store;
@@ -599,8 +601,12 @@ export function createIamService(): Service {
 
   return {
     name: 'iam',
-    async start(context: ServiceContext) {
-      store = new IamStore(context.dataDir);
+    async start(serviceContext: ServiceContext) {
+      context = serviceContext;
+      store = new IamStore(serviceContext.dataDir);
+    },
+    reset() {
+      return startOver(this, context);
     },
     async handle(request: EdgeRequest, response: ServerResponse) {
       const params = queryParams(request.body, request.url);

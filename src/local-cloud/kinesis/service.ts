@@ -5,6 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import { ServiceError } from '../protocol/common.js';
 import { jsonInput, jsonOperation, sendJsonError } from '../protocol/json.js';
+import { emptyDir } from '../reset.js';
 import type { EdgeRequest, Service, ServiceContext } from '../service.js';
 import {
   deregisterStreamConsumer,
@@ -168,6 +169,15 @@ export function createKinesisService(): Service {
     async stop() {
       const started = await Promise.allSettled(regions.values());
       await Promise.all(started.map((r) => (r.status === 'fulfilled' ? r.value.stop() : Promise.resolve())));
+    },
+    // Every region's kinesalite ended and its LevelDB and metadata gone; the local cloud's own region
+    // starts again at once (others on their first request, as after a start).
+    async reset() {
+      await this.stop?.();
+      regions.clear();
+      if (!context) return;
+      await emptyDir(context.dataDir);
+      await regionOf(context.options.region);
     },
   };
 }

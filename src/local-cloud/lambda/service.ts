@@ -8,6 +8,7 @@ import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { ServiceError, send } from '../protocol/common.js';
 import { Fields, type Input } from '../protocol/fields.js';
 import { sendRestJson, sendRestJsonError } from '../protocol/rest-json.js';
+import { startOver } from '../reset.js';
 import type { EdgeRequest, Service, ServiceContext } from '../service.js';
 import { type CodePackage, readPackage } from './code.js';
 import {
@@ -851,6 +852,10 @@ export function createLambdaService(): Service {
       invoker?.stop();
       await Promise.allSettled([...background]);
       await shipper?.flush();
+    },
+    // Environments ended, logs shipped (Logs is emptied after Lambda), functions and code gone.
+    reset() {
+      return startOver(this, context);
     },
     async handle(request: EdgeRequest, response: ServerResponse) {
       const matched = route(request.method, request.url.pathname);

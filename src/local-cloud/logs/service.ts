@@ -5,6 +5,7 @@ import { LOCAL_ACCOUNT_ID } from '../options.js';
 import { ServiceError } from '../protocol/common.js';
 import { Fields } from '../protocol/fields.js';
 import { jsonInput, jsonOperation, sendJson, sendJsonError } from '../protocol/json.js';
+import { startOver } from '../reset.js';
 import type { EdgeRequest, Service, ServiceContext } from '../service.js';
 import { liveTailRequest, serveLiveTail } from './live-tail.js';
 import {
@@ -392,6 +393,9 @@ export function createLogsService(): Service {
     async start(serviceContext: ServiceContext) {
       context = serviceContext;
       store = new LogStore(serviceContext.dataDir);
+    },
+    reset() {
+      return startOver(this, context);
     },
     async stop() {
       await store?.flush();

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { type Backend, startBackend } from '../backend.js';
 import { ServiceError } from '../protocol/common.js';
 import { sendRestXmlError } from '../protocol/rest-xml.js';
+import { startOver } from '../reset.js';
 import type { EdgeRequest, Service, ServiceContext } from '../service.js';
 import { s3Address } from './addressing.js';
 import { authorize } from './authorization.js';
@@ -85,9 +86,11 @@ function sendS3Error(response: ServerResponse, error: ServiceError, resource = '
 
 export function createS3Service(): Service {
   let backend: (S3Backend & { process: Backend }) | undefined;
+  let serviceContext: ServiceContext | undefined;
   return {
     name: 's3',
     async start(context: ServiceContext) {
+      serviceContext = context;
       const child = await startBackend(
         's3',
         backendScript(),
@@ -131,6 +134,10 @@ export function createS3Service(): Service {
       backend?.upstream.destroy();
       await backend?.process.stop();
       backend = undefined;
+    },
+    // The backend restarted on an empty store: buckets, objects, uploads and bucket settings gone.
+    reset() {
+      return startOver(this, serviceContext);
     },
   };
 }

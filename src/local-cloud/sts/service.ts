@@ -33,5 +33,7 @@ export function createStsService(): Service {
     sendError(response: ServerResponse, error: ServiceError) {
       sendQueryError(response, error, XMLNS);
     },
+    // No state: every caller is the account's root.
+    async reset() {},
   };
 }
