@@ -4,6 +4,11 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.{ts,tsx}'],
     pool: 'forks',
+    // Test files run three at a time. Most of the suite waits (on a local cloud, Firehose's buffers, a
+    // terminal), not computes: run one at a time (Vitest's default on 2 cores is cores - 1 = 1) it used
+    // under half a core on average. Files share nothing: each starts its own local cloud on a free port,
+    // in its own temp dirs, with its own tmux server.
+    maxWorkers: 3,
     // The same environment everywhere: nothing inherited from CI or a developer's shell (see the file).
     setupFiles: ['./test/support/hermetic-env.ts'],
     testTimeout: 20_000,

@@ -7,11 +7,10 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../../src/commands/exit-codes.js';
-import { createClients } from '../../../src/config/clients.js';
 import { type LocalCloudHandle, startLocalCloud } from '../../../src/local-cloud/index.js';
-import { describeStack } from '../../../src/pipeline/stack.js';
-import { openVerifier } from '../../../src/pipeline/verify.js';
-import { TEST_CREDENTIALS, TEST_REGION, tempDir } from '../../support/local-cloud.js';
+import { readJournal } from '../../../src/pipeline/journal.js';
+import { injectFault, listFaults } from '../../support/faults.js';
+import { tempDir } from '../../support/local-cloud.js';
 import { alive } from '../../support/processes.js';
 import { waitFor } from '../../support/wait.js';
 import { CLI, cleanEnv, runCli } from '../pipeline/cli.js';
@@ -54,10 +53,6 @@ class Cloud {
     const pid = this.handle?.pid ?? 0;
     process.kill(pid, 'SIGKILL');
     await waitFor('the killed local cloud to be gone', () => !alive(pid), { timeoutMs: 30_000 });
-  }
-
-  clients() {
-    return createClients({ region: TEST_REGION, endpoint: this.endpoint, credentials: TEST_CREDENTIALS });
   }
 
   cli(args: string[], timeoutMs = 300_000) {
@@ -150,22 +145,26 @@ describe('crashes', () => {
     const cloud = new Cloud(join(work, 'cloud-killed'));
     await cloud.start();
     try {
-      // Firehose holds what it has read for 20 s before writing: a kill in that window loses its buffer,
-      // which it must read again from the stream after the restart.
-      await deploy(cloud, ['BufferIntervalSeconds=20', 'ProcessorBufferIntervalSeconds=0']);
+      await deploy(cloud, ['BufferIntervalSeconds=0', 'ProcessorBufferIntervalSeconds=0']);
+      // S3 refuses every write until the kill (a fault lives only as long as the local cloud's process):
+      // Firehose reads and transforms what arrives and holds it, retrying the write. The kill loses what
+      // it holds, which it must read again from the stream after the restart. Whatever the machine's
+      // load, the kill comes mid-delivery: nothing can have been written before it.
+      await injectFault(cloud.endpoint, {
+        service: 's3',
+        errorCode: 'ServiceUnavailable',
+        status: 503,
+        durationMs: 900_000,
+      });
       const streamed = await cloud.cli(['stream', '--count', '1500', '--rate', '1000']);
       expect(streamed.code, streamed.stdout + streamed.stderr).toBe(EXIT.ok);
-
-      const clients = cloud.clients();
-      const stack = await describeStack(clients.cloudformation, 'kinesis-tui');
       const journalPath = /journal (\S+)/.exec(streamed.stdout)?.[1] ?? '';
       expect(journalPath, streamed.stdout).not.toBe('');
-      // Mid-delivery: not everything is in the bucket yet when the cloud dies.
-      if (!stack) throw new Error('the stack is gone');
-      const before = await (await openVerifier(clients, stack, journalPath)).verifier.check();
-      clients.destroy();
-      expect(before.reconciliation.acknowledged).toBe(1500);
-      expect(before.reconciliation.delivered, 'delivered before the kill').toBeLessThan(1500);
+      expect(readJournal(journalPath).acknowledged.size).toBe(1500);
+      // Mid-delivery: Firehose has read records and tried to write them.
+      await waitFor('Firehose to try writing to S3', async () =>
+        (await listFaults(cloud.endpoint)).some((f) => f.service === 's3' && f.injected > 0),
+      );
       await cloud.kill();
 
       await cloud.start(); // the same data dir and port
