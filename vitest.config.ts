@@ -11,6 +11,9 @@ export default defineConfig({
     maxWorkers: 3,
     // The same environment everywhere: nothing inherited from CI or a developer's shell (see the file).
     setupFiles: ['./test/support/hermetic-env.ts'],
+    // A local cloud per worker, reset and reused by the files that need only an empty one, and outside
+    // tools probed once a run (see the files).
+    globalSetup: ['./test/support/shared-clouds.ts', './test/support/tool-probes.ts'],
     testTimeout: 20_000,
     hookTimeout: 60_000,
     // Every skipped test is listed with its reason, so a missing tool is visible in CI's output; every

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { type Clients, createClients } from '../../src/config/clients.js';
 import {
   type LocalCloudHandle,
@@ -44,14 +44,66 @@ export async function stopTestCloud(
   if (!keepData) rmSync(fixture.dataDir, { recursive: true, force: true });
 }
 
-/** One local cloud for a whole test file: `const lc = useLocalCloud();` then `lc().clients.kinesis`. */
-export function useLocalCloud(options: Partial<LocalCloudOptions> = {}): () => LocalCloudFixture {
+/** The options the run's shared local clouds start with (shared-clouds.ts, the global setup). */
+export const SHARED_CLOUD_OPTIONS = { firehosePollMs: 250 } satisfies Partial<LocalCloudOptions>;
+
+/** A shared local cloud as the global setup hands it to the test files. */
+export interface SharedCloud {
+  endpoint: string;
+  pid: number;
+  logPath: string;
+  dataDir: string;
+}
+
+/**
+ * The shared cloud of this worker, when `options` ask for nothing it does not have (the Firehose poll
+ * interval only changes how soon delivery starts) and the global setup started one for this worker.
+ */
+function sharedCloud(options: Partial<LocalCloudOptions>): SharedCloud | undefined {
+  if (Object.keys(options).some((key) => key !== 'firehosePollMs')) return undefined;
+  const worker = Number(process.env.VITEST_POOL_ID);
+  return inject('sharedClouds')?.[worker - 1];
+}
+
+/**
+ * One local cloud for a whole test file: `const lc = useLocalCloud();` then `lc().clients.kinesis`. It
+ * starts empty: the worker's shared cloud, reset, when the options allow (see shared-clouds.ts), else one
+ * of its own, stopped after the file. `{ own: true }` for a file that needs its own process (one that
+ * sets the environment the cloud starts with, or stops or inspects the cloud's process).
+ */
+export function useLocalCloud(
+  options: Partial<LocalCloudOptions> = {},
+  { own = false } = {},
+): () => LocalCloudFixture {
   let fixture: LocalCloudFixture | undefined;
+  let shared = false;
   beforeAll(async () => {
-    fixture = await startTestCloud(options);
+    const cloud = own ? undefined : sharedCloud(options);
+    if (!cloud) {
+      fixture = await startTestCloud(options);
+      return;
+    }
+    await resetLocalCloud(cloud.endpoint);
+    shared = true;
+    fixture = {
+      cloud: {
+        endpoint: cloud.endpoint,
+        logPath: cloud.logPath,
+        pid: cloud.pid,
+        stop: () =>
+          Promise.reject(new Error('a shared local cloud: use useLocalCloud(options, { own: true })')),
+      },
+      clients: createClients({
+        region: TEST_REGION,
+        endpoint: cloud.endpoint,
+        credentials: TEST_CREDENTIALS,
+      }),
+      dataDir: cloud.dataDir,
+    };
   });
   afterAll(async () => {
-    await stopTestCloud(fixture);
+    if (shared) fixture?.clients.destroy();
+    else await stopTestCloud(fixture);
   });
   return () => {
     if (!fixture) throw new Error('the local cloud has not started');

@@ -302,7 +302,7 @@ describe('Kinesis fault injection from the environment', () => {
   beforeAll(() => {
     process.env.KINESIS_TUI_KINESIS_FAILURE_RATE = '1';
   });
-  const lc = useLocalCloud();
+  const lc = useLocalCloud({}, { own: true });
   afterAll(() => {
     delete process.env.KINESIS_TUI_KINESIS_FAILURE_RATE;
   });

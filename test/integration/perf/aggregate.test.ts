@@ -1,17 +1,23 @@
 // `stream --aggregate` through the whole local pipeline: KPL-aggregated records into one shard, Firehose
-// de-aggregating before the Lambda as AWS's does, and verify reconciling every event one by one.
+// de-aggregating before the Lambda as AWS's does, and verify reconciling every event one by one. One local
+// cloud, reached as an endpoint, delivers while the commands run.
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../../src/commands/exit-codes.js';
-import { tempDir } from '../../support/local-cloud.js';
-import { FAST_PIPELINE, runCli } from '../pipeline/cli.js';
+import { tempDir, useLocalCloud } from '../../support/local-cloud.js';
+import { cleanEnv, FAST_PIPELINE, runCli as run } from '../pipeline/cli.js';
 
-const dataDir = tempDir('perf-aggregate-');
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+const work = tempDir('perf-aggregate-');
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+const env = cleanEnv({ KINESIS_TUI_STATE_DIR: join(work, 'state') });
+const runCli = (args: string[], options: Parameters<typeof run>[1] = {}) => run(args, { env, ...options });
 
 describe('stream --aggregate', () => {
+  const lc = useLocalCloud({ firehosePollMs: 250 });
+
   it('packs many events a record, and verify finds each of them delivered once', async () => {
-    const common = ['--data-dir', dataDir, '--json'];
+    const common = ['--endpoint-url', lc().cloud.endpoint, '--json'];
     const deploy = await runCli(['deploy', ...common, ...FAST_PIPELINE], { timeoutMs: 300_000 });
     expect(deploy.code, deploy.stdout + deploy.stderr).toBe(EXIT.ok);
 

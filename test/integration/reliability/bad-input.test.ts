@@ -17,7 +17,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../../src/commands/exit-codes.js';
 import { describeStack } from '../../../src/pipeline/stack.js';
-import { type LocalCloudFixture, startTestCloud, stopTestCloud, tempDir } from '../../support/local-cloud.js';
+import { type LocalCloudFixture, tempDir, useLocalCloud } from '../../support/local-cloud.js';
 import { openTerminal } from '../../support/tmux.js';
 import { missingTool, skipTitle } from '../../support/tools.js';
 import { waitFor } from '../../support/wait.js';
@@ -649,13 +649,10 @@ beforeAll(async () => {
   );
   const notHttp = await listen(createTcpServer((socket) => socket.end('SSH-2.0-OpenSSH_9.2\r\n')));
   world.ports = { html, error, notHttp };
-  world.cloud = await startTestCloud({ dataDir: join(work, 'shared-cloud') });
-  world.endpoint = world.cloud.cloud.endpoint;
 }, 120_000);
 
-afterAll(async () => {
+afterAll(() => {
   for (const server of servers) server.close();
-  await stopTestCloud(world.cloud as LocalCloudFixture);
 });
 
 /** The user's view holds no stack dump, whatever went wrong. */
@@ -689,6 +686,12 @@ function rows(title: string, list: Row[]) {
 }
 
 describe('the bad-input catalogue', () => {
+  // The local cloud the stack rows reach as an endpoint.
+  const lc = useLocalCloud();
+  beforeAll(() => {
+    world.cloud = lc();
+    world.endpoint = world.cloud.cloud.endpoint;
+  });
   it('has at least 25 rows, each with a message and an exit code', () => {
     const all = [...inputRows, ...targetRows, ...stackRows, ...interruptRows];
     expect(all.length).toBeGreaterThanOrEqual(25);

@@ -8,14 +8,14 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { UpdateFunctionCodeCommand, waitUntilFunctionUpdatedV2 } from '@aws-sdk/client-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../../src/commands/exit-codes.js';
 import { inlineCodeZip } from '../../../src/local-cloud/lambda/code.js';
 import { readJournal } from '../../../src/pipeline/journal.js';
 import { describeStack } from '../../../src/pipeline/stack.js';
 import { loadTemplate } from '../../../src/pipeline/template.js';
 import { clearFaults, injectFault, listFaults } from '../../support/faults.js';
-import { type LocalCloudFixture, startTestCloud, stopTestCloud, tempDir } from '../../support/local-cloud.js';
+import { type LocalCloudFixture, tempDir, useLocalCloud } from '../../support/local-cloud.js';
 import { waitFor } from '../../support/wait.js';
 import { cleanEnv, runCli } from '../pipeline/cli.js';
 
@@ -122,24 +122,7 @@ function expectReconciled(
   );
 }
 
-let cloud: LocalCloudFixture | undefined;
-let flaky: LocalCloudFixture | undefined;
-
-beforeAll(async () => {
-  cloud = await startTestCloud({ firehosePollMs: 250, dataDir: join(work, 'cloud') });
-  // Kinesis failing 5% of PutRecords entries is an option the local cloud starts with.
-  flaky = await startTestCloud({
-    firehosePollMs: 250,
-    dataDir: join(work, 'flaky'),
-    kinesis: { enforceLimits: true, failureRate: 0.05 },
-  });
-}, 180_000);
-
-afterAll(async () => {
-  await stopTestCloud(cloud);
-  await stopTestCloud(flaky);
-  rmSync(work, { recursive: true, force: true });
-});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /** Which events the transform fixture fails: about 1 in 20, decided by event_id so a retry fails it again. */
 function marked(id: string): boolean {
@@ -183,8 +166,15 @@ exports.handler = async (event, context) => {
 }
 
 describe('the fault matrix', () => {
+  const shared = useLocalCloud({ firehosePollMs: 250 });
+  // Kinesis failing 5% of PutRecords entries is an option the local cloud starts with.
+  const flakyCloud = useLocalCloud({
+    firehosePollMs: 250,
+    kinesis: { enforceLimits: true, failureRate: 0.05 },
+  });
+
   it('a 1-shard stream throttled at its limit: throttled entries are retried, nothing is lost', async () => {
-    const c = cloud as LocalCloudFixture;
+    const c = shared();
     await deploy(c, 'throttled');
     // Far over 1,000 records a second into one shard: Kinesis refuses the excess entry by entry.
     const summary = await stream(c, 'throttled', ['--count', '3000', '--rate', 'max', '--seed', '1']);
@@ -197,7 +187,7 @@ describe('the fault matrix', () => {
   }, 600_000);
 
   it('5% of PutRecords entries failing with InternalFailure: retried until acknowledged', async () => {
-    const c = flaky as LocalCloudFixture;
+    const c = flakyCloud();
     await deploy(c, 'internal');
     const summary = await stream(c, 'internal', ['--count', '1500', '--rate', '500', '--seed', '2']);
     expect(summary).toMatchObject({ sent: 1500, acknowledged: 1500, failed: 0 });
@@ -209,7 +199,7 @@ describe('the fault matrix', () => {
   }, 600_000);
 
   it('a transform failing 5% of records and throwing on 1% of invocations: failures filed with reasons', async () => {
-    const c = cloud as LocalCloudFixture;
+    const c = shared();
     const outputs = await deploy(c, 'transform');
     const name = outputs.FunctionName ?? '';
     const runtime = 'nodejs24.x';
@@ -254,7 +244,7 @@ describe('the fault matrix', () => {
   }, 600_000);
 
   it('S3 failing for a few seconds during delivery: Firehose retries the writes, nothing is lost', async () => {
-    const c = cloud as LocalCloudFixture;
+    const c = shared();
     await deploy(c, 's3-outage');
     const endpoint = c.cloud.endpoint;
     let outage: Promise<number> | undefined;
