@@ -23,7 +23,7 @@ import {
 import { teardownStack } from '../../../src/pipeline/teardown.js';
 import { deployParameters, loadTemplate } from '../../../src/pipeline/template.js';
 import { openVerifier, waitForDelivery } from '../../../src/pipeline/verify.js';
-import { TEST_CREDENTIALS, TEST_REGION, tempDir } from '../../support/local-cloud.js';
+import { TEST_CREDENTIALS, TEST_REGION, tempDir, useLocalCloud } from '../../support/local-cloud.js';
 import { waitFor } from '../../support/wait.js';
 
 const FAST = ['BufferIntervalSeconds=0', 'ProcessorBufferIntervalSeconds=0'];
@@ -70,14 +70,13 @@ function producerFor(
 }
 
 describe('the pipeline engine on the local cloud', () => {
+  // The first two cases share a local cloud (their stacks have names of their own); the restart case
+  // starts and stops its own.
+  const lc = useLocalCloud();
+
   it('files malformed records under processing-failed, and verify counts them with their reason', async () => {
     const dataDir = tempDir('engine-failed-');
-    const cloud = await startLocalCloud({ dataDir });
-    const clients = createClients({
-      region: TEST_REGION,
-      endpoint: cloud.endpoint,
-      credentials: TEST_CREDENTIALS,
-    });
+    const { cloud, clients } = lc();
     try {
       const stack = await deploy(clients, 'failures', [
         'StreamName=failures-events',
@@ -121,20 +120,13 @@ describe('the pipeline engine on the local cloud', () => {
       await teardownStack(clients, failed as StackState, { pollMs: 300 });
       expect(await describeStack(clients.cloudformation, 'failures')).toBeUndefined();
     } finally {
-      clients.destroy();
-      await cloud.stop();
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 600_000);
 
   it("says why events did not arrive: the transform's errors from its log group, records under processing-failed", async () => {
     const dataDir = tempDir('engine-diagnose-');
-    const cloud = await startLocalCloud({ dataDir });
-    const clients = createClients({
-      region: TEST_REGION,
-      endpoint: cloud.endpoint,
-      credentials: TEST_CREDENTIALS,
-    });
+    const { cloud, clients } = lc();
     try {
       const stack = await deploy(clients, 'diagnose', [
         'StreamName=diagnose-events',
@@ -192,8 +184,6 @@ describe('the pipeline engine on the local cloud', () => {
         ]),
       );
     } finally {
-      clients.destroy();
-      await cloud.stop();
       rmSync(dataDir, { recursive: true, force: true });
     }
   }, 600_000);
