@@ -21,15 +21,31 @@ export async function startOver(service: Service, context: ServiceContext | unde
   await service.start?.(context);
 }
 
+/** What the edge does while a service resets: hold its requests until it serves again. */
+export interface ResetHooks {
+  resetting(name: string): void;
+  done(name: string): void;
+  failed(error: Error): void;
+}
+
 /**
  * Resets every service, the last started first: what calls other services (CloudFormation provisioning,
  * Firehose delivering, Lambda shipping logs) is emptied before what it calls, so nothing lands in a
  * service after that service was emptied. Resolves with the services' names once all are done.
  */
-export async function resetServices(services: Iterable<Service>): Promise<string[]> {
+export async function resetServices(services: Iterable<Service>, hooks?: ResetHooks): Promise<string[]> {
   const order = [...services].reverse();
   const cannot = order.filter((service) => !service.reset).map((service) => service.name);
   if (cannot.length > 0) throw new Error(`the ${cannot.join(', ')} service cannot be reset`);
-  for (const service of order) await service.reset?.();
+  for (const service of order) {
+    hooks?.resetting(service.name);
+    try {
+      await service.reset?.();
+    } catch (error) {
+      hooks?.failed(error as Error);
+      throw error;
+    }
+    hooks?.done(service.name);
+  }
   return order.map((service) => service.name).reverse();
 }

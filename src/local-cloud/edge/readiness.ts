@@ -22,17 +22,24 @@ export class ServiceReadiness {
   private stopping = false;
 
   constructor(names: Iterable<string>) {
-    for (const name of names) {
-      let resolve: () => void = () => undefined;
-      let reject: (error: Error) => void = () => undefined;
-      const promise = new Promise<void>((res, rej) => {
-        resolve = res;
-        reject = rej;
-      });
-      // Nobody may be waiting when a start fails: that is not an unhandled rejection.
-      promise.catch(() => undefined);
-      this.pending.set(name, { promise, resolve, reject });
-    }
+    for (const name of names) this.hold(name);
+  }
+
+  private hold(name: string): void {
+    let resolve: () => void = () => undefined;
+    let reject: (error: Error) => void = () => undefined;
+    const promise = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    // Nobody may be waiting when a start fails: that is not an unhandled rejection.
+    promise.catch(() => undefined);
+    this.pending.set(name, { promise, resolve, reject });
+  }
+
+  /** The service starts over (a reset): its requests wait again until `started` or `failed`. */
+  restarting(name: string): void {
+    if (!this.pending.has(name)) this.hold(name);
   }
 
   /** Every service is already started (an edge on its own, without a start sequence). */

@@ -6,6 +6,7 @@ import { send } from '../protocol/common.js';
 import { resetServices } from '../reset.js';
 import type { Service } from '../service.js';
 import type { FaultSwitch } from './faults.js';
+import type { ServiceReadiness } from './readiness.js';
 
 export const RESET_PATH = '/_local-cloud/reset';
 
@@ -14,6 +15,7 @@ export type ResetHandler = (request: IncomingMessage, response: ServerResponse) 
 export function resetHandler(
   services: ReadonlyMap<string, Service>,
   faults: FaultSwitch,
+  readiness: ServiceReadiness,
   log: (message: string) => void,
 ): ResetHandler {
   // One reset at a time: a second request waits for the first, then empties again.
@@ -21,7 +23,12 @@ export function resetHandler(
   const reset = async () => {
     const started = Date.now();
     const faultsCleared = faults.clear();
-    const names = await resetServices(services.values());
+    // A request reaching a service while it starts over waits for it, as while the local cloud starts.
+    const names = await resetServices(services.values(), {
+      resetting: (name) => readiness.restarting(name),
+      done: (name) => readiness.started(name),
+      failed: (error) => readiness.failed(error),
+    });
     log(`reset: ${names.join(', ')} emptied, ${faultsCleared} fault(s) ended, in ${Date.now() - started} ms`);
     return { reset: names, faultsCleared, durationMs: Date.now() - started };
   };

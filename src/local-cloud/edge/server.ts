@@ -65,7 +65,7 @@ export async function startEdge(
   log: (message: string) => void,
   { faults = new FaultSwitch(), readiness = ServiceReadiness.allStarted() }: EdgeOptions = {},
 ): Promise<Edge> {
-  const reset = resetHandler(services, faults, log);
+  const reset = resetHandler(services, faults, readiness, log);
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     if (url.pathname === HEALTH_PATH) {

@@ -10,18 +10,27 @@ import {
 import { CreateLogGroupCommand, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { ListDeliveryStreamsCommand } from '@aws-sdk/client-firehose';
 import {
+  CreateAccessKeyCommand,
   CreatePolicyCommand,
   CreateRoleCommand,
+  CreateUserCommand,
   ListPoliciesCommand,
   ListRolesCommand,
+  ListUsersCommand,
 } from '@aws-sdk/client-iam';
 import {
   AddTagsToStreamCommand,
   ListStreamsCommand,
   ListTagsForStreamCommand,
   PutRecordCommand,
+  RegisterStreamConsumerCommand,
 } from '@aws-sdk/client-kinesis';
-import { GetFunctionCommand, ListFunctionsCommand } from '@aws-sdk/client-lambda';
+import {
+  CreateAliasCommand,
+  GetFunctionCommand,
+  ListFunctionsCommand,
+  PublishVersionCommand,
+} from '@aws-sdk/client-lambda';
 import {
   CreateBucketCommand,
   GetBucketTaggingCommand,
@@ -82,6 +91,8 @@ async function fillEveryService(clients: Clients, endpoint: string, version: str
     }),
   );
   await iam.send(new CreateRoleCommand({ RoleName: 'reused', AssumeRolePolicyDocument: TRUST }));
+  await iam.send(new CreateUserCommand({ UserName: 'reused' }));
+  await iam.send(new CreateAccessKeyCommand({ UserName: 'reused' }));
   await iam.send(new CreatePolicyCommand({ PolicyName: 'reused', PolicyDocument: POLICY }));
   await logs.send(new CreateLogGroupCommand({ logGroupName: 'reused' }));
   // Invoked, so a warm environment (a child process) holds this version's code.
@@ -91,6 +102,16 @@ async function fillEveryService(clients: Clients, endpoint: string, version: str
     `exports.handler = async () => { console.log('ran ${version}'); return '${version}'; };`,
   );
   expect((await invokeJson(lambda, 'reused')).payload).toBe(version);
+  const published = await lambda.send(new PublishVersionCommand({ FunctionName: 'reused' }));
+  await lambda.send(
+    new CreateAliasCommand({ FunctionName: 'reused', Name: 'live', FunctionVersion: published.Version }),
+  );
+  await kinesis.send(
+    new RegisterStreamConsumerCommand({
+      StreamARN: 'arn:aws:kinesis:us-east-1:000000000000:stream/reused',
+      ConsumerName: 'reused',
+    }),
+  );
   await cloudformation.send(new CreateStackCommand({ StackName: 'reused', TemplateBody: STREAM_STACK }));
   await waitUntilStackCreateComplete(
     { client: cloudformation, maxWaitTime: 120, minDelay: 1 },
@@ -112,6 +133,7 @@ async function everything(clients: Clients, endpoint: string) {
     streams: (await kinesis.send(new ListStreamsCommand({}))).StreamNames ?? [],
     buckets: ((await s3.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name),
     roles: ((await iam.send(new ListRolesCommand({}))).Roles ?? []).map((r) => r.RoleName),
+    users: ((await iam.send(new ListUsersCommand({}))).Users ?? []).map((u) => u.UserName),
     policies: ((await iam.send(new ListPoliciesCommand({ Scope: 'Local' }))).Policies ?? []).map(
       (p) => p.PolicyName,
     ),
@@ -131,6 +153,7 @@ const EMPTY = {
   streams: [],
   buckets: [],
   roles: [],
+  users: [],
   policies: [],
   logGroups: [],
   functions: [],
@@ -163,6 +186,7 @@ describe('the reset switch', () => {
       streams: expect.arrayContaining(['reused', 'stack-events']),
       buckets: ['reused'],
       roles: ['reused'],
+      users: ['reused'],
       policies: ['reused'],
       logGroups: expect.arrayContaining(['reused']),
       functions: ['reused'],
@@ -225,6 +249,37 @@ describe('the reset switch', () => {
     await waitFor('the new record in S3', async () => linesOf(await again()).length >= 1);
     expect(linesOf(await again())).toEqual(['after the reset']);
     await resetLocalCloud(cloud.endpoint);
+  }, 300_000);
+
+  it('holds a request that reaches a service while it starts over, then answers it', async () => {
+    const { clients, cloud } = lc();
+    await fillEveryService(clients, cloud.endpoint, 'v1');
+    const resetting = resetLocalCloud(cloud.endpoint);
+    let done = false;
+    void resetting.finally(() => {
+      done = true;
+    });
+    // Calls to every service all through the reset: each is answered from before or after it, none
+    // fails on a service caught half started (an S3 backend restarting, a Lambda store not there yet).
+    const failures: string[] = [];
+    let calls = 0;
+    while (!done) {
+      const answers = await Promise.allSettled([
+        clients.s3.send(new ListBucketsCommand({})),
+        clients.kinesis.send(new ListStreamsCommand({})),
+        clients.lambda.send(new ListFunctionsCommand({})),
+        clients.firehose.send(new ListDeliveryStreamsCommand({})),
+        clients.cloudformation.send(new ListStacksCommand({})),
+        clients.logs.send(new DescribeLogGroupsCommand({})),
+        clients.iam.send(new ListRolesCommand({})),
+      ]);
+      calls += answers.length;
+      for (const a of answers) if (a.status === 'rejected') failures.push(String(a.reason));
+    }
+    await resetting;
+    expect(failures).toEqual([]);
+    expect(calls).toBeGreaterThan(7);
+    expect(await everything(clients, cloud.endpoint)).toEqual(EMPTY);
   }, 300_000);
 
   it('takes only a JSON POST', async () => {
