@@ -167,6 +167,13 @@ export class MetricStore implements MetricPublisher {
     return this.series.values();
   }
 
+  /** Forgets every metric, on disk too (the local cloud's reset). */
+  clear(): void {
+    this.series.clear();
+    this.dirty = true;
+    this.flush();
+  }
+
   private prune(now: number): void {
     for (const [key, series] of this.series) {
       const oldest = now - (series.resolution < 60 ? HIGH_RESOLUTION_RETENTION_MS : STANDARD_RETENTION_MS);

@@ -14,6 +14,11 @@ export function createMonitoringService(): Service {
     async start(context: ServiceContext) {
       store = context.metrics;
     },
+    // The store is the local cloud's (every service publishes to it); emptying it is this service's part
+    // of a reset. Kinesis and Firehose publish only while serving, and the edge holds them while they reset.
+    async reset() {
+      store?.clear();
+    },
     async handle(request: EdgeRequest, response: ServerResponse) {
       const { protocol, operation, input } = decode(request);
       const run = OPERATIONS[operation];

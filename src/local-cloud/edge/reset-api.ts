@@ -1,5 +1,5 @@
 // The reset switch over HTTP, on the edge: `POST /_local-cloud/reset` empties every service (streams,
-// buckets, functions, delivery streams, stacks, roles, log groups) and ends every fault, then answers,
+// buckets, functions, delivery streams, stacks, roles, log groups, metrics) and ends every fault, then answers,
 // so a test run can reuse one local cloud. Unsigned like the fault switch (127.0.0.1 only), JSON only.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { send } from '../protocol/common.js';

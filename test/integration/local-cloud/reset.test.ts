@@ -7,6 +7,7 @@ import {
   ListStacksCommand,
   waitUntilStackCreateComplete,
 } from '@aws-sdk/client-cloudformation';
+import { ListMetricsCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { CreateLogGroupCommand, DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { ListDeliveryStreamsCommand } from '@aws-sdk/client-firehose';
 import {
@@ -76,7 +77,7 @@ const STREAM_STACK = JSON.stringify({
 
 /** Something in every service, under names the test uses again after the reset. */
 async function fillEveryService(clients: Clients, endpoint: string, version: string) {
-  const { kinesis, s3, iam, logs, lambda, cloudformation } = clients;
+  const { kinesis, s3, iam, logs, lambda, cloudformation, cloudwatch } = clients;
   await createActiveStream(kinesis, { StreamName: 'reused', ShardCount: 1 });
   await kinesis.send(
     new PutRecordCommand({ StreamName: 'reused', Data: Buffer.from(version), PartitionKey: 'k' }),
@@ -95,6 +96,13 @@ async function fillEveryService(clients: Clients, endpoint: string, version: str
   await iam.send(new CreateAccessKeyCommand({ UserName: 'reused' }));
   await iam.send(new CreatePolicyCommand({ PolicyName: 'reused', PolicyDocument: POLICY }));
   await logs.send(new CreateLogGroupCommand({ logGroupName: 'reused' }));
+  // A metric of one's own; the record put above published AWS/Kinesis metrics too.
+  await cloudwatch.send(
+    new PutMetricDataCommand({
+      Namespace: 'Reused',
+      MetricData: [{ MetricName: version, Value: 1, Unit: 'Count' }],
+    }),
+  );
   // Invoked, so a warm environment (a child process) holds this version's code.
   await createInlineFunction(
     lambda,
@@ -128,7 +136,7 @@ async function fillEveryService(clients: Clients, endpoint: string, version: str
 
 /** What every service lists: all empty after a reset. */
 async function everything(clients: Clients, endpoint: string) {
-  const { kinesis, s3, iam, logs, lambda, cloudformation, firehose } = clients;
+  const { kinesis, s3, iam, logs, lambda, cloudformation, firehose, cloudwatch } = clients;
   return {
     streams: (await kinesis.send(new ListStreamsCommand({}))).StreamNames ?? [],
     buckets: ((await s3.send(new ListBucketsCommand({}))).Buckets ?? []).map((b) => b.Name),
@@ -145,6 +153,9 @@ async function everything(clients: Clients, endpoint: string) {
       (s) => s.StackName,
     ),
     deliveryStreams: (await firehose.send(new ListDeliveryStreamsCommand({}))).DeliveryStreamNames ?? [],
+    metrics: ((await cloudwatch.send(new ListMetricsCommand({}))).Metrics ?? []).map(
+      (m) => `${m.Namespace}/${m.MetricName}`,
+    ),
     faults: await listFaults(endpoint),
   };
 }
@@ -159,6 +170,7 @@ const EMPTY = {
   functions: [],
   stacks: [],
   deliveryStreams: [],
+  metrics: [],
   faults: [],
 };
 
@@ -191,6 +203,7 @@ describe('the reset switch', () => {
       logGroups: expect.arrayContaining(['reused']),
       functions: ['reused'],
       stacks: expect.arrayContaining(['reused', 'caught']),
+      metrics: expect.arrayContaining(['Reused/v1', 'AWS/Kinesis/IncomingRecords']),
       faults: [expect.objectContaining({ service: 's3' })],
     });
     const children = childPids(cloud.pid);
@@ -201,7 +214,7 @@ describe('the reset switch', () => {
 
     const answer = await resetLocalCloud(cloud.endpoint);
     expect(answer).toMatchObject({
-      reset: ['sts', 'kinesis', 'logs', 'lambda', 'iam', 's3', 'firehose', 'cloudformation'],
+      reset: ['sts', 'kinesis', 'logs', 'monitoring', 'lambda', 'iam', 's3', 'firehose', 'cloudformation'],
       faultsCleared: 1,
     });
     // Answered only once done: everything is gone the moment it answers.
@@ -229,6 +242,7 @@ describe('the reset switch', () => {
       { Key: 'version', Value: 'v2' },
     ]);
     expect(await settledStatus(clients.cloudformation, 'reused')).toBe('CREATE_COMPLETE');
+    expect((await everything(clients, cloud.endpoint)).metrics).not.toContain('Reused/v1');
     expect((await resetLocalCloud(cloud.endpoint)).faultsCleared).toBe(1);
   }, 300_000);
 
@@ -272,13 +286,14 @@ describe('the reset switch', () => {
         clients.cloudformation.send(new ListStacksCommand({})),
         clients.logs.send(new DescribeLogGroupsCommand({})),
         clients.iam.send(new ListRolesCommand({})),
+        clients.cloudwatch.send(new ListMetricsCommand({})),
       ]);
       calls += answers.length;
       for (const a of answers) if (a.status === 'rejected') failures.push(String(a.reason));
     }
     await resetting;
     expect(failures).toEqual([]);
-    expect(calls).toBeGreaterThan(7);
+    expect(calls).toBeGreaterThan(8);
     expect(await everything(clients, cloud.endpoint)).toEqual(EMPTY);
   }, 300_000);
 
@@ -312,6 +327,7 @@ endpoint = sys.argv[1]
 kw = dict(endpoint_url=endpoint)
 kinesis, s3, iam = boto3.client('kinesis', **kw), boto3.client('s3', **kw), boto3.client('iam', **kw)
 logs, lam = boto3.client('logs', **kw), boto3.client('lambda', **kw)
+cloudwatch = boto3.client('cloudwatch', **kw)
 trust = json.dumps({'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow',
     'Principal': {'Service': 'lambda.amazonaws.com'}, 'Action': 'sts:AssumeRole'}]})
 code = io.BytesIO()
@@ -328,6 +344,7 @@ def make():
     lam.create_function(FunctionName='boto-reset', Runtime='python3.13', Role=role['Arn'],
                         Handler='index.handler', Code={'ZipFile': code.getvalue()})
     lam.get_waiter('function_active_v2').wait(FunctionName='boto-reset', WaiterConfig={'Delay': 1})
+    cloudwatch.put_metric_data(Namespace='BotoReset', MetricData=[{'MetricName': 'made', 'Value': 1}])
 
 def listed():
     return {
@@ -336,6 +353,7 @@ def listed():
         'roles': [r['RoleName'] for r in iam.list_roles()['Roles']],
         'logGroups': [g['logGroupName'] for g in logs.describe_log_groups()['logGroups']],
         'functions': [f['FunctionName'] for f in lam.list_functions()['Functions']],
+        'metrics': [m['MetricName'] for m in cloudwatch.list_metrics(Namespace='BotoReset')['Metrics']],
     }
 
 make()
@@ -357,11 +375,12 @@ print(json.dumps({'before': before, 'status': status, 'after': after, 'again': l
         roles: ['boto-reset'],
         logGroups: ['boto-reset'],
         functions: ['boto-reset'],
+        metrics: ['made'],
       };
       expect(JSON.parse(run.stdout)).toEqual({
         before: one,
         status: 200,
-        after: { streams: [], buckets: [], roles: [], logGroups: [], functions: [] },
+        after: { streams: [], buckets: [], roles: [], logGroups: [], functions: [], metrics: [] },
         again: one,
       });
       await resetLocalCloud(cloud.endpoint);
