@@ -6,19 +6,12 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CloudFormationClient } from '@aws-sdk/client-cloudformation';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { EXIT } from '../../../src/commands/exit-codes.js';
 import { createClients } from '../../../src/config/clients.js';
 import { deployStack, StackFailure } from '../../../src/pipeline/stack.js';
 import { loadTemplate } from '../../../src/pipeline/template.js';
-import {
-  type LocalCloudFixture,
-  startTestCloud,
-  stopTestCloud,
-  TEST_CREDENTIALS,
-  TEST_REGION,
-  tempDir,
-} from '../../support/local-cloud.js';
+import { TEST_CREDENTIALS, TEST_REGION, tempDir, useLocalCloud } from '../../support/local-cloud.js';
 import { cleanEnv, runCli } from '../pipeline/cli.js';
 
 const work = tempDir('deploy-validation-');
@@ -40,17 +33,11 @@ writeFileSync(
 const PATH = '/Resources/Stream/Properties/ShardCount';
 const REASON = 'Value of property ShardCount must be of type Integer';
 
-let lc: LocalCloudFixture;
-beforeAll(async () => {
-  lc = await startTestCloud();
-});
-afterAll(async () => {
-  await stopTestCloud(lc);
-});
+let lc: ReturnType<typeof useLocalCloud>;
 
 const deploy = (stack: string, ...args: string[]) =>
   runCli(
-    ['deploy', '--endpoint-url', lc.cloud.endpoint, '--stack-name', stack, '--template', template, ...args],
+    ['deploy', '--endpoint-url', lc().cloud.endpoint, '--stack-name', stack, '--template', template, ...args],
     { env: cleanEnv({ KINESIS_TUI_STATE_DIR: join(work, 'state') }), timeoutMs: 300_000 },
   );
 
@@ -65,6 +52,8 @@ async function refusal(run: Promise<unknown>): Promise<StackFailure> {
 }
 
 describe('deploy when pre-deployment validation refuses the template', () => {
+  lc = useLocalCloud();
+
   it('names the resource, the property path and the reason, in text and in --json', async () => {
     const first = await deploy('dv-cli', '--param', 'Shards=1');
     expect(first.code, first.stdout + first.stderr).toBe(EXIT.ok);
@@ -88,11 +77,11 @@ describe('deploy when pre-deployment validation refuses the template', () => {
     const again = await deploy('dv-cli', '--param', 'Shards=1');
     expect(again.code, again.stdout + again.stderr).toBe(EXIT.ok);
     expect(again.stdout).toContain('unchanged');
-  });
+  }, 120_000);
 
   it('tells why a create failed validation, and that the rolled-back stack must be replaced', async () => {
     const failure = await refusal(
-      deployStack(lc.clients.cloudformation, {
+      deployStack(lc().clients.cloudformation, {
         stackName: 'dv-create',
         template: loadTemplate(template),
         parameters: () => [{ ParameterKey: 'Shards', ParameterValue: 'lots' }],
@@ -103,7 +92,7 @@ describe('deploy when pre-deployment validation refuses the template', () => {
     expect(failure.message).toContain(`Stream (AWS::Kinesis::Stream) at ${PATH}: ${REASON}`);
     expect(failure.message).toContain('deploy --replace');
     expect(failure.failures.map((f) => f.path)).toEqual([PATH]);
-  });
+  }, 120_000);
 
   it('warns, before executing an update, that it deletes a bucket that still holds objects', async () => {
     const withBucket = join(work, 'with-bucket.yaml');
@@ -114,7 +103,7 @@ describe('deploy when pre-deployment validation refuses the template', () => {
     );
     const without = join(work, 'without-bucket.yaml');
     writeFileSync(without, 'Resources:\n  Handle: { Type: AWS::CloudFormation::WaitConditionHandle }\n');
-    const cf = lc.clients.cloudformation;
+    const cf = lc().clients.cloudformation;
     const first = await deployStack(cf, {
       stackName: 'dv-bucket',
       template: loadTemplate(withBucket),
@@ -122,7 +111,7 @@ describe('deploy when pre-deployment validation refuses the template', () => {
       pollMs: 200,
     });
     const bucket = first.stack.outputs.BucketName ?? '';
-    await lc.clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'kept.json', Body: '{}' }));
+    await lc().clients.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'kept.json', Body: '{}' }));
     const phases: string[] = [];
     await deployStack(cf, {
       stackName: 'dv-bucket',
@@ -136,13 +125,13 @@ describe('deploy when pre-deployment validation refuses the template', () => {
     expect(phases).toContain(
       `warning from CloudFormation's pre-deployment validation: Bucket (AWS::S3::Bucket) at /Resources/Bucket: The bucket '${bucket}' is not empty. You must either delete all objects and versions or use the deletion policy to retain it, otherwise the delete operation will fail`,
     );
-  });
+  }, 120_000);
 
   it('falls back to the change set reason on an endpoint without DescribeEvents', async () => {
     // An older AWS-compatible endpoint: DescribeEvents reaches the server as an operation it lacks.
     const older = createClients({
       region: TEST_REGION,
-      endpoint: lc.cloud.endpoint,
+      endpoint: lc().cloud.endpoint,
       credentials: TEST_CREDENTIALS,
     });
     try {
@@ -176,5 +165,5 @@ describe('deploy when pre-deployment validation refuses the template', () => {
     } finally {
       older.destroy();
     }
-  });
+  }, 120_000);
 });

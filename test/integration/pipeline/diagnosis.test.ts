@@ -4,9 +4,9 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DeleteBucketCommand } from '@aws-sdk/client-s3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../../src/commands/exit-codes.js';
-import { type LocalCloudFixture, startTestCloud, stopTestCloud, tempDir } from '../../support/local-cloud.js';
+import { tempDir, useLocalCloud } from '../../support/local-cloud.js';
 import { missingTool, skipTitle } from '../../support/tools.js';
 import { type CliResult, cleanEnv, runCli } from './cli.js';
 
@@ -14,17 +14,11 @@ const FIXTURE = join(import.meta.dirname, '../../fixtures/broken-pipeline.yaml')
 const work = tempDir('diagnosis-');
 const noPython = missingTool('python3', ['--version'], 'python3, which runs the Python transform');
 
-let lc: LocalCloudFixture;
-beforeAll(async () => {
-  lc = await startTestCloud({ firehosePollMs: 250 });
-}, 120_000);
-afterAll(async () => {
-  await stopTestCloud(lc);
-  rmSync(work, { recursive: true, force: true });
-});
+let lc: ReturnType<typeof useLocalCloud>;
+afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const cli = (args: string[], timeoutMs = 240_000) =>
-  runCli([...args, '--endpoint-url', lc.cloud.endpoint, '--json'], {
+  runCli([...args, '--endpoint-url', lc().cloud.endpoint, '--json'], {
     env: cleanEnv({ KINESIS_TUI_STATE_DIR: join(work, 'state') }),
     timeoutMs,
   });
@@ -66,6 +60,8 @@ describe.skipIf(noPython)(
   skipTitle('verify names the cause of a broken pipeline', noPython),
   { timeout: 400_000 },
   () => {
+    lc = useLocalCloud({ firehosePollMs: 250 });
+
     it('handler not found: the import error, and which Handler to set', async () => {
       await deploy('dx-handler', 'Breakage=handler-not-found');
       await stream('dx-handler');
@@ -126,7 +122,7 @@ describe.skipIf(noPython)(
           '--since',
           '1s',
           '--endpoint-url',
-          lc.cloud.endpoint,
+          lc().cloud.endpoint,
           '--json',
         ],
         {
@@ -187,7 +183,7 @@ describe.skipIf(noPython)(
 
     it('bucket gone: S3.NoSuchBucket from Firehose, and HeadBucket', async () => {
       const outputs = await deploy('dx-bucket');
-      await lc.clients.s3.send(new DeleteBucketCommand({ Bucket: outputs.BucketName }));
+      await lc().clients.s3.send(new DeleteBucketCommand({ Bucket: outputs.BucketName }));
       await stream('dx-bucket');
       const v = await verify('dx-bucket', '--wait', '--timeout', '3m');
       expect(v.code, v.output).toBe(EXIT.mismatch);

@@ -1,15 +1,20 @@
 // Events of your own, through the built binary: `stream --events FILE` into the deployed pipeline, then
-// verify accounts for every one of them; a broken template is refused before anything starts.
+// verify accounts for every one of them; a broken template is refused before anything starts. One local
+// cloud, reached as an endpoint, delivers while the commands run.
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../../../src/commands/exit-codes.js';
-import { tempDir } from '../../support/local-cloud.js';
-import { FAST_PIPELINE, runCli } from './cli.js';
+import { tempDir, useLocalCloud } from '../../support/local-cloud.js';
+import { cleanEnv, FAST_PIPELINE, runCli as run } from './cli.js';
 
 const work = tempDir('event-template-');
-const common = ['--data-dir', join(work, 'data'), '--json'];
 afterAll(() => rmSync(work, { recursive: true, force: true }));
+const env = cleanEnv({ KINESIS_TUI_STATE_DIR: join(work, 'state') });
+const runCli = (args: string[], options: Parameters<typeof run>[1] = {}) => run(args, { env, ...options });
+let lc: ReturnType<typeof useLocalCloud>;
+const at = () => ['--endpoint-url', lc().cloud.endpoint];
+const common = () => [...at(), '--json'];
 
 const TEMPLATE = `{
   "device": "{{random.arrayElement(["door-1", "door-2", "window-3"])}}",
@@ -21,8 +26,10 @@ const TEMPLATE = `{
 `;
 
 describe('events of your own', () => {
+  lc = useLocalCloud({ firehosePollMs: 250 });
+
   beforeAll(async () => {
-    const deploy = await runCli(['deploy', ...common, ...FAST_PIPELINE], { timeoutMs: 300_000 });
+    const deploy = await runCli(['deploy', ...common(), ...FAST_PIPELINE], { timeoutMs: 300_000 });
     expect(deploy.code, deploy.stdout + deploy.stderr).toBe(EXIT.ok);
   }, 360_000);
 
@@ -32,7 +39,7 @@ describe('events of your own', () => {
     const stream = await runCli(
       [
         'stream',
-        ...common,
+        ...common(),
         '--events',
         file,
         '--partition-key',
@@ -60,7 +67,7 @@ describe('events of your own', () => {
     });
     expect(stream.code).toBe(EXIT.ok);
 
-    const verify = await runCli(['verify', ...common, '--wait', '--timeout', '3m'], { timeoutMs: 240_000 });
+    const verify = await runCli(['verify', ...common(), '--wait', '--timeout', '3m'], { timeoutMs: 240_000 });
     const report = verify.json.find((l) => l.type === 'report');
     expect(report, verify.stdout + verify.stderr).toMatchObject({
       acknowledged: 600,
@@ -83,14 +90,14 @@ describe('events of your own', () => {
   it('refuses a broken template with its line and what to do, before starting anything', async () => {
     const file = join(work, 'broken.json');
     writeFileSync(file, '{\n  "device": "{{random.arrayElemnt(["a"])}}"\n}\n');
-    const result = await runCli(['stream', ...common, '--events', file, '--count', '10']);
+    const result = await runCli(['stream', ...common(), '--events', file, '--count', '10']);
     expect(result.code).toBe(EXIT.usage);
     const error = result.json.find((l) => l.type === 'error');
     expect(error?.message).toMatch(
       /broken\.json line 2: \{\{random\.arrayElemnt\(\["a"\]\)\}\}: there is no random\.arrayElemnt \(did you mean random\.arrayElement\?\)/,
     );
     expect(result.json.some((l) => l.type === 'target')).toBe(false);
-    const plain = await runCli(['stream', '--data-dir', join(work, 'data'), '--partition-key', 'device']);
+    const plain = await runCli(['stream', ...at(), '--partition-key', 'device']);
     expect(plain.code).toBe(EXIT.usage);
     expect(plain.stderr).toMatch(
       /--partition-key picks a field of your own events: use it with --events FILE/,

@@ -42,6 +42,8 @@ function producerChildren(): number[] {
 }
 
 describe('the producer process', () => {
+  // Its own cloud, with shard limits off: these cases test the process's controls and counts, which a
+  // throttled (and retried) put would blur; throttling is the producer's own tests' subject.
   lc = useLocalCloud({ kinesis: { enforceLimits: false, failureRate: 0 } });
 
   it('streams, pauses, changes rate, bursts and stops with its summary, journaling in the child', async () => {
