@@ -5,8 +5,21 @@
 import { noSuchKey, S3Error } from './errors.js';
 
 export interface WriteConditions {
+  /** An ETag the current object must have, or '*': there must be a current object. */
   ifMatch?: string;
-  ifNoneMatch?: '*';
+  /** '*': there must be no current object; or an ETag the current object must not have. */
+  ifNoneMatch?: string;
+  /** DeleteObject's x-amz-if-match-last-modified-time: the current object's Last-Modified, to the second. */
+  ifMatchLastModifiedTime?: string;
+  /** DeleteObject's x-amz-if-match-size: the current object's size in bytes. */
+  ifMatchSize?: string;
+}
+
+/** The key's current object, as far as conditions look at it. */
+export interface ConditionTarget {
+  etag: string;
+  lastModified: string;
+  size: number;
 }
 
 /** S3 compares ETags without their quotes, and takes an If-Match with one or both quotes left out. */
@@ -15,42 +28,37 @@ export function etagsMatch(condition: string, etag: string): boolean {
   return bare(condition) === bare(etag);
 }
 
-function notImplemented(header: string, additionalMessage: string): S3Error {
-  return new S3Error(
-    'NotImplemented',
-    'A header you provided implies functionality that is not implemented',
-    501,
-    { Header: header, additionalMessage },
-  );
-}
-
-/** The conditions of a PutObject, CopyObject or CompleteMultipartUpload, refused as S3 refuses them. */
+/**
+ * The conditions of a write or a delete, from its headers (undefined: none). Every value is evaluated
+ * as RFC 7232 defines it: If-None-Match takes '*' or an ETag, If-Match an ETag or '*', both together.
+ * (S3 refuses the ETag form of If-None-Match, '*' in If-Match and the two together with a 501; the local
+ * cloud evaluates them instead, so a client written for a store that takes them works here.)
+ */
 export function writeConditions(
   ifMatch: string | undefined,
   ifNoneMatch: string | undefined,
+  deleteHeaders: { lastModifiedTime?: string; size?: string } = {},
 ): WriteConditions | undefined {
-  if (ifMatch !== undefined && ifNoneMatch !== undefined) {
-    throw notImplemented(
-      'If-Match,If-None-Match',
-      'Multiple conditional request headers present in the request',
-    );
+  const { lastModifiedTime, size } = deleteHeaders;
+  if (lastModifiedTime !== undefined && Number.isNaN(Date.parse(lastModifiedTime))) {
+    throw new S3Error('InvalidArgument', 'Invalid value for x-amz-if-match-last-modified-time', 400, {
+      ArgumentName: 'x-amz-if-match-last-modified-time',
+      ArgumentValue: lastModifiedTime,
+    });
   }
-  if (ifNoneMatch !== undefined) {
-    if (ifNoneMatch.trim() !== '*') {
-      throw notImplemented(
-        'If-None-Match',
-        "We don't accept the provided value of If-None-Match header for this API",
-      );
-    }
-    return { ifNoneMatch: '*' };
+  if (size !== undefined && !/^\d+$/.test(size.trim())) {
+    throw new S3Error('InvalidArgument', 'Invalid value for x-amz-if-match-size', 400, {
+      ArgumentName: 'x-amz-if-match-size',
+      ArgumentValue: size,
+    });
   }
-  if (ifMatch !== undefined) {
-    if (ifMatch.trim() === '*') {
-      throw notImplemented('If-Match', "We don't accept the provided value of If-Match header for this API");
-    }
-    return { ifMatch };
-  }
-  return undefined;
+  const conditions: WriteConditions = {
+    ...(ifMatch !== undefined ? { ifMatch: ifMatch.trim() } : {}),
+    ...(ifNoneMatch !== undefined ? { ifNoneMatch: ifNoneMatch.trim() } : {}),
+    ...(lastModifiedTime !== undefined ? { ifMatchLastModifiedTime: lastModifiedTime } : {}),
+    ...(size !== undefined ? { ifMatchSize: size.trim() } : {}),
+  };
+  return Object.keys(conditions).length ? conditions : undefined;
 }
 
 export const preconditionFailed = (condition: string) =>
@@ -65,12 +73,31 @@ export const preconditionFailed = (condition: string) =>
 export function assertConditions(
   conditions: WriteConditions | undefined,
   key: string,
-  currentEtag: string | undefined,
+  current: ConditionTarget | undefined,
 ): void {
-  if (conditions?.ifNoneMatch && currentEtag !== undefined) throw preconditionFailed('If-None-Match');
-  if (conditions?.ifMatch !== undefined) {
-    if (currentEtag === undefined) throw noSuchKey(key);
-    if (!etagsMatch(conditions.ifMatch, currentEtag)) throw preconditionFailed('If-Match');
+  if (!conditions) return;
+  const { ifMatch, ifNoneMatch, ifMatchLastModifiedTime, ifMatchSize } = conditions;
+  if (
+    ifNoneMatch !== undefined &&
+    current &&
+    (ifNoneMatch === '*' || etagsMatch(ifNoneMatch, current.etag))
+  ) {
+    throw preconditionFailed('If-None-Match');
+  }
+  if (ifMatch === undefined && ifMatchLastModifiedTime === undefined && ifMatchSize === undefined) return;
+  if (!current) throw noSuchKey(key);
+  if (ifMatch !== undefined && ifMatch !== '*' && !etagsMatch(ifMatch, current.etag)) {
+    throw preconditionFailed('If-Match');
+  }
+  const seconds = (date: string) => Math.floor(Date.parse(date) / 1000);
+  if (
+    ifMatchLastModifiedTime !== undefined &&
+    seconds(ifMatchLastModifiedTime) !== seconds(current.lastModified)
+  ) {
+    throw preconditionFailed('x-amz-if-match-last-modified-time');
+  }
+  if (ifMatchSize !== undefined && Number(ifMatchSize) !== current.size) {
+    throw preconditionFailed('x-amz-if-match-size');
   }
 }
 

@@ -22,7 +22,7 @@ import {
   sendS3,
 } from './call.js';
 import { checksumHeader } from './checksums.js';
-import { preconditionFailed, writeConditions } from './conditions.js';
+import { etagsMatch, preconditionFailed, writeConditions } from './conditions.js';
 import {
   invalidVersionId,
   malformedXml,
@@ -315,7 +315,7 @@ const getObject: Operation = async (call, backend, response) => {
     const current = await backend.upstream.fetch('HEAD', backendPath(place.bucket, place.key));
     if (current.status === 200) {
       const etag = String(current.headers.etag ?? '');
-      if (ifMatch !== undefined && ifMatch !== '*' && !etagsEqual(ifMatch, etag))
+      if (ifMatch !== undefined && ifMatch !== '*' && !etagsMatch(ifMatch, etag))
         throw preconditionFailed('If-Match');
       const modified = new Date(String(current.headers['last-modified']));
       if (
@@ -347,27 +347,14 @@ const getObject: Operation = async (call, backend, response) => {
   });
 };
 
-function etagsEqual(condition: string, etag: string): boolean {
-  return condition.replace(/"/g, '').trim() === etag.replace(/"/g, '').trim();
-}
-
 const deleteObject: Operation = async (call, backend, response) => {
   const { bucket, key } = target(call);
   const versionId = requestedVersion(call, backend);
-  // S3 takes If-Match on DeleteObject; "*" is refused as for writes (how S3 answers it on a delete is not known here).
-  const conditions = writeConditions(header(call, 'if-match'), undefined);
-  for (const name of ['x-amz-if-match-last-modified-time', 'x-amz-if-match-size']) {
-    if (header(call, name) !== undefined) {
-      throw new S3Error(
-        'NotImplemented',
-        'A header you provided implies functionality that is not implemented',
-        501,
-        {
-          Header: name,
-        },
-      );
-    }
-  }
+  // If-Match, and the last-modified time and size a delete may be made conditional on.
+  const conditions = writeConditions(header(call, 'if-match'), undefined, {
+    lastModifiedTime: header(call, 'x-amz-if-match-last-modified-time'),
+    size: header(call, 'x-amz-if-match-size'),
+  });
   const outcome = await backendApi.deleteObject(
     backend,
     bucket,

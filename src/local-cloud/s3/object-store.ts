@@ -183,7 +183,7 @@ export class ObjectStore {
       // A bucket never versioned has no history, and an unconditional write there needs no look first.
       const plain = context.versionId === undefined && !context.conditions;
       const state: KeyVersions = plain ? { history: [] } : await this.versions(bucket, key);
-      assertConditions(context.conditions, key, state.current?.etag);
+      assertConditions(context.conditions, key, state.current);
       if (context.conditions && options.upload && (await exists(join(options.upload, 'conflict')))) {
         throw conditionalRequestConflict(context.conditions, key);
       }
@@ -223,7 +223,7 @@ export class ObjectStore {
       // A bucket never versioned (no version, no marker asked for) has no history to look at.
       const plain = request.versionId === undefined && request.markerId === undefined && !request.conditions;
       const state: KeyVersions = plain ? { history: [] } : await this.versions(bucket, key);
-      assertConditions(request.conditions, key, state.current?.etag);
+      assertConditions(request.conditions, key, state.current);
       let outcome: DeleteOutcome = { deleteMarker: false };
       if (request.versionId !== undefined) {
         const plan = planDeleteVersion(state, request.versionId);

@@ -69,7 +69,7 @@ out['missing'] = without_headers(error(s3.get_object_attributes, Bucket=b, Key='
 
   it.skipIf(noBoto3)(
     skipTitle(
-      'conditional PutObject and DeleteObject: If-None-Match, If-Match (quoted or not), their refusals',
+      'conditional PutObject and DeleteObject: If-None-Match, If-Match (quoted or not, ETag or *), size and time',
       noBoto3,
     ),
     { timeout: 120_000 },
@@ -87,10 +87,17 @@ etag3 = s3.put_object(Bucket=b, Key='k', Body=b'test3', IfMatch=etag2.replace('"
 s3.put_object(Bucket=b, Key='k', Body=b'test4', IfMatch=etag3[1:])
 out['body'] = s3.get_object(Bucket=b, Key='k')['Body'].read().decode()
 out['unknownKey'] = without_headers(error(s3.put_object, Bucket=b, Key='unknown', Body=b'x', IfMatch='test'))
-out['etagAsNoneMatch'] = without_headers(error(s3.put_object, Bucket=b, Key='k', Body=b'x', IfNoneMatch=etag))
-out['starAsMatch'] = without_headers(error(s3.put_object, Bucket=b, Key='k', Body=b'x', IfMatch='*'))
+now = s3.head_object(Bucket=b, Key='k')['ETag']
+out['etagAsNoneMatch'] = without_headers(error(s3.put_object, Bucket=b, Key='k', Body=b'x', IfNoneMatch=now))
+out['otherEtagAsNoneMatch'] = status(s3.put_object(Bucket=b, Key='k', Body=b'test5', IfNoneMatch=etag))
+out['starAsMatch'] = status(s3.put_object(Bucket=b, Key='k', Body=b'test6', IfMatch='*'))
+out['starAsMatchUnknown'] = without_headers(error(s3.put_object, Bucket=b, Key='unknown', Body=b'x', IfMatch='*'))
 out['both'] = without_headers(error(s3.put_object, Bucket=b, Key='k', Body=b'x', IfMatch=etag, IfNoneMatch='*'))
-current = s3.head_object(Bucket=b, Key='k')['ETag']
+head = s3.head_object(Bucket=b, Key='k')
+current = head['ETag']
+out['deleteOtherSize'] = without_headers(error(s3.delete_object, Bucket=b, Key='k', IfMatchSize=99))
+out['deleteOtherTime'] = without_headers(error(s3.delete_object, Bucket=b, Key='k',
+    IfMatchLastModifiedTime=head['LastModified'] - __import__('datetime').timedelta(seconds=5)))
 out['deleteOther'] = without_headers(error(s3.delete_object, Bucket=b, Key='k', IfMatch='test'))
 out['deleteUnknown'] = without_headers(error(s3.delete_object, Bucket=b, Key='unknown', IfMatch='test'))
 out['deleteMatching'] = status(s3.delete_object(Bucket=b, Key='k', IfMatch=current.replace('"', '')))
@@ -116,13 +123,6 @@ out['race'] = sorted(results)
         Condition: condition,
         Status: 412,
       });
-      const notImplemented = (header: string, additionalMessage: string) => ({
-        Code: 'NotImplemented',
-        Message: 'A header you provided implies functionality that is not implemented',
-        Header: header,
-        additionalMessage,
-        Status: 501,
-      });
       expect(out).toEqual({
         created: 200,
         exists: failed('If-None-Match'),
@@ -134,18 +134,18 @@ out['race'] = sorted(results)
           Key: 'unknown',
           Status: 404,
         },
-        etagAsNoneMatch: notImplemented(
-          'If-None-Match',
-          "We don't accept the provided value of If-None-Match header for this API",
-        ),
-        starAsMatch: notImplemented(
-          'If-Match',
-          "We don't accept the provided value of If-Match header for this API",
-        ),
-        both: notImplemented(
-          'If-Match,If-None-Match',
-          'Multiple conditional request headers present in the request',
-        ),
+        etagAsNoneMatch: failed('If-None-Match'),
+        otherEtagAsNoneMatch: 200,
+        starAsMatch: 200,
+        starAsMatchUnknown: {
+          Code: 'NoSuchKey',
+          Message: 'The specified key does not exist.',
+          Key: 'unknown',
+          Status: 404,
+        },
+        both: failed('If-None-Match'),
+        deleteOtherSize: failed('x-amz-if-match-size'),
+        deleteOtherTime: failed('x-amz-if-match-last-modified-time'),
         deleteOther: failed('If-Match'),
         deleteUnknown: {
           Code: 'NoSuchKey',

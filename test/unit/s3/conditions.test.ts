@@ -3,6 +3,7 @@ import { parseTagging, parseTaggingHeader } from '../../../src/local-cloud/s3/bu
 import { assertConditions, etagsMatch, writeConditions } from '../../../src/local-cloud/s3/conditions.js';
 
 const ETAG = '"098f6bcd4621d373cade4e832627b4f6"';
+const CURRENT = { etag: ETAG, lastModified: '2026-12-07T01:02:03.456Z', size: 4 };
 
 describe('conditional writes', () => {
   it('matches an ETag with its quotes, without them, or with one left out', () => {
@@ -12,51 +13,65 @@ describe('conditional writes', () => {
     expect(etagsMatch('"d41d8cd98f00b204e9800998ecf8427e"', ETAG)).toBe(false);
   });
 
-  it('refuses the header values S3 does not take, with its NotImplemented', () => {
-    const refusal = (ifMatch: string | undefined, ifNoneMatch: string | undefined) => {
+  it('evaluates every form of the headers: an ETag in If-None-Match, * in If-Match, both at once', () => {
+    const failed = (run: () => void) => {
       try {
-        writeConditions(ifMatch, ifNoneMatch);
+        run();
       } catch (error) {
-        return error;
+        return (error as { details?: { Condition?: string } }).details?.Condition;
       }
       return undefined;
     };
-    expect(refusal(undefined, ETAG)).toMatchObject({
-      code: 'NotImplemented',
-      status: 501,
-      details: { Header: 'If-None-Match' },
-    });
-    expect(refusal('*', undefined)).toMatchObject({
-      code: 'NotImplemented',
-      details: { Header: 'If-Match' },
-    });
-    expect(refusal(ETAG, '*')).toMatchObject({
-      code: 'NotImplemented',
-      details: {
-        Header: 'If-Match,If-None-Match',
-        additionalMessage: 'Multiple conditional request headers present in the request',
-      },
-    });
+    expect(failed(() => assertConditions(writeConditions(undefined, ETAG), 'k', CURRENT))).toBe(
+      'If-None-Match',
+    );
+    expect(
+      failed(() => assertConditions(writeConditions(undefined, '"other"'), 'k', CURRENT)),
+    ).toBeUndefined();
+    expect(failed(() => assertConditions(writeConditions('*', undefined), 'k', CURRENT))).toBeUndefined();
+    expect(failed(() => assertConditions(writeConditions(ETAG, '*'), 'k', CURRENT))).toBe('If-None-Match');
+    expect(failed(() => assertConditions(writeConditions(ETAG, '"other"'), 'k', CURRENT))).toBeUndefined();
     expect(writeConditions(undefined, '*')).toEqual({ ifNoneMatch: '*' });
     expect(writeConditions(undefined, undefined)).toBeUndefined();
   });
 
+  it("holds a delete to the current object's last-modified time (to the second) and size", () => {
+    const on = (lastModifiedTime: string | undefined, size: string | undefined) => () =>
+      assertConditions(writeConditions(undefined, undefined, { lastModifiedTime, size }), 'k', CURRENT);
+    expect(on('Mon, 07 Dec 2026 01:02:03 GMT', '4')).not.toThrow();
+    expect(on('Mon, 07 Dec 2026 01:02:04 GMT', undefined)).toThrow(
+      expect.objectContaining({
+        code: 'PreconditionFailed',
+        details: { Condition: 'x-amz-if-match-last-modified-time' },
+      }),
+    );
+    expect(on(undefined, '5')).toThrow(
+      expect.objectContaining({ code: 'PreconditionFailed', details: { Condition: 'x-amz-if-match-size' } }),
+    );
+    expect(() => writeConditions(undefined, undefined, { size: 'four' })).toThrow(
+      expect.objectContaining({ code: 'InvalidArgument', status: 400 }),
+    );
+    expect(() => assertConditions({ ifMatchSize: '4' }, 'k', undefined)).toThrow(
+      expect.objectContaining({ code: 'NoSuchKey' }),
+    );
+  });
+
   it('answers PreconditionFailed or NoSuchKey as S3 does', () => {
-    expect(() => assertConditions({ ifNoneMatch: '*' }, 'k', ETAG)).toThrow(
+    expect(() => assertConditions({ ifNoneMatch: '*' }, 'k', CURRENT)).toThrow(
       expect.objectContaining({
         code: 'PreconditionFailed',
         status: 412,
         details: { Condition: 'If-None-Match' },
       }),
     );
-    expect(() => assertConditions({ ifMatch: 'other' }, 'k', ETAG)).toThrow(
+    expect(() => assertConditions({ ifMatch: 'other' }, 'k', CURRENT)).toThrow(
       expect.objectContaining({ code: 'PreconditionFailed', details: { Condition: 'If-Match' } }),
     );
     expect(() => assertConditions({ ifMatch: ETAG }, 'k', undefined)).toThrow(
       expect.objectContaining({ code: 'NoSuchKey', status: 404, details: { Key: 'k' } }),
     );
     expect(() => assertConditions({ ifNoneMatch: '*' }, 'k', undefined)).not.toThrow();
-    expect(() => assertConditions({ ifMatch: ETAG.slice(1, -1) }, 'k', ETAG)).not.toThrow();
+    expect(() => assertConditions({ ifMatch: ETAG.slice(1, -1) }, 'k', CURRENT)).not.toThrow();
   });
 });
 
