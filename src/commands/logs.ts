@@ -79,29 +79,6 @@ export function runLogs(options: LogsCommandOptions): Promise<number> {
       const red = colouring();
       const missingSaid = new Set<string>();
       let shown = 0;
-      const show = async () => {
-        const { lines, missingGroups } = await tail.poll(interrupts.stop);
-        for (const group of missingGroups) {
-          if (missingSaid.has(group)) continue;
-          missingSaid.add(group);
-          out.event('missing-group', { group }, `(no log group ${group} yet: nothing has been logged there)`);
-        }
-        for (const line of lines) {
-          shown++;
-          out.event(
-            'log',
-            {
-              kind: line.kind,
-              group: line.group,
-              stream: line.stream,
-              time: new Date(line.time).toISOString(),
-              error: line.error,
-              message: line.message,
-            },
-            lineText(line, red),
-          );
-        }
-      };
       const print = (line: LogLine) => {
         shown++;
         out.event(
@@ -116,6 +93,15 @@ export function runLogs(options: LogsCommandOptions): Promise<number> {
           },
           lineText(line, red),
         );
+      };
+      const show = async () => {
+        const { lines, missingGroups } = await tail.poll(interrupts.stop);
+        for (const group of missingGroups) {
+          if (missingSaid.has(group)) continue;
+          missingSaid.add(group);
+          out.event('missing-group', { group }, `(no log group ${group} yet: nothing has been logged there)`);
+        }
+        for (const line of lines) print(line);
       };
       if (!options.follow) {
         await show();

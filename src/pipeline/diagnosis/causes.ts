@@ -92,10 +92,13 @@ const times = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 const DEFAULT_FAILED_PREFIX = 'errors/processing-failed/';
 
 function codeLinesUnder(found: Map<string, CodeCount>, failedPrefix: string): string[] {
-  return [...found].map(
-    ([code, n]) =>
-      `Firehose: ${code} (${[n.logged ? times(n.logged, 'error') + ' in its log' : '', n.records ? `${times(n.records, 'record')} under ${failedPrefix}` : ''].filter(Boolean).join(', ')})`,
-  );
+  return [...found].map(([code, n]) => {
+    const where = [
+      n.logged ? `${times(n.logged, 'error')} in its log` : '',
+      n.records ? `${times(n.records, 'record')} under ${failedPrefix}` : '',
+    ].filter(Boolean);
+    return `Firehose: ${code} (${where.join(', ')})`;
+  });
 }
 
 const FILE_OF: Record<string, string> = { python: 'py', nodejs: 'js' };

@@ -1,7 +1,7 @@
-import { Box, Text } from 'ink';
 import { wrap } from '../format.js';
 import type { SessionState } from '../state/session.js';
-import { statusTone, type Tone, tone } from '../theme.js';
+import { statusTone } from '../theme.js';
+import { type Line, Lines } from './lines.js';
 
 /** Where we are, in words: "local cloud 127.0.0.1:4566", "AWS 123456789012 (profile dev)", "endpoint URL". */
 export function targetLabel(state: SessionState, short = false): string {
@@ -23,12 +23,8 @@ export function stackLabel(state: SessionState): string {
   return state.stack.status;
 }
 
-/** A piece of the header and how it is drawn. */
-export interface HeaderPart {
-  text: string;
-  tone?: Tone;
-  bold?: boolean;
-}
+/** A piece of the header and how it is drawn: a piece of a screen's line. */
+type HeaderPart = Line[number];
 
 const width = (parts: readonly HeaderPart[]) => parts.reduce((n, p) => n + [...p.text].length, 0);
 
@@ -61,19 +57,5 @@ export function headerLines(state: SessionState, columns: number): HeaderPart[][
 }
 
 export function Header({ state, columns }: { state: SessionState; columns: number }) {
-  return (
-    <Box flexDirection="column">
-      {headerLines(state, columns).map((line, i) => (
-        // biome-ignore lint/suspicious/noArrayIndexKey: the lines are positional
-        <Text key={i} wrap="truncate">
-          {line.map((part, j) => (
-            // biome-ignore lint/suspicious/noArrayIndexKey: the parts are positional
-            <Text key={j} bold={part.bold ?? false} {...(part.tone ? { color: tone(part.tone) } : {})}>
-              {part.text}
-            </Text>
-          ))}
-        </Text>
-      ))}
-    </Box>
-  );
+  return <Lines lines={headerLines(state, columns)} />;
 }

@@ -21,6 +21,7 @@ import {
 import { DescribeStreamSummaryCommand } from '@aws-sdk/client-kinesis';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { describe, expect, it } from 'vitest';
+import { settledStatus } from '../../support/cloudformation.js';
 import { useLocalCloud } from '../../support/local-cloud.js';
 
 const wait = { maxWaitTime: 120, minDelay: 1, maxDelay: 2 };
@@ -42,13 +43,7 @@ const streamTemplate = (extra: Record<string, unknown> = {}, resources: Record<s
     },
   });
 
-async function settled(name: string): Promise<string | undefined> {
-  while (true) {
-    const stack = (await cfn().send(new DescribeStacksCommand({ StackName: name }))).Stacks?.[0];
-    if (!stack?.StackStatus?.endsWith('_IN_PROGRESS')) return stack?.StackStatus;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
+const settled = (name: string) => settledStatus(cfn(), name);
 
 async function failure(promise: Promise<unknown>): Promise<{ name: string; message: string }> {
   try {

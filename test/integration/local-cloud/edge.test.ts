@@ -7,18 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { startLocalCloud } from '../../../src/local-cloud/index.js';
 import { tempDir, useLocalCloud } from '../../support/local-cloud.js';
 import { alive } from '../../support/processes.js';
+import { waitFor } from '../../support/wait.js';
 
 const cli = join(import.meta.dirname, '../../../dist/src/cli.js');
-
-// Generous: a local cloud stopping on a loaded machine can take its full 10 s shutdown allowance and more.
-async function waitFor(check: () => boolean, timeoutMs = 60_000): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (check()) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return check();
-}
 
 describe('local cloud edge', () => {
   const lc = useLocalCloud();
@@ -160,7 +151,8 @@ describe('starting the local cloud', () => {
     );
     expect(alive(childPid)).toBe(true);
     parent.kill('SIGKILL');
-    expect(await waitFor(() => !alive(childPid))).toBe(true);
+    // Generous: a local cloud stopping on a loaded machine can take its full 10 s shutdown allowance and more.
+    expect(await waitFor('the backend child to end', () => !alive(childPid), { intervalMs: 100 })).toBe(true);
     expect(readFileSync(join(dataDir, 'local-cloud.log'), 'utf8')).toContain('local cloud ready');
   }, 120_000);
 
